@@ -1,0 +1,452 @@
+"""The demo data set: deterministic (same seed, same data), realistic enough for every page and chart.
+
+Real codes and titles come from db/reference/resolutions_sample.csv; every other title is plainly
+labelled "[Placeholder]". Members are fictional organisations. All sentences are our own.
+"""
+
+import csv
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db import vocab
+from db.engine import transaction
+from db.models import (
+    ActivityReport,
+    ActivityReportActionType,
+    ActivityReportResolution,
+    Component,
+    Congress,
+    FocalPointAssignment,
+    ProgressReport,
+    ProgressReportComponent,
+    ProgressReportRevision,
+    ProgressReportSource,
+    ReportingDeadline,
+    Resolution,
+    ResolutionTheme,
+    ReviewComment,
+    Theme,
+    User,
+    UserComponent,
+    UserRole,
+)
+
+SEED = 2026
+CURRENT_YEAR = 2026
+REFERENCE = Path(__file__).resolve().parent / "reference"
+
+# username, password, display name, roles, components (by acronym or name)
+DEMO_ACCOUNTS = (
+    ("reporter", "Demo-Reporter-2026", "Rosa Reporter", ("reporter",),
+     ("SSC", "Andean Highlands Conservation Trust")),
+    ("focal", "Demo-Focal-2026", "Farid Focal", ("focal_point",), ("PPU",)),
+    ("secretariat", "Demo-Secretariat-2026", "Sara Secretariat", ("secretariat",), ("PPU",)),
+    ("leader", "Demo-Leader-2026", "Lena Leader", ("leadership",), ("Council",)),
+    ("admin", "Demo-Admin-2026", "Adam Admin", ("admin",), ()),
+)
+
+# Congress code -> (count, last Resolution number; the rest are Recommendations). The split between
+# Resolutions and Recommendations is inferred from the codes seen in the reference data.
+DEMO_CONGRESSES = {
+    "WCC-2000": (104, 80),
+    "WCC-2004": (118, 80),
+    "WCC-2012": (183, 137),
+    "WCC-2016": (112, 97),
+    "WCC-2020": (137, 132),
+    "WCC-2025": (148, 120),
+}
+# Which years each Congress' Resolutions are reported on.
+REPORTING_YEARS = {
+    "WCC-2016": range(2017, 2021),
+    "WCC-2020": range(2021, 2026),
+    "WCC-2025": range(2026, 2027),
+}
+
+MEMBERS = (
+    ("Andean Highlands Conservation Trust", "Meso and South America", "Peru"),
+    ("Sahel Drylands Alliance", "Africa", "Niger"),
+    ("Great Lakes Wetland Society", "Africa", "Uganda"),
+    ("Coral Triangle Reef Guardians", "South and East Asia", "Indonesia"),
+    ("Mekong Freshwater Network", "South and East Asia", "Cambodia"),
+    ("Nordic Seabird Foundation", "West Europe", "Norway"),
+    ("Iberian Lynx Friends", "West Europe", "Spain"),
+    ("Carpathian Forest Council", "East Europe, North and Central Asia", "Romania"),
+    ("Steppe Wildlife Fund", "East Europe, North and Central Asia", "Kazakhstan"),
+    ("Gulf Mangrove Initiative", "West Asia", "Oman"),
+    ("Levant Nature Society", "West Asia", "Lebanon"),
+    ("Pacific Islands Ocean Trust", "Oceania", "Fiji"),
+    ("Outback Rangers Association", "Oceania", "Australia"),
+    ("Boreal Watershed Alliance", "North America and the Caribbean", "Canada"),
+    ("Caribbean Sea Turtle Network", "North America and the Caribbean", "Jamaica"),
+    ("Amazon Indigenous Stewardship Forum", "Meso and South America", "Brazil"),
+)
+COMMITTEES = (
+    ("National Committee", "IUCN National Committee of France", "West Europe", "France"),
+    ("National Committee", "IUCN National Committee of the Netherlands", "West Europe", "Netherlands"),
+    ("National Committee", "Canadian Committee for IUCN", "North America and the Caribbean", "Canada"),
+    ("National Committee", "IUCN National Committee of Kenya", "Africa", "Kenya"),
+    ("National Committee", "IUCN National Committee of Japan", "South and East Asia", "Japan"),
+    ("Regional Committee", "IUCN Oceania Regional Committee", "Oceania", None),
+    ("Regional Committee", "IUCN Mesoamerican Regional Committee", "Meso and South America", None),
+    ("Regional Committee", "IUCN West Asia Regional Committee", "West Asia", None),
+)
+FOCAL_POINTS = (
+    ("amina.okafor", "Amina Okafor"), ("bruno.keller", "Bruno Keller"), ("chen.li", "Chen Li"),
+    ("diego.ramirez", "Diego Ramírez"), ("eva.lindqvist", "Eva Lindqvist"), ("omar.haddad", "Omar Haddad"),
+)
+
+# Placeholder topics: (theme, topic under it, phrase)
+TOPICS = (
+    ("Oceans", "Marine and coastal ecosystems", "coral reefs"),
+    ("Oceans", "Marine and coastal ecosystems", "mangroves and coastal wetlands"),
+    ("Oceans", "Fisheries", "small-scale fisheries"),
+    ("Oceans", "Marine and coastal ecosystems", "marine protected areas on the high seas"),
+    ("Land", "Species conservation", "migratory birds"),
+    ("Land", "Species conservation", "great apes"),
+    ("Land", "Species conservation", "wildlife trade"),
+    ("Land", "Protected and conserved areas", "protected area effectiveness"),
+    ("Land", "Forests", "primary forests"),
+    ("Land", "Forests", "forest landscape restoration"),
+    ("Water", "Freshwater and wetlands", "river basins"),
+    ("Water", "Freshwater and wetlands", "peatlands"),
+    ("Water", "Freshwater and wetlands", "freshwater species"),
+    ("Climate", "Nature-based solutions", "nature-based solutions to climate change"),
+    ("Climate", "Nature-based solutions", "climate adaptation of ecosystems"),
+    ("Climate", None, "carbon-rich ecosystems"),
+    ("People", "Rights and equity", "the rights of indigenous peoples"),
+    ("People", "Rights and equity", "gender equality in conservation"),
+    ("People", "IUCN governance", "the motions process"),
+    ("People", "IUCN governance", "National and Regional Committees"),
+    ("People", None, "environmental education for young people"),
+)
+VERBS = ("Strengthening the conservation of", "Protecting", "Restoring", "Halting the loss of",
+         "Securing long-term funding for", "Improving the governance of", "Monitoring")
+KEYWORDS = {  # real titles -> Nature 2030 area
+    "ocean": "Oceans", "marine": "Oceans", "seabed": "Oceans", "fisher": "Oceans", "porpoise": "Oceans",
+    "eel": "Water", "freshwater": "Water", "wetland": "Water", "amazon": "Land", "forest": "Land",
+    "tiger": "Land", "hornbill": "Land", "giraff": "Land", "ivory": "Land", "birds": "Land",
+    "island": "Land", "climate": "Climate", "indigenous": "People", "resolutions": "People",
+    "committee": "People", "synthetic": "People", "unesco": "Land", "haenyeo": "Oceans",
+    "gotjawal": "Land", "crater": "Land", "hubs": "People", "precautionary": "People",
+    "pacific": "Oceans", "gender": "People", "ceesp": "People",
+}
+CHALLENGE_TEXT = {
+    "Funding": "Dedicated funding was not available, so activities depended on short project grants.",
+    "Staff capacity": "Too few staff could be assigned to follow up the Resolution alongside other work.",
+    "Political will": "Several governments gave the issue low priority in the period.",
+    "Data and knowledge gaps": "Baseline data to measure change were missing in several countries.",
+    "Coordination between components": "Commissions, Members and the Secretariat worked in parallel "
+                                       "with little exchange.",
+    "Legal and policy framework": "National laws did not yet provide the tools the Resolution calls for.",
+    "Conflicting economic interests": "Competing land and sea uses slowed agreement with key sectors.",
+    "Security and access": "Insecurity limited access to some field sites.",
+    "Pandemic disruption": "Travel restrictions postponed meetings and field work.",
+}
+ACTION_TITLES = {
+    "Capacity-building": "Training workshop for {who} on {topic}",
+    "Convene stakeholders/Networking": "Stakeholder dialogue on {topic}",
+    "Education/Communication/Raising awareness": "Public awareness campaign on {topic}",
+    "Field activities": "Field surveys and restoration work on {topic}",
+    "Fundraising": "Funding proposal to scale up work on {topic}",
+    "Policy influencing/advocacy": "Policy brief and advocacy with governments on {topic}",
+    "Scientific/technical activities": "Technical assessment of {topic}",
+}
+
+
+@dataclass
+class _Meta:
+    area: str
+    topic: str | None
+    phrase: str
+    congress: str
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+
+
+def _sample_titles() -> dict[str, str]:
+    with open(REFERENCE / "resolutions_sample.csv", encoding="utf-8", newline="") as handle:
+        return {r["code"]: r["title"] for r in csv.DictReader(handle)}
+
+
+def has_demo_accounts(session: Session) -> bool:
+    names = [a[0] for a in DEMO_ACCOUNTS]
+    return session.exec(select(User.id).where(User.username.in_(names))).first() is not None
+
+
+def load_demo_data(engine: Engine, *, password_rounds: int = 12) -> None:
+    """Fill an empty database (reference data already loaded) with the demo data set."""
+    with transaction(engine) as session:
+        if has_demo_accounts(session):
+            return
+        _Demo(session, password_rounds).build()
+
+
+class _Demo:
+    def __init__(self, session: Session, password_rounds: int):
+        self.s = session
+        self.rng = random.Random(SEED)
+        self.rounds = password_rounds
+        self.themes = {t.name: t for t in session.exec(select(Theme))}
+        self.congresses = {c.code: c for c in session.exec(select(Congress))}
+        self.meta: dict[str, _Meta] = {}
+
+    def build(self) -> None:
+        self.components = self._components()
+        self.users, self.reporters_by_component = self._users()
+        self.resolutions = self._resolutions()
+        self._assignments()
+        self._deadlines()
+        self._reports()
+        self._returned_example()
+
+    # -- components and people -----------------------------------------------------------------
+    def _components(self) -> dict[str, Component]:
+        for name, region, country in MEMBERS:
+            self.s.add(Component(kind="Member", name=name, region=region, country=country))
+        for kind, name, region, country in COMMITTEES:
+            self.s.add(Component(kind=kind, name=name, region=region, country=country))
+        self.s.flush()
+        components = {}
+        for c in self.s.exec(select(Component)):
+            components[c.name] = c
+            if c.acronym:
+                components[c.acronym] = c
+        return components
+
+    def _user(self, username, name, roles, components, password=None) -> User:
+        from services.users import hash_password  # services may import db, not the reverse at import time
+
+        secret = password or f"unusable-{self.rng.random()}"
+        user = User(username=username, display_name=name, email=f"{username}@demo.iucn.invalid",
+                    password_hash=hash_password(secret, self.rounds if password else 4))
+        self.s.add(user)
+        self.s.flush()
+        for role in roles:
+            self.s.add(UserRole(user_id=user.id, role=role))
+        for key in components:
+            self.s.add(UserComponent(user_id=user.id, component_id=self.components[key].id))
+        return user
+
+    def _users(self):
+        users = {}
+        for username, password, name, roles, components in DEMO_ACCOUNTS:
+            users[username] = self._user(username, name, roles, components, password)
+        for username, name in FOCAL_POINTS:
+            users[username] = self._user(username, name, ("focal_point",), ("PPU",))
+        reporters: dict[int, list[User]] = {}
+        for acronym in ("SSC", "Andean Highlands Conservation Trust"):
+            reporters.setdefault(self.components[acronym].id, []).append(users["reporter"])
+        seen = set()
+        for key, component in self.components.items():
+            if component.id in seen or component.kind == "Council":
+                continue
+            seen.add(component.id)
+            if component.id in reporters:
+                continue
+            slug = (component.acronym or component.name.split()[0]).lower()
+            user = self._user(f"fp.{slug}.{component.id}", f"Focal point, {component.acronym or component.name}",
+                              ("reporter",), (key,))
+            reporters[component.id] = [user]
+        return users, reporters
+
+    # -- the register ----------------------------------------------------------------------------
+    def _resolutions(self) -> list[Resolution]:
+        real = _sample_titles()
+        resolutions = []
+        for code, (count, last_res) in DEMO_CONGRESSES.items():
+            congress = self.congresses[code]
+            for number in range(1, count + 1):
+                kind = "Resolution" if number <= last_res else "Recommendation"
+                rcode = f"{code}-{vocab.RESOLUTION_KIND_CODES[kind]}-{number:03d}"
+                area, topic, phrase = self.rng.choice(TOPICS)
+                title = real.get(rcode)
+                if title:
+                    lowered = title.lower()
+                    area = next((a for k, a in KEYWORDS.items() if k in lowered), area)
+                    topic = None
+                else:
+                    title = f"[Placeholder] {self.rng.choice(VERBS)} {phrase}"
+                status, archived_on = "active", None
+                if congress.year <= 2012 and self.rng.random() < 0.7:
+                    status, archived_on = "archived", date(2019, 3, 15)
+                elif congress.year == 2016 and self.rng.random() < 0.08:
+                    status, archived_on = "archived", date(2024, 3, 20)
+                resolution = Resolution(code=rcode, number=number, kind=kind, title=title,
+                                        congress_id=congress.id, status=status, archived_on=archived_on,
+                                        updated_at=_at(congress.end_date or date(congress.year, 12, 31)))
+                self.meta[rcode] = _Meta(area, topic, phrase, code)
+                resolutions.append(resolution)
+        self.s.add_all(resolutions)
+        self.s.flush()
+        for r in resolutions:
+            m = self.meta[r.code]
+            names = {m.area} | ({m.topic} if m.topic else set())
+            if self.rng.random() < 0.2:
+                names.add(self.rng.choice(("People", "Climate")))
+            for name in sorted(names):
+                self.s.add(ResolutionTheme(resolution_id=r.id, theme_id=self.themes[name].id))
+        return resolutions
+
+    def _assignments(self) -> None:
+        focal_users = [self.users["focal"]] + [self.users[u] for u, _ in FOCAL_POINTS]
+        self.focal_of: dict[int, User] = {}
+        for r in self.resolutions:
+            if self.meta[r.code].congress not in REPORTING_YEARS:
+                continue
+            mine = self.meta[r.code].congress in ("WCC-2025", "WCC-2020") and r.number % 9 == 1
+            if not mine and self.rng.random() < 0.04:
+                continue  # left unassigned: the Secretariat sees it flagged
+            chosen = [self.users["focal"]] if mine else [self.rng.choice(focal_users[1:])]
+            if self.rng.random() < 0.12:
+                extra = self.rng.choice(focal_users[1:])
+                if extra not in chosen:
+                    chosen.append(extra)
+            since = self.congresses[self.meta[r.code].congress].end_date + timedelta(days=60)
+            for user in chosen:
+                self.s.add(FocalPointAssignment(resolution_id=r.id, user_id=user.id, since=since))
+            self.focal_of[r.id] = chosen[0]
+
+    def _deadlines(self) -> None:
+        for year in range(2017, CURRENT_YEAR + 1):
+            self.s.add(ReportingDeadline(year=year, due_on=date(year, 12, 15)))
+
+    # -- reports -------------------------------------------------------------------------------
+    def _reports(self) -> None:
+        statuses = vocab.IMPLEMENTATION_STATUSES
+        secretariat = self.users["secretariat"]
+        component_ids = sorted(self.reporters_by_component)
+        weights = [self._weight(cid) for cid in component_ids]
+        for r in self.resolutions:
+            years = REPORTING_YEARS.get(self.meta[r.code].congress)
+            if not years:
+                continue
+            level = self.rng.choice((0, 1, 1, 1, 2))
+            for year in years:
+                activities = self._activities(r, year, component_ids, weights)
+                level = min(level + (self.rng.random() < 0.45), len(statuses) - 1)
+                if r.status == "archived" and year >= 2020:
+                    level = len(statuses) - 1
+                author = self.focal_of.get(r.id)
+                if author is None:
+                    continue
+                current = year == CURRENT_YEAR
+                roll = self.rng.random()
+                if not current and roll < (0.25 if year < 2019 else 0.15):
+                    continue  # no Progress Report that year
+                if current and roll < 0.3:
+                    continue
+                state = "published"
+                if current:
+                    state = "draft" if roll < 0.5 else "in_review" if roll < 0.65 else "published"
+                self._progress_report(r, year, statuses[level], state, author, secretariat, activities)
+
+    def _returned_example(self) -> None:
+        """The demo reporter finds one report sent back with a comment."""
+        mine = self.s.exec(
+            select(ActivityReport)
+            .where(ActivityReport.author_id == self.users["reporter"].id, ActivityReport.state == "submitted",
+                   ActivityReport.locked == False)  # noqa: E712
+            .order_by(ActivityReport.submitted_at.desc())
+        ).first()
+        if mine is None:
+            return
+        mine.state = "returned"
+        self.s.add(ReviewComment(
+            target_kind="activity_report", target_id=mine.id, author_id=self.users["focal"].id,
+            action="returned", created_at=mine.updated_at + timedelta(days=3),
+            body="Thank you. Could you add the number of people trained and the partner organisations?",
+        ))
+
+    def _weight(self, component_id: int) -> float:
+        kind = next(c.kind for c in self.components.values() if c.id == component_id)
+        return {"Commission": 4, "Secretariat": 3, "Member": 2}.get(kind, 1)
+
+    def _activities(self, r, year, component_ids, weights) -> list[ActivityReport]:
+        made = []
+        for _ in range(self.rng.choice((0, 1, 1, 2, 2, 3, 4))):
+            component_id = self.rng.choices(component_ids, weights)[0]
+            author = self.rng.choice(self.reporters_by_component[component_id])
+            types = self.rng.sample(vocab.ACTION_TYPES, self.rng.choice((1, 1, 2, 3)))
+            start = date(year, self.rng.randint(1, 9), 1)
+            end = start + timedelta(days=self.rng.randint(60, 300))
+            completed = self.rng.random() < 0.45
+            component = next(c for c in self.components.values() if c.id == component_id)
+            submitted = _at(min(end, date(year, 11, 20)))
+            state = "submitted"
+            if year == CURRENT_YEAR and self.rng.random() < 0.2:
+                state = "draft"
+            report = ActivityReport(
+                component_id=component_id, author_id=author.id,
+                title=ACTION_TITLES[types[0]].format(topic=self.meta[r.code].phrase, who=component.acronym or "members"),
+                description=f"{component.name} carried out this work to implement {r.code} in {year}. "
+                            f"It focused on {self.meta[r.code].phrase} and involved {len(types)} kind(s) of action.",
+                action_status="Completed" if completed and end < date(CURRENT_YEAR, 11, 1) else "On-going",
+                period_start=start, period_end=end,
+                scope_global=component.region is None,
+                scope_regions=[component.region] if component.region else [],
+                scope_countries=[component.country] if component.country else [],
+                partners="Local communities; national agencies" if self.rng.random() < 0.6 else None,
+                results=f"Work on {self.meta[r.code].phrase} moved forward in {year}.",
+                challenges=self.rng.choice(list(CHALLENGE_TEXT.values())) if self.rng.random() < 0.5 else None,
+                links=[f"https://example.org/reports/{r.code.lower()}-{year}"] if self.rng.random() < 0.3 else [],
+                state=state,
+                created_at=_at(start), updated_at=submitted,
+                submitted_at=submitted if state == "submitted" else None,
+            )
+            self.s.add(report)
+            self.s.flush()
+            self.s.add(ActivityReportResolution(activity_report_id=report.id, resolution_id=r.id))
+            for t in types:
+                self.s.add(ActivityReportActionType(activity_report_id=report.id, action_type=t))
+            if state == "submitted":
+                made.append(report)
+        return made
+
+    def _progress_report(self, r, year, status, state, author, secretariat, activities) -> None:
+        categories = self.rng.sample(vocab.CHALLENGE_CATEGORIES, self.rng.choice((0, 1, 1, 2, 3)))
+        if year in (2020, 2021) and self.rng.random() < 0.5 and "Pandemic disruption" not in categories:
+            categories.append("Pandemic disruption")
+        content = {
+            "summary": f"In {year}, implementation of {r.code} on {self.meta[r.code].phrase} was {status.lower()}. "
+                       f"{len(activities)} Activity Report(s) were received.",
+            "results": f"Progress on {self.meta[r.code].phrase} was documented by the components involved.",
+            "challenges": " ".join(CHALLENGE_TEXT[c] for c in categories) or None,
+            "solutions": "Continue joint work with Members and Commissions and seek dedicated funding."
+                         if categories else None,
+        }
+        updated = _at(date(year, 12, 1))
+        published = state == "published"
+        report = ProgressReport(
+            resolution_id=r.id, year=year, author_id=author.id, status=status,
+            challenge_categories=categories, state=state, revision=1 if published else 0,
+            published_status=status if published else None,
+            published_at=_at(date(year, 12, 10)) if published else None,
+            created_at=_at(date(year, 10, 1)), updated_at=updated, **content,
+        )
+        self.s.add(report)
+        self.s.flush()
+        for a in activities:
+            self.s.add(ProgressReportSource(progress_report_id=report.id, activity_report_id=a.id))
+            if published:
+                a.locked = True
+        for cid in sorted({a.component_id for a in activities}):
+            self.s.add(ProgressReportComponent(progress_report_id=report.id, component_id=cid))
+        if published:
+            self.s.add(ProgressReportRevision(
+                progress_report_id=report.id, revision=1, status=status,
+                content=content | {"challenge_categories": categories},
+                published_by=secretariat.id, published_at=report.published_at,
+            ))
+        elif state == "draft" and self.rng.random() < 0.15:
+            self.s.add(ReviewComment(
+                target_kind="progress_report", target_id=report.id, author_id=secretariat.id,
+                action="returned", created_at=updated,
+                body="Please say which components were involved and add the results of the field work.",
+            ))

@@ -1,0 +1,324 @@
+"""The domain model (DESIGN.md §2) as SQLModel tables.
+
+Vocabularies live in db/vocab.py; columns holding one of their values are plain strings guarded by a
+CHECK constraint built from that vocabulary, so the database refuses a value the code does not know.
+Timestamps are timezone-aware UTC.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db import vocab
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str, nullable: bool = False) -> CheckConstraint:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    check = f"{column} IN ({quoted})"
+    return CheckConstraint(f"{column} IS NULL OR {check}" if nullable else check, name=name)
+
+
+class Congress(SQLModel, table=True):
+    __tablename__ = "congress"
+    __table_args__ = (one_of("kind", vocab.CONGRESS_KINDS, "ck_congress_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)  # code prefix of its Resolutions: WCC-2020, GA-1994
+    kind: str = Field(max_length=40)
+    session: int
+    extraordinary: bool = False
+    city: str = Field(max_length=80)
+    country: str = Field(max_length=80)
+    start_date: date | None = None
+    end_date: date | None = None
+    year: int = Field(index=True)  # the year in the Congress' name (Marseille 2020 met in 2021)
+    official_prefix: str | None = Field(default=None, max_length=8)  # "7." as in Resolution 7.122
+    adopted_count: int | None = None  # Resolutions and Recommendations adopted, where known
+
+
+class Theme(SQLModel, table=True):
+    __tablename__ = "theme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    framework: str = Field(max_length=80)
+    parent_id: int | None = Field(default=None, foreign_key="theme.id")
+    sort_order: int = 0
+
+
+class Resolution(SQLModel, table=True):
+    __tablename__ = "resolution"
+    __table_args__ = (
+        UniqueConstraint("congress_id", "number", name="uq_resolution_congress_number"),
+        one_of("kind", vocab.RESOLUTION_KINDS, "ck_resolution_kind"),
+        one_of("status", vocab.RESOLUTION_STATUSES, "ck_resolution_status"),
+        CheckConstraint(
+            "(status = 'archived') = (archived_on IS NOT NULL)", name="ck_resolution_archived_on"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)  # WCC-2020-Res-122
+    number: int
+    kind: str = Field(max_length=20)
+    title: str = Field(max_length=500)
+    congress_id: int = Field(foreign_key="congress.id", index=True)
+    status: str = Field(default="active", max_length=10)
+    archived_on: date | None = None
+    summary: str | None = Field(default=None, sa_column=Column(Text))
+    url: str | None = Field(default=None, max_length=500)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ResolutionTheme(SQLModel, table=True):
+    __tablename__ = "resolution_theme"
+
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, index=True)
+
+
+class Component(SQLModel, table=True):
+    __tablename__ = "component"
+    __table_args__ = (one_of("kind", vocab.COMPONENT_KINDS, "ck_component_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    name: str = Field(max_length=200, unique=True)
+    acronym: str | None = Field(default=None, max_length=20)
+    region: str | None = Field(default=None, max_length=60)  # IUCN statutory region
+    country: str | None = Field(default=None, max_length=80)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True)
+    display_name: str = Field(max_length=120)
+    email: str = Field(max_length=200)
+    password_hash: str = Field(max_length=100)  # bcrypt, never the password
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_role"
+    __table_args__ = (one_of("role", vocab.ROLES, "ck_user_role_role"),)
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    role: str = Field(max_length=20, primary_key=True)
+
+
+class UserComponent(SQLModel, table=True):
+    __tablename__ = "user_component"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    component_id: int = Field(foreign_key="component.id", primary_key=True, index=True)
+
+
+class FocalPointAssignment(SQLModel, table=True):
+    """Which Secretariat user synthesises which Resolution, and since when."""
+
+    __tablename__ = "focal_point_assignment"
+    __table_args__ = (UniqueConstraint("resolution_id", "user_id", name="uq_focal_point"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = Field(foreign_key="resolution.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    since: date
+
+
+class ReportingDeadline(SQLModel, table=True):
+    """The reporting calendar: when each year's Progress Reports are due."""
+
+    __tablename__ = "reporting_deadline"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    due_on: date
+
+
+class ActivityReport(SQLModel, table=True):
+    __tablename__ = "activity_report"
+    __table_args__ = (
+        one_of("state", vocab.ACTIVITY_REPORT_STATES, "ck_activity_report_state"),
+        one_of("action_status", vocab.ACTION_STATUSES, "ck_activity_report_action_status", True),
+        Index("ix_activity_report_state_start", "state", "period_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    component_id: int = Field(foreign_key="component.id", index=True)
+    author_id: int = Field(foreign_key="app_user.id", index=True)
+    title: str = Field(max_length=200)
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    action_status: str | None = Field(default=None, max_length=20)
+    period_start: date | None = None
+    period_end: date | None = None
+    scope_global: bool = False
+    scope_regions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    scope_countries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    partners: str | None = Field(default=None, sa_column=Column(Text))
+    results: str | None = Field(default=None, sa_column=Column(Text))
+    challenges: str | None = Field(default=None, sa_column=Column(Text))
+    support_needed: str | None = Field(default=None, sa_column=Column(Text))
+    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="draft", max_length=12)
+    version: int = 1  # optimistic lock: every save must name the version it read
+    supersedes_id: int | None = Field(default=None, foreign_key="activity_report.id")
+    locked: bool = False  # cited by a published Progress Report: corrections make a new version
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = Field(default=None, index=True)
+
+
+class ActivityReportResolution(SQLModel, table=True):
+    __tablename__ = "activity_report_resolution"
+
+    activity_report_id: int = Field(
+        foreign_key="activity_report.id", primary_key=True, ondelete="CASCADE"
+    )
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True, index=True)
+
+
+class ActivityReportActionType(SQLModel, table=True):
+    __tablename__ = "activity_report_action_type"
+    __table_args__ = (one_of("action_type", vocab.ACTION_TYPES, "ck_action_type"),)
+
+    activity_report_id: int = Field(
+        foreign_key="activity_report.id", primary_key=True, ondelete="CASCADE"
+    )
+    action_type: str = Field(max_length=60, primary_key=True, index=True)
+
+
+class ProgressReport(SQLModel, table=True):
+    """One per Resolution and year. The row holds the working copy; every publication is kept in
+    progress_report_revision, and published_status mirrors the latest published one so analytics
+    read a single column."""
+
+    __tablename__ = "progress_report"
+    __table_args__ = (
+        UniqueConstraint("resolution_id", "year", name="uq_progress_report_resolution_year"),
+        one_of("state", vocab.PROGRESS_REPORT_STATES, "ck_progress_report_state"),
+        one_of("status", vocab.IMPLEMENTATION_STATUSES, "ck_progress_report_status"),
+        Index("ix_progress_report_year_published", "year", "published_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = Field(foreign_key="resolution.id", index=True)
+    year: int
+    author_id: int = Field(foreign_key="app_user.id", index=True)
+    status: str = Field(max_length=20)
+    summary: str | None = Field(default=None, sa_column=Column(Text))
+    results: str | None = Field(default=None, sa_column=Column(Text))
+    challenges: str | None = Field(default=None, sa_column=Column(Text))
+    solutions: str | None = Field(default=None, sa_column=Column(Text))  # solutions and next steps
+    challenge_categories: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    state: str = Field(default="draft", max_length=12)
+    version: int = 1  # optimistic lock
+    revision: int = 0  # number of publications so far
+    published_status: str | None = Field(default=None, max_length=20)
+    published_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProgressReportRevision(SQLModel, table=True):
+    """A published version of a Progress Report, kept for ever."""
+
+    __tablename__ = "progress_report_revision"
+    __table_args__ = (
+        UniqueConstraint("progress_report_id", "revision", name="uq_progress_report_revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    progress_report_id: int = Field(foreign_key="progress_report.id", index=True)
+    revision: int
+    status: str = Field(max_length=20)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    published_by: int = Field(foreign_key="app_user.id")
+    published_at: datetime = Field(default_factory=utcnow)
+
+
+class ProgressReportSource(SQLModel, table=True):
+    """The Activity Reports a Progress Report draws on."""
+
+    __tablename__ = "progress_report_source"
+
+    progress_report_id: int = Field(
+        foreign_key="progress_report.id", primary_key=True, ondelete="CASCADE"
+    )
+    activity_report_id: int = Field(foreign_key="activity_report.id", primary_key=True, index=True)
+
+
+class ProgressReportComponent(SQLModel, table=True):
+    """The components involved, as the focal point confirmed them."""
+
+    __tablename__ = "progress_report_component"
+
+    progress_report_id: int = Field(
+        foreign_key="progress_report.id", primary_key=True, ondelete="CASCADE"
+    )
+    component_id: int = Field(foreign_key="component.id", primary_key=True, index=True)
+
+
+class ReviewComment(SQLModel, table=True):
+    """Who returned (or commented on) which report, when, and why."""
+
+    __tablename__ = "review_comment"
+    __table_args__ = (
+        one_of("target_kind", ("activity_report", "progress_report"), "ck_review_target"),
+        Index("ix_review_comment_target", "target_kind", "target_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_kind: str = Field(max_length=20)
+    target_id: int
+    author_id: int = Field(foreign_key="app_user.id")
+    action: str = Field(max_length=20)  # returned, comment
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class YearlyAnalysis(SQLModel, table=True):
+    """The Secretariat's narrative for one Congress and year; the figures are computed."""
+
+    __tablename__ = "yearly_analysis"
+    __table_args__ = (
+        UniqueConstraint("congress_id", "year", name="uq_yearly_analysis"),
+        one_of("state", vocab.ANALYSIS_STATES, "ck_yearly_analysis_state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    congress_id: int = Field(foreign_key="congress.id")
+    year: int
+    narrative: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="draft", max_length=12)
+    version: int = 1
+    author_id: int = Field(foreign_key="app_user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what, when, before and after."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: str | None = Field(default=None, max_length=40)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,88 @@
+"""Every controlled vocabulary of the product, in one place.
+
+Order matters: scales are listed from the first stage to the last, and charts use this order.
+"""
+
+CONGRESS_KINDS = ("General Assembly", "World Conservation Congress")
+RESOLUTION_KINDS = ("Resolution", "Recommendation")
+RESOLUTION_KIND_CODES = {"Resolution": "Res", "Recommendation": "Rec"}
+RESOLUTION_STATUSES = ("active", "archived")
+
+# The implementation status scale of Progress Reports, with the wording used on IUCN reports.
+IMPLEMENTATION_STATUSES = ("Not started", "Initiated", "Underway", "On-going", "Completed")
+IMPLEMENTATION_STATUS_HELP = {
+    "Not started": "no implementation yet",
+    "Initiated": "first stages of implementation",
+    "Underway": "implementation well advanced",
+    "On-going": "implementation consisting of repetitive, recurrent action (meetings, reporting)",
+    "Completed": "the main actions are done",
+}
+NO_REPORT = "No report"  # analytics only: a Resolution without a published Progress Report that year
+STATUS_SCALE = (NO_REPORT, *IMPLEMENTATION_STATUSES)
+STATUS_COLOURS = {
+    NO_REPORT: "#c9ced6",
+    "Not started": "#d9534f",
+    "Initiated": "#f0ad4e",
+    "Underway": "#8cc152",
+    "On-going": "#3b9ab2",
+    "Completed": "#1b5e20",
+}
+
+ACTION_TYPES = (
+    "Capacity-building",
+    "Convene stakeholders/Networking",
+    "Education/Communication/Raising awareness",
+    "Field activities",
+    "Fundraising",
+    "Policy influencing/advocacy",
+    "Scientific/technical activities",
+)
+ACTION_STATUSES = ("Planned", "On-going", "Completed")
+
+COMPONENT_KINDS = (
+    "Member",
+    "Commission",
+    "Secretariat",
+    "National Committee",
+    "Regional Committee",
+    "Council",
+    "Other",
+)
+
+# IUCN statutory regions (IUCN Statutes, Article 16).
+IUCN_REGIONS = (
+    "Africa",
+    "Meso and South America",
+    "North America and the Caribbean",
+    "South and East Asia",
+    "West Asia",
+    "Oceania",
+    "West Europe",
+    "East Europe, North and Central Asia",
+)
+
+ACTIVITY_REPORT_STATES = ("draft", "submitted", "returned")
+PROGRESS_REPORT_STATES = ("draft", "in_review", "published")
+ANALYSIS_STATES = ("draft", "published")
+
+# Kinds of obstacle named in Progress Reports, so the yearly analysis can rank them.
+CHALLENGE_CATEGORIES = (
+    "Funding",
+    "Staff capacity",
+    "Political will",
+    "Data and knowledge gaps",
+    "Coordination between components",
+    "Legal and policy framework",
+    "Conflicting economic interests",
+    "Security and access",
+    "Pandemic disruption",
+)
+
+ROLES = ("reporter", "focal_point", "secretariat", "leadership", "admin")
+ROLE_LABELS = {
+    "reporter": "Component focal point",
+    "focal_point": "Secretariat focal point",
+    "secretariat": "Secretariat",
+    "leadership": "Leadership",
+    "admin": "Administrator",
+}

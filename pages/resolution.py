@@ -1,0 +1,95 @@
+"""One Resolution: its Congress, themes, status, focal points, Progress Reports by year, Activity Reports."""
+
+import streamlit as st
+
+from db import vocab
+from services.errors import NotFound
+from ui import readers
+from ui.data import data_version
+from ui.format import fmt_date
+
+code = st.query_params.get("code", "")
+st.page_link("pages/register.py", label="Back to the register", icon=":material/arrow_back:")
+if not code:
+    st.info("Choose a Resolution in the register to see it here.", icon=":material/info:")
+    st.stop()
+try:
+    detail = readers.resolution_detail(data_version(), code)
+except NotFound:
+    st.error(f"There is no Resolution with the code {code!r}. It may have been mistyped in the link.",
+             icon=":material/error:")
+    st.stop()
+
+congress = detail["congress"]
+st.caption(f"{detail['kind']} {detail['code']}")
+st.header(detail["title"], anchor=False)
+where = f"{congress['kind']} {congress['session']}, {congress['city']}, {congress['country']} ({congress['year']})"
+
+cols = st.columns([2, 1, 1])
+with cols[0]:
+    st.markdown("**Adopted by**")
+    st.text(where)
+    st.markdown("**Themes**")
+    st.text(", ".join(detail["themes"]) or "No theme assigned")
+with cols[1]:
+    st.markdown("**Status**")
+    if detail["status"] == "archived":
+        st.badge(f"Archived on {fmt_date(detail['archived_on'])}", icon=":material/inventory_2:", color="gray")
+    else:
+        st.badge("Active", icon=":material/check_circle:", color="green")
+    published = detail["progress_reports"].dropna(subset=["published_status"])
+    st.markdown("**Latest implementation status**")
+    if published.empty:
+        st.text(vocab.NO_REPORT)
+    else:
+        latest = published.iloc[0]
+        st.text(f"{latest.published_status} ({latest.year})")
+with cols[2]:
+    st.markdown("**Secretariat focal points**")
+    focal = detail["focal_points"]
+    if focal.empty:
+        st.warning("No focal point assigned", icon=":material/person_off:")
+    for fp in focal.itertuples():
+        st.text(f"{fp.name}\n{fp.email}")
+
+if detail["summary"]:
+    st.subheader("Summary", anchor=False)
+    st.text(detail["summary"])
+if detail["url"]:
+    st.link_button("Read the full text", detail["url"], icon=":material/open_in_new:")
+
+st.subheader("Progress Reports by year", anchor=False)
+reports = detail["progress_reports"]
+if reports.empty:
+    st.caption("No Progress Report yet.")
+else:
+    shown = reports.assign(
+        status=reports["published_status"].fillna("—"),
+        state=reports["state"].map({"draft": "Draft", "in_review": "In review", "published": "Published"}),
+        published_at=reports["published_at"].map(fmt_date),
+    )[["year", "status", "state", "author", "published_at"]]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "year": st.column_config.NumberColumn("Year", format="%d"),
+        "status": "Implementation status (published)",
+        "state": "Report state",
+        "author": "Focal point",
+        "published_at": "Published on",
+    })
+
+st.subheader("Activity Reports", anchor=False)
+activities = detail["activity_reports"]
+if activities.empty:
+    st.caption("No Activity Report submitted on this Resolution yet.")
+else:
+    st.caption(f"{len(activities)} submitted by IUCN components.")
+    shown = activities.assign(
+        period=activities.apply(lambda r: f"{fmt_date(r.start)} – {fmt_date(r.end)}", axis=1),
+        submitted_at=activities["submitted_at"].map(fmt_date),
+    )[["title", "component", "action_status", "period", "submitted_at"]]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "title": st.column_config.TextColumn("Activity", width="large"),
+        "component": "Reported by",
+        "action_status": "Action status",
+        "period": "Period",
+        "submitted_at": "Submitted on",
+    })

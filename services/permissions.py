@@ -1,0 +1,38 @@
+"""Who may do what. Pages hide what a role cannot use; services check again on every write."""
+
+from dataclasses import dataclass, field
+
+from services.errors import PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user as services see it."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    component_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles)) or "admin" in self.roles
+
+
+# action -> roles allowed (admin may do everything)
+RULES: dict[str, frozenset[str]] = {
+    "register.import": frozenset({"secretariat"}),
+    "register.edit": frozenset({"secretariat"}),
+    "register.export": frozenset({"secretariat", "leadership", "focal_point", "reporter"}),
+    "users.manage": frozenset(),
+}
+
+
+def can(actor: Actor | None, action: str) -> bool:
+    return actor is not None and actor.has(*RULES[action])
+
+
+def require(actor: Actor | None, action: str) -> None:
+    if not can(actor, action):
+        who = actor.username if actor else "an anonymous user"
+        raise PermissionDenied(f"{who} may not {action.replace('.', ' ')}.")

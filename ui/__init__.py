@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces: the auth gate, navigation, URL-bound filters, cached readers, formatting."""

@@ -1,0 +1,97 @@
+"""The login gate: streamlit-authenticator renders the form and the re-login cookie; the users table
+is the source of truth; failed sign-ins lock an account for a while."""
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
+
+from db.engine import transaction
+from db.settings import Settings
+from services import users
+from services.permissions import Actor
+from ui.data import engine, session
+
+
+def _authenticator(settings: Settings) -> tuple[stauth.Authenticate, dict]:
+    with session() as s:
+        creds = users.credentials(session=s, max_failed_logins=settings.max_failed_logins)
+    authenticator = stauth.Authenticate(
+        creds, settings.cookie_name, settings.cookie_key, settings.cookie_expiry_days,
+        auto_hash=False, login_sleep_time=0,
+    )
+    return authenticator, creds
+
+
+def current_actor(settings: Settings) -> Actor | None:
+    """Show the login form until the user is signed in; then return who they are."""
+    authenticator, creds = _authenticator(settings)
+    st.session_state["_authenticator"] = authenticator
+    if not st.session_state.get("authentication_status"):
+        _login_screen(authenticator, creds, settings)
+    if not st.session_state.get("authentication_status"):
+        return None
+    with session() as s:
+        actor = users.actor_for(session=s, username=st.session_state["username"])
+    if actor is None:  # deactivated since the cookie was issued
+        authenticator.logout(location="unrendered")
+        st.error("This account is no longer active. Ask the Secretariat for access.")
+        return None
+    return actor
+
+
+def _login_screen(authenticator: stauth.Authenticate, creds: dict, settings: Settings) -> None:
+    left, middle, right = st.columns([1, 2, 1])
+    with middle:
+        st.title(":material/fact_check: Resolutions Tracker")
+        st.caption("How IUCN Resolutions and Recommendations are implemented: Activity Reports, "
+                   "Progress Reports and the yearly analysis.")
+        try:
+            authenticator.login(
+                location="main", max_login_attempts=settings.max_failed_logins,
+                fields={"Form name": "Sign in", "Username": "Username", "Password": "Password",
+                        "Login": "Sign in"},
+            )
+        except LoginError as error:
+            _explain(str(error), settings)
+            return
+        status = st.session_state.get("authentication_status")
+        if status is False:
+            locked_for = _record_failures(creds, settings)
+            if locked_for:
+                st.error(f"Too many failed sign-ins: this account is locked for {locked_for} minutes.")
+            else:
+                st.error("Wrong username or password. Check both and try again.")
+        elif status:
+            with transaction(engine()) as s:
+                users.record_successful_login(session=s, username=st.session_state["username"])
+            st.rerun()
+        if settings.demo_mode and not status:
+            st.info("Demo mode: the demo accounts and their passwords are listed in the README.",
+                    icon=":material/info:")
+
+
+def _record_failures(creds: dict, settings: Settings) -> int:
+    """The authenticator counts a failure in the credentials dict it was given; carry it to the database."""
+    locked_for = 0
+    for username, entry in creds["usernames"].items():
+        if entry["failed_login_attempts"] and not entry["locked"]:
+            with transaction(engine()) as s:
+                locked_for = users.record_failed_login(
+                    session=s, username=username, max_failed_logins=settings.max_failed_logins,
+                    lock_minutes=settings.lock_minutes,
+                ) or locked_for
+    return locked_for
+
+
+def _explain(message: str, settings: Settings) -> None:
+    if "attempts" in message:
+        st.error(f"Too many failed sign-ins: this account is locked for up to {settings.lock_minutes} "
+                 "minutes. Try again later or ask the Secretariat.")
+    else:
+        st.error("You cannot sign in with this account. Ask the Secretariat for access.")
+
+
+def logout_button() -> None:
+    authenticator = st.session_state.get("_authenticator")
+    if authenticator is not None:
+        authenticator.logout("Sign out", location="sidebar", key="logout")
