@@ -25,6 +25,17 @@ RULES: dict[str, frozenset[str]] = {
     "register.edit": frozenset({"secretariat"}),
     "register.export": frozenset({"secretariat", "leadership", "focal_point", "reporter"}),
     "users.manage": frozenset(),
+    # Activity Reports: component membership is checked again in services/activity_reports.py
+    "activity.write": frozenset({"reporter", "focal_point", "secretariat"}),
+    "activity.return": frozenset({"focal_point", "secretariat"}),  # and focal point of the Resolution
+    # Progress Reports: the assignment is checked again in services/progress_reports.py
+    "progress.write": frozenset({"focal_point", "secretariat"}),
+    "progress.review": frozenset({"secretariat"}),
+    "assignments.manage": frozenset({"secretariat"}),
+    "calendar.manage": frozenset({"secretariat"}),
+    "coverage.view": frozenset({"secretariat", "focal_point"}),
+    "analysis.write": frozenset({"secretariat"}),
+    "analysis.read": frozenset({"secretariat", "leadership", "focal_point"}),
 }
 
 

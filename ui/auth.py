@@ -94,4 +94,4 @@ def _explain(message: str, settings: Settings) -> None:
 def logout_button() -> None:
     authenticator = st.session_state.get("_authenticator")
     if authenticator is not None:
-        authenticator.logout("Sign out", location="sidebar", key="logout")
+        authenticator.logout("Sign out", location="sidebar", key="sign_out")

@@ -20,13 +20,36 @@ class PageSpec:
     hidden: bool = False  # reachable by link only (detail views)
 
 
+FOCAL = frozenset({"focal_point"})
+REPORTERS = frozenset({"reporter", "focal_point", "secretariat"})
+SECRETARIAT = frozenset({"secretariat"})
+
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/register.py", "Resolutions", ":material/gavel:", EVERYONE, "Resolutions",
-             landing_for=EVERYONE),
+    PageSpec("pages/overview.py", "Overview", ":material/monitoring:", EVERYONE, "Progress",
+             landing_for=frozenset({"leadership", "secretariat"})),
+    PageSpec("pages/analysis.py", "Yearly analysis", ":material/summarize:",
+             frozenset({"secretariat", "leadership", "focal_point"}), "Progress"),
+    PageSpec("pages/body_of_policy.py", "Body of policy", ":material/account_balance:", EVERYONE, "Progress"),
+    PageSpec("pages/register.py", "Resolutions", ":material/gavel:", EVERYONE, "Resolutions"),
     PageSpec("pages/resolution.py", "Resolution", ":material/description:", EVERYONE, "Resolutions",
              hidden=True),
-    PageSpec("pages/register_admin.py", "Register import and export", ":material/upload_file:",
-             frozenset({"secretariat", "admin"}), "Administration"),
+    PageSpec("pages/my_reports.py", "My reports", ":material/folder_shared:", REPORTERS, "Activity Reports",
+             landing_for=frozenset({"reporter"})),
+    PageSpec("pages/report_activity.py", "Report an activity", ":material/edit_note:", REPORTERS,
+             "Activity Reports"),
+    PageSpec("pages/my_resolutions.py", "My Resolutions", ":material/assignment_ind:", FOCAL,
+             "Progress Reports", landing_for=FOCAL),
+    PageSpec("pages/progress_report.py", "Progress Report", ":material/edit_document:",
+             frozenset({"focal_point", "secretariat"}), "Progress Reports", hidden=True),
+    PageSpec("pages/review_queue.py", "Review queue", ":material/rate_review:", SECRETARIAT,
+             "Progress Reports"),
+    PageSpec("pages/coverage.py", "Coverage", ":material/checklist:", frozenset({"secretariat", "focal_point"}),
+             "Progress Reports"),
+    PageSpec("pages/assignments.py", "Focal points and deadlines", ":material/group_add:", SECRETARIAT,
+             "Administration"),
+    PageSpec("pages/register_admin.py", "Register import and export", ":material/upload_file:", SECRETARIAT,
+             "Administration"),
+    PageSpec("pages/guide.py", "Guide", ":material/help:", EVERYONE, "Help"),
 )
 
 
