@@ -18,5 +18,5 @@ def test_excel_has_one_sheet_per_table_with_its_rows():
     data = excel_bytes({"Status": pd.DataFrame({"s": ["Initiated", "Underway"]}),
                         "A very long sheet name that Excel would refuse": pd.DataFrame({"n": [1]})})
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Status", "A very long sheet name that Ex"]
+    assert book.sheetnames == ["Status", "A very long sheet name that Exc"]
     assert [c.value for c in book["Status"]["A"]] == ["s", "Initiated", "Underway"]
