@@ -1,0 +1,574 @@
+"""Activity Reports: what IUCN components did to implement Resolutions.
+
+Workflow: draft -> submitted (-> returned with a comment -> submitted again); a submitted report may be
+withdrawn to draft by its component. Once a published Progress Report cites a report it is `locked`
+(set by the publishing service): it is never edited in place; `new_version` copies it into a new draft
+that supersedes it, and the old one is kept.
+
+Visibility: the members of a report's component (and its author, and admins) see it in every state and
+edit its drafts; everyone else sees submitted reports only.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import Session, select
+
+from db import vocab
+from db.countries import COUNTRIES
+from db.models import (
+    ActivityReport,
+    ActivityReportActionType,
+    ActivityReportResolution,
+    Component,
+    Congress,
+    FocalPointAssignment,
+    ProgressReport,
+    ProgressReportSource,
+    Resolution,
+    ReviewComment,
+    User,
+    utcnow,
+)
+from db.sql import string_agg
+from services import audit
+from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
+from services.permissions import Actor, require
+
+ENTITY = "activity_report"
+
+# Every text limit in one place (characters; "links" is the number of links, "link" one link's length).
+LIMITS = {
+    "title": 200,
+    "description": 4000,
+    "partners": 1000,
+    "results": 3000,
+    "challenges": 2000,
+    "support_needed": 1500,
+    "links": 20,
+    "link": 500,
+    "comment": 2000,
+}
+TEXT_FIELDS = ("title", "description", "partners", "results", "challenges", "support_needed")
+EDITABLE_STATES = ("draft", "returned")
+STATE_LABELS = {"draft": "Draft", "submitted": "Submitted", "returned": "Returned"}
+MY_REPORT_COLUMNS = ["id", "title", "state", "resolutions", "component", "period_start", "period_end",
+                     "updated_at", "locked", "version", "supersedes_id", "cited_by", "return_comment"]
+
+
+@dataclass
+class ActivityInput:
+    """What the form holds: every field a user types or picks."""
+
+    component_id: int | None = None
+    resolution_ids: list[int] = field(default_factory=list)
+    title: str = ""
+    description: str = ""
+    action_types: list[str] = field(default_factory=list)
+    action_status: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    scope_global: bool = False
+    scope_regions: list[str] = field(default_factory=list)
+    scope_countries: list[str] = field(default_factory=list)
+    partners: str = ""
+    results: str = ""
+    challenges: str = ""
+    support_needed: str = ""
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportView:
+    """One report as its form or read-only view shows it."""
+
+    id: int
+    data: ActivityInput
+    state: str
+    version: int
+    locked: bool
+    editable: bool  # the actor may change it in place now
+    component: str
+    author: str
+    resolution_codes: list[str]
+    updated_at: datetime
+    supersedes_id: int | None
+    superseded_by: int | None
+    return_comment: dict | None  # body, by, at of the latest return, while the report is returned
+    cited_by: list[str]
+
+
+# -- who may do what ----------------------------------------------------------------------------------
+def _is_member(actor: Actor, report: ActivityReport) -> bool:
+    """Members of the report's component (and admins) own it: they see all its states and edit it."""
+    return "admin" in actor.roles or report.component_id in actor.component_ids or report.author_id == actor.id
+
+
+def _visible(actor: Actor, report: ActivityReport) -> bool:
+    return _is_member(actor, report) or report.state == "submitted"
+
+
+def reporting_components(*, session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """The components the actor may report for: their own (an admin may report for any)."""
+    query = select(Component.id, Component.name).order_by(Component.name)
+    if "admin" not in actor.roles:
+        query = query.where(Component.id.in_(actor.component_ids or {-1}))
+    return [(cid, name) for cid, name in session.exec(query)]
+
+
+def _load(session: Session, actor: Actor, report_id: int) -> ActivityReport:
+    report = session.get(ActivityReport, report_id)
+    if report is None or not _visible(actor, report):
+        # Someone else's draft is reported as missing, so its existence does not leak.
+        raise NotFound(f"Activity Report {report_id} does not exist or is not visible to you.")
+    return report
+
+
+def _load_own(session: Session, actor: Actor, report_id: int) -> ActivityReport:
+    require(actor, "activity.write")
+    report = _load(session, actor, report_id)
+    if not _is_member(actor, report):
+        raise PermissionDenied("Only the focal points of the reporting component may change this report.")
+    return report
+
+
+CONFLICT = ("Someone else saved this report after you opened it, so your changes were not saved. "
+            "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
+
+
+def _claim(session: Session, report: ActivityReport, version: int | None) -> None:
+    """Optimistic lock: bump the version only if it is still the one the user read. The conditional
+    UPDATE makes this atomic, so of two concurrent saves of one version exactly one wins."""
+    if version is None or version != report.version:
+        raise ConflictError(CONFLICT)
+    done = session.execute(
+        update(ActivityReport)
+        .where(ActivityReport.id == report.id, ActivityReport.version == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        raise ConflictError(CONFLICT)
+    report.version = version + 1
+
+
+# -- validation -----------------------------------------------------------------------------------
+def _clean(data: ActivityInput) -> ActivityInput:
+    """Trim texts, drop blank links and duplicate picks, so stored values are tidy."""
+    cleaned = ActivityInput(**asdict(data))
+    for name in TEXT_FIELDS:
+        setattr(cleaned, name, (getattr(cleaned, name) or "").strip())
+    cleaned.links = [link.strip() for link in cleaned.links if link and link.strip()]
+    cleaned.resolution_ids = list(dict.fromkeys(cleaned.resolution_ids))
+    cleaned.action_types = [t for t in vocab.ACTION_TYPES if t in set(cleaned.action_types)] + [
+        t for t in dict.fromkeys(cleaned.action_types) if t not in vocab.ACTION_TYPES]
+    cleaned.scope_regions = list(dict.fromkeys(cleaned.scope_regions))
+    cleaned.scope_countries = list(dict.fromkeys(cleaned.scope_countries))
+    return cleaned
+
+
+def _problems(session: Session, data: ActivityInput, *, full: bool, today: date) -> list[FieldError]:
+    """Every problem at once. A draft needs only a Resolution and a title (and sane values);
+    submitting (`full`) needs the whole report."""
+    errors: list[FieldError] = []
+
+    def add(name: str, message: str) -> None:
+        errors.append(FieldError(name, message))
+
+    if data.component_id is None:
+        add("component_id", "Choose the component you report for.")
+    if not data.resolution_ids:
+        add("resolution_ids", "Choose at least one Resolution.")
+    else:
+        known = set(session.exec(select(Resolution.id).where(Resolution.id.in_(data.resolution_ids))))
+        if set(data.resolution_ids) - known:
+            add("resolution_ids", "One of the chosen Resolutions no longer exists; choose again.")
+    if not data.title:
+        add("title", "Give the activity a title.")
+    for name in TEXT_FIELDS:
+        value = getattr(data, name)
+        if len(value) > LIMITS[name]:
+            add(name, f"Too long: {len(value):,} characters, at most {LIMITS[name]:,}. Please shorten it.")
+    if set(data.action_types) - set(vocab.ACTION_TYPES):
+        add("action_types", "Choose action types from the list.")
+    if data.action_status is not None and data.action_status not in vocab.ACTION_STATUSES:
+        add("action_status", "Choose an action status from the list.")
+    if set(data.scope_regions) - set(vocab.IUCN_REGIONS):
+        add("scope", "Choose regions from the list of IUCN statutory regions.")
+    if set(data.scope_countries) - set(COUNTRIES):
+        add("scope", "Choose countries from the list.")
+    if data.period_start and data.period_end and data.period_end < data.period_start:
+        add("period_end", "The end date is before the start date.")
+    if len(data.links) > LIMITS["links"]:
+        add("links", f"At most {LIMITS['links']} links, please ({len(data.links)} given).")
+    for number, link in enumerate(data.links, start=1):
+        if not link.lower().startswith(("http://", "https://")) or " " in link or len(link) < 11:
+            add("links", f"Line {number} is not a web address starting with http:// or https://.")
+        elif len(link) > LIMITS["link"]:
+            add("links", f"Line {number} is longer than {LIMITS['link']} characters.")
+    if not full:
+        return errors
+
+    if not data.description:
+        add("description", "Describe what was done.")
+    if not data.action_types:
+        add("action_types", "Choose at least one action type.")
+    if not data.action_status:
+        add("action_status", "Choose the action status.")
+    if not data.period_start:
+        add("period_start", "Give the start date.")
+    if data.action_status == "Completed":
+        if not data.period_end:
+            add("period_end", "A completed action needs its end date.")
+        elif data.period_end > today:
+            add("period_end", "A completed action cannot end in the future: check the end date or the status.")
+    if not (data.scope_global or data.scope_regions or data.scope_countries):
+        add("scope", "Tick 'Global', or choose at least one region or country.")
+    return errors
+
+
+def _check(session: Session, actor: Actor, data: ActivityInput, *, full: bool, today: date | None) -> None:
+    errors = _problems(session, data, full=full, today=today or date.today())
+    if errors:
+        raise ValidationFailed(errors)
+    allowed = {cid for cid, _ in reporting_components(session=session, actor=actor)}
+    if data.component_id not in allowed:
+        raise PermissionDenied("You may only report for your own component.")
+
+
+# -- reading and writing rows ------------------------------------------------------------------------
+def _snapshot(session: Session, report: ActivityReport) -> dict:
+    """The report's content as audit events record it (Resolutions by code)."""
+    codes = sorted(session.exec(
+        select(Resolution.code).join(ActivityReportResolution)
+        .where(ActivityReportResolution.activity_report_id == report.id)
+    )) if report.id else []
+    types = sorted(session.exec(
+        select(ActivityReportActionType.action_type)
+        .where(ActivityReportActionType.activity_report_id == report.id)
+    )) if report.id else []
+    values = {name: getattr(report, name) for name in (
+        "component_id", "title", "description", "action_status", "period_start", "period_end",
+        "scope_global", "scope_regions", "scope_countries", "partners", "results", "challenges",
+        "support_needed", "links", "state", "locked", "supersedes_id")}
+    return values | {"resolutions": codes, "action_types": types}
+
+
+def _input_of(session: Session, report: ActivityReport) -> ActivityInput:
+    return ActivityInput(
+        component_id=report.component_id,
+        resolution_ids=list(session.exec(
+            select(ActivityReportResolution.resolution_id).join(Resolution)
+            .where(ActivityReportResolution.activity_report_id == report.id).order_by(Resolution.code)
+        )),
+        title=report.title,
+        description=report.description or "",
+        action_types=[t for t in vocab.ACTION_TYPES if t in set(session.exec(
+            select(ActivityReportActionType.action_type)
+            .where(ActivityReportActionType.activity_report_id == report.id)))],
+        action_status=report.action_status,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        scope_global=report.scope_global,
+        scope_regions=list(report.scope_regions or []),
+        scope_countries=list(report.scope_countries or []),
+        partners=report.partners or "",
+        results=report.results or "",
+        challenges=report.challenges or "",
+        support_needed=report.support_needed or "",
+        links=list(report.links or []),
+    )
+
+
+def _write(session: Session, report: ActivityReport, data: ActivityInput) -> None:
+    report.component_id = data.component_id
+    report.title = data.title
+    for name in ("description", "partners", "results", "challenges", "support_needed"):
+        setattr(report, name, getattr(data, name) or None)
+    report.action_status = data.action_status
+    report.period_start, report.period_end = data.period_start, data.period_end
+    report.scope_global = data.scope_global
+    report.scope_regions = list(data.scope_regions)
+    report.scope_countries = list(data.scope_countries)
+    report.links = list(data.links)
+    report.updated_at = utcnow()
+    session.add(report)
+    session.flush()
+    for link_table, column, wanted in (
+        (ActivityReportResolution, "resolution_id", data.resolution_ids),
+        (ActivityReportActionType, "action_type", data.action_types),
+    ):
+        current = {getattr(row, column): row for row in session.exec(
+            select(link_table).where(link_table.activity_report_id == report.id))}
+        for value, row in current.items():
+            if value not in wanted:
+                session.delete(row)
+        for value in wanted:
+            if value not in current:
+                session.add(link_table(activity_report_id=report.id, **{column: value}))
+    session.flush()
+
+
+def _save(session: Session, actor: Actor, data: ActivityInput, report_id: int | None, version: int | None,
+          *, submit: bool, today: date | None) -> ActivityReport:
+    require(actor, "activity.write")
+    data = _clean(data)
+    if report_id is None:
+        _check(session, actor, data, full=submit, today=today)
+        report = ActivityReport(component_id=data.component_id, author_id=actor.id, title=data.title)
+        before: dict = {}
+        action = "submit" if submit else "create"
+    else:
+        report = _load_own(session, actor, report_id)
+        _refuse_locked(report)
+        if report.state not in EDITABLE_STATES:
+            raise ConflictError("This report is submitted: withdraw it first (in My reports) to change it.")
+        if version != report.version:
+            raise ConflictError(CONFLICT)  # before any validation message: the form is stale anyway
+        _check(session, actor, data, full=submit, today=today)
+        before = _snapshot(session, report)
+        _claim(session, report, version)
+        action = "submit" if submit else "update"
+    _write(session, report, data)
+    if submit:
+        report.state = "submitted"
+        report.submitted_at = utcnow()
+        session.add(report)
+        session.flush()
+    changed_before, changed_after = audit.changes(before, _snapshot(session, report))
+    audit.record(session, actor=actor, action=action, entity=ENTITY, entity_id=report.id,
+                 before=changed_before if report_id is not None else None, after=changed_after)
+    return report
+
+
+def _refuse_locked(report: ActivityReport) -> None:
+    if report.locked:
+        raise ConflictError("This report is cited by a published Progress Report, so it cannot be changed. "
+                            "Use 'Correct (new version)' to make a new version; the cited one is kept.")
+
+
+# -- what users do ----------------------------------------------------------------------------------
+def save_draft(*, session: Session, actor: Actor, data: ActivityInput, report_id: int | None = None,
+               version: int | None = None, today: date | None = None) -> ActivityReport:
+    """Create a draft (report_id None) or save changes to a draft or returned report.
+    Only a Resolution and a title are needed."""
+    return _save(session, actor, data, report_id, version, submit=False, today=today)
+
+
+def submit(*, session: Session, actor: Actor, data: ActivityInput, report_id: int | None = None,
+           version: int | None = None, today: date | None = None) -> ActivityReport:
+    """Validate fully and submit: a new report, a draft, or a returned one (resubmission)."""
+    return _save(session, actor, data, report_id, version, submit=True, today=today)
+
+
+def withdraw(*, session: Session, actor: Actor, report_id: int, version: int) -> ActivityReport:
+    """A submitted report back to draft, so its component can change it."""
+    report = _load_own(session, actor, report_id)
+    _refuse_locked(report)
+    if report.state != "submitted":
+        raise ConflictError("Only a submitted report can be withdrawn.")
+    _claim(session, report, version)
+    report.state, report.submitted_at, report.updated_at = "draft", None, utcnow()
+    session.add(report)
+    audit.record(session, actor=actor, action="withdraw", entity=ENTITY, entity_id=report.id,
+                 before={"state": "submitted"}, after={"state": "draft"})
+    return report
+
+
+def return_report(*, session: Session, actor: Actor, report_id: int, comment: str,
+                  version: int) -> ReviewComment:
+    """Send a submitted report back to its component with a comment. Allowed to the Secretariat and
+    to a Secretariat focal point assigned to one of the report's Resolutions."""
+    require(actor, "activity.return")
+    report = _load(session, actor, report_id)
+    if not actor.has("secretariat"):
+        assigned = session.exec(
+            select(FocalPointAssignment.id)
+            .join(ActivityReportResolution,
+                  ActivityReportResolution.resolution_id == FocalPointAssignment.resolution_id)
+            .where(ActivityReportResolution.activity_report_id == report.id,
+                   FocalPointAssignment.user_id == actor.id)
+        ).first()
+        if assigned is None:
+            raise PermissionDenied("Only the focal point of one of its Resolutions may return this report.")
+    comment = (comment or "").strip()
+    errors = []
+    if not comment:
+        errors.append(FieldError("comment", "Say what the author should change."))
+    elif len(comment) > LIMITS["comment"]:
+        errors.append(FieldError("comment", f"Too long: at most {LIMITS['comment']:,} characters."))
+    if errors:
+        raise ValidationFailed(errors)
+    _refuse_locked(report)
+    if report.state != "submitted":
+        raise ConflictError("Only a submitted report can be returned.")
+    _claim(session, report, version)
+    report.state, report.updated_at = "returned", utcnow()
+    session.add(report)
+    note = ReviewComment(target_kind=ENTITY, target_id=report.id, author_id=actor.id, action="returned",
+                         body=comment)
+    session.add(note)
+    session.flush()
+    audit.record(session, actor=actor, action="return", entity=ENTITY, entity_id=report.id,
+                 before={"state": "submitted"}, after={"state": "returned", "comment": comment})
+    return note
+
+
+def new_version(*, session: Session, actor: Actor, report_id: int) -> ActivityReport:
+    """Correct a locked (cited) report: a new draft copying it, superseding it; the old one is kept.
+    If a correction is already under way, that one is returned."""
+    old = _load_own(session, actor, report_id)
+    if not old.locked:
+        raise ConflictError("This report is not cited by a published Progress Report: edit it directly.")
+    existing = session.exec(
+        select(ActivityReport).where(ActivityReport.supersedes_id == old.id).order_by(ActivityReport.id.desc())
+    ).first()
+    if existing is not None:
+        return existing
+    data = _input_of(session, old)
+    copy = ActivityReport(component_id=old.component_id, author_id=actor.id, title=old.title,
+                          supersedes_id=old.id)
+    _write(session, copy, data)
+    audit.record(session, actor=actor, action="new_version", entity=ENTITY, entity_id=copy.id,
+                 after=_snapshot(session, copy))
+    return copy
+
+
+def prefill_from(*, session: Session, actor: Actor, report_id: int) -> ActivityInput:
+    """A new report started from an earlier one: its content, dates cleared; nothing is written
+    until the user saves. The component stays if it is the actor's, else their first one."""
+    require(actor, "activity.write")
+    source = _load(session, actor, report_id)
+    data = _input_of(session, source)
+    data.period_start = data.period_end = None
+    allowed = [cid for cid, _ in reporting_components(session=session, actor=actor)]
+    if data.component_id not in allowed:
+        data.component_id = allowed[0] if allowed else None
+    if data.action_status == "Completed":
+        data.action_status = None  # last year's completed action is not this year's
+    active = set(session.exec(
+        select(Resolution.id).where(Resolution.id.in_(data.resolution_ids), Resolution.status == "active")))
+    data.resolution_ids = [rid for rid in data.resolution_ids if rid in active]
+    return data
+
+
+def _cited_by(session: Session, report_ids: list[int]) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(ProgressReportSource.activity_report_id, Resolution.code, ProgressReport.year,
+               ProgressReport.state)
+        .join(ProgressReport, ProgressReport.id == ProgressReportSource.progress_report_id)
+        .join(Resolution, Resolution.id == ProgressReport.resolution_id)
+        .where(ProgressReportSource.activity_report_id.in_(report_ids or [-1]))
+        .order_by(ProgressReport.year.desc(), Resolution.code)
+    ).all()
+    cited: dict[int, list[str]] = {}
+    for report_id, code, year, state in rows:
+        label = f"{code} ({year})" if state == "published" else f"{code} ({year}, in preparation)"
+        cited.setdefault(report_id, []).append(label)
+    return cited
+
+
+def get_report(*, session: Session, actor: Actor, report_id: int) -> ReportView:
+    """One report for its form (or read-only view). Raises NotFound when the actor may not see it."""
+    report = _load(session, actor, report_id)
+    member = _is_member(actor, report)
+    component = session.get(Component, report.component_id)
+    author = session.get(User, report.author_id)
+    comment = None
+    if report.state == "returned" and member:
+        found = session.exec(
+            select(ReviewComment, User.display_name).join(User, User.id == ReviewComment.author_id)
+            .where(ReviewComment.target_kind == ENTITY, ReviewComment.target_id == report.id,
+                   ReviewComment.action == "returned")
+            .order_by(ReviewComment.id.desc())
+        ).first()
+        if found:
+            comment = {"body": found[0].body, "by": found[1], "at": found[0].created_at}
+    superseded_by = session.exec(
+        select(ActivityReport.id).where(ActivityReport.supersedes_id == report.id)
+    ).first()
+    data = _input_of(session, report)
+    codes = list(session.exec(select(Resolution.code).where(Resolution.id.in_(data.resolution_ids or [-1]))
+                              .order_by(Resolution.code)))
+    return ReportView(
+        id=report.id, data=data, state=report.state, version=report.version, locked=report.locked,
+        editable=member and actor.has("reporter", "focal_point", "secretariat")
+        and report.state in EDITABLE_STATES and not report.locked,
+        component=component.name, author=author.display_name, resolution_codes=codes,
+        updated_at=report.updated_at, supersedes_id=report.supersedes_id, superseded_by=superseded_by,
+        return_comment=comment, cited_by=_cited_by(session, [report.id]).get(report.id, []),
+    )
+
+
+def my_reports(*, session: Session, actor: Actor, state: str | None = None, year: int | None = None,
+               resolution_code: str | None = None) -> pd.DataFrame:
+    """The reports of the actor's components (and those they wrote), newest change first, with the
+    Resolutions, the Progress Reports citing each and, on returned ones, the latest return comment.
+    `year` keeps reports whose period overlaps it (undated drafts: the year they were created)."""
+    dialect = session.get_bind().dialect.name
+    codes = (
+        select(ActivityReportResolution.activity_report_id.label("rid"),
+               string_agg(dialect, Resolution.code, "; ").label("codes"))
+        .join(Resolution, Resolution.id == ActivityReportResolution.resolution_id)
+        .group_by(ActivityReportResolution.activity_report_id)
+        .subquery()
+    )
+    latest_comment = (
+        select(ReviewComment.target_id.label("rid"), func.max(ReviewComment.id).label("cid"))
+        .where(ReviewComment.target_kind == ENTITY, ReviewComment.action == "returned")
+        .group_by(ReviewComment.target_id)
+        .subquery()
+    )
+    query = (
+        select(ActivityReport.id, ActivityReport.title, ActivityReport.state, codes.c.codes, Component.name,
+               ActivityReport.period_start, ActivityReport.period_end, ActivityReport.updated_at,
+               ActivityReport.locked, ActivityReport.version, ActivityReport.supersedes_id,
+               ReviewComment.body)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .join(codes, codes.c.rid == ActivityReport.id, isouter=True)
+        .join(latest_comment, latest_comment.c.rid == ActivityReport.id, isouter=True)
+        .join(ReviewComment, and_(ReviewComment.id == latest_comment.c.cid,
+                                  ActivityReport.state == "returned"), isouter=True)
+        .where(or_(ActivityReport.component_id.in_(actor.component_ids or {-1}),
+                   ActivityReport.author_id == actor.id))
+        .order_by(ActivityReport.updated_at.desc(), ActivityReport.id.desc())
+    )
+    if state:
+        query = query.where(ActivityReport.state == state)
+    if year:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        query = query.where(or_(
+            and_(ActivityReport.period_start <= last,
+                 func.coalesce(ActivityReport.period_end, ActivityReport.period_start) >= first),
+            and_(ActivityReport.period_start.is_(None),
+                 ActivityReport.created_at >= datetime(year, 1, 1, tzinfo=UTC),
+                 ActivityReport.created_at < datetime(year + 1, 1, 1, tzinfo=UTC)),
+        ))
+    if resolution_code:
+        query = query.where(ActivityReport.id.in_(
+            select(ActivityReportResolution.activity_report_id).join(Resolution)
+            .where(Resolution.code == resolution_code)))
+    rows = session.exec(query).all()
+    frame = pd.DataFrame(rows, columns=[c for c in MY_REPORT_COLUMNS if c != "cited_by"])
+    frame["resolutions"] = frame["resolutions"].map(lambda s: "; ".join(sorted(s.split("; "))) if s else "")
+    cited = _cited_by(session, [int(i) for i in frame["id"]])
+    frame.insert(len(frame.columns) - 1, "cited_by", frame["id"].map(lambda i: "; ".join(cited.get(i, []))))
+    frame["supersedes_id"] = frame["supersedes_id"].astype("Int64")
+    return frame[MY_REPORT_COLUMNS]
+
+
+def resolution_options(*, session: Session, q: str = "", include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Resolutions to pick from: active ones, the latest Congress first; every word of `q` must
+    appear in the code or the title. `include_ids` keeps already chosen ones (even archived) listed."""
+    query = (
+        select(Resolution.id, Resolution.code, Resolution.title, Congress.year)
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .where(or_(Resolution.status == "active", Resolution.id.in_(include_ids or (-1,))))
+        .order_by(Congress.year.desc(), Resolution.kind.desc(), Resolution.number)  # Res before Rec
+    )
+    for word in q.split():
+        pattern = f"%{word}%"
+        query = query.where(or_(Resolution.code.ilike(pattern), Resolution.title.ilike(pattern)))
+    return pd.DataFrame(session.exec(query).all(), columns=["id", "code", "title", "year"])
