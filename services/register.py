@@ -109,7 +109,8 @@ def search_resolutions(*, session: Session, flt: RegisterFilter) -> pd.DataFrame
     )
     rows = session.exec(_filtered(query, flt)).all()
     frame = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
-    frame["themes"] = frame["themes"].map(lambda s: "; ".join(sorted(s.split("; "))) if s else "")
+    # A Resolution without a theme gets "" (not a missing value); names sorted for a stable display.
+    frame["themes"] = frame["themes"].map(lambda s: "; ".join(sorted(s.split("; "))) if isinstance(s, str) else "")
     frame["latest_year"] = frame["latest_year"].astype("Int64")
     return frame
 

@@ -1,0 +1,235 @@
+"""Register import and export: all or nothing, every bad row reported with its line, idempotent, round trip."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from db.engine import make_engine
+from db.models import AuditEvent, Resolution, ResolutionTheme, Theme
+from services.errors import PermissionDenied, ValidationFailed
+from services.register_file import COLUMNS, export_register, import_register
+from tests import factories
+
+HEADER = ",".join(COLUMNS)
+GOOD = [
+    "GA-1994-Res-001,Resolution,1,\"Conservation of wetlands, lakes and rivers\",GA-1994,Water,archived,2019-03-15",
+    "WCC-2016-Res-001,Resolution,1,Identifying and archiving obsolete Resolutions,WCC-2016,People,active,",
+    "WCC-2020-Res-122,Resolution,122,Protection of the deep ocean from seabed mining,WCC-2020,Climate;Oceans,active,",
+    "WCC-2020-Rec-133,Recommendation,133,\"A \"\"quoted\"\" title for the Pacific\",WCC-2020,,active,",
+]
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def people(engine):
+    """Actors of each role (as Actor objects) on the test database."""
+    with Session(engine) as s:
+        out = {role: factories.actor(s, factories.user(s, role, (role,)))
+               for role in ("secretariat", "admin", "reporter", "leadership", "focal_point")}
+        s.commit()
+    return out
+
+
+def register(engine) -> dict[str, tuple]:
+    """code -> (kind, number, title, status, archived_on, sorted themes)."""
+    with Session(engine) as s:
+        themes: dict[int, list[str]] = {}
+        for rid, name in s.exec(select(ResolutionTheme.resolution_id, Theme.name).join(Theme)):
+            themes.setdefault(rid, []).append(name)
+        return {r.code: (r.kind, r.number, r.title, r.status, r.archived_on, sorted(themes.get(r.id, [])))
+                for r in s.exec(select(Resolution))}
+
+
+def audit_count(engine) -> int:
+    with Session(engine) as s:
+        return len(s.exec(select(AuditEvent.id)).all())
+
+
+def test_good_file_is_imported(engine, people):
+    result = import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
+    rows = register(engine)
+    assert rows["GA-1994-Res-001"] == ("Resolution", 1, "Conservation of wetlands, lakes and rivers", "archived",
+                                       date(2019, 3, 15), ["Water"])
+    assert rows["WCC-2020-Res-122"][5] == ["Climate", "Oceans"]
+    assert rows["WCC-2020-Rec-133"][:3] == ("Recommendation", 133, 'A "quoted" title for the Pacific')
+    with Session(engine) as s:
+        events = s.exec(select(AuditEvent.action, AuditEvent.entity)).all()
+    assert events.count(("create", "resolution")) == 4 and ("import", "register") in events
+
+
+def test_admin_may_import_and_byte_order_mark_is_accepted(engine, people):
+    result = import_register(engine=engine, actor=people["admin"], data=b"\xef\xbb\xbf" + csv_bytes(GOOD[1]))
+    assert result.created == 1
+
+
+def test_theme_order_and_spaces_in_the_file_do_not_matter(engine, people):
+    messy = GOOD[2].replace("Climate;Oceans", " Oceans ; Climate;")
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(messy))
+    assert register(engine)["WCC-2020-Res-122"][5] == ["Climate", "Oceans"]
+    result = import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(GOOD[2]))
+    assert result.unchanged == 1
+
+
+@pytest.mark.parametrize("row, line_field, words", [
+    ("WCC-2019-Res-001,Resolution,1,A title,WCC-2019,,active,", "congress", "unknown Congress"),
+    ("WCC-2020-Res-007,Resolution,8,A title,WCC-2020,,active,", "code", "does not match"),
+    ("WCC-2020-Res-007,Recommendation,7,A title,WCC-2020,,active,", "code", "does not match"),
+    ("WCC-2016-Res-007,Resolution,7,A title,WCC-2020,,active,", "code", "does not match"),
+    ("WCC-2020-Res-007,Resolution,7,,WCC-2020,,active,", "title", "title is empty"),
+    ("WCC-2020-Res-007,Resolution,7,   ,WCC-2020,,active,", "title", "title is empty"),
+    ("WCC-2020-Res-007,Resolution,7,A title,WCC-2020,Oceans;Deserts,active,", "themes", "unknown theme"),
+    ("WCC-2020-Res-007,Resolution,7,A title,WCC-2020,,archived,2024-13-01", "archived_on", "bad date"),
+    ("WCC-2020-Res-007,Resolution,7,A title,WCC-2020,,archived,15/03/2019", "archived_on", "bad date"),
+    ("WCC-2020-Res-007,Resolution,7,A title,WCC-2020,,archived,", "archived_on", "needs the date"),
+    ("WCC-2020-Res-007,Resolution,7,A title,WCC-2020,,retired,", "status", "active or archived"),
+    ("WCC-2020-Dec-007,Decision,7,A title,WCC-2020,,active,", "kind", "Resolution or Recommendation"),
+    ("WCC-2020-Res-007,Resolution,seven,A title,WCC-2020,,active,", "number", "positive whole number"),
+    ("WCC-2020-Res-007,Resolution,7,A title,WCC-2020,,active", "row", "expected 8 values"),
+], ids=["unknown-congress", "code-number", "code-kind", "code-congress", "empty-title", "blank-title",
+        "unknown-theme", "bad-date", "bad-date-format", "archived-no-date", "bad-status", "bad-kind",
+        "bad-number", "missing-value"])
+def test_each_kind_of_bad_row_is_reported_and_nothing_written(engine, people, row, line_field, words):
+    data = csv_bytes(GOOD[0], GOOD[1], row, GOOD[2])
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=data)
+    errors = failed.value.errors
+    assert [(e.line, e.field) for e in errors] == [(4, line_field)]
+    assert words in errors[0].message
+    assert register(engine) == {}
+    assert audit_count(engine) == 0
+
+
+def test_duplicate_code_is_reported_with_both_lines(engine, people):
+    data = csv_bytes(GOOD[1], GOOD[2], GOOD[1].replace("Identifying", "Again"))
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=data)
+    [error] = failed.value.errors
+    assert (error.line, error.field) == (4, "code")
+    assert "duplicate code WCC-2016-Res-001 (first on line 2)" in error.message
+    assert register(engine) == {}
+
+
+def test_every_bad_row_is_listed_at_once(engine, people):
+    data = csv_bytes(
+        GOOD[0],
+        "WCC-2019-Res-001,Resolution,1,A title,WCC-2019,,active,",  # line 3: unknown Congress
+        GOOD[1],
+        "WCC-2020-Res-007,Resolution,7,,WCC-2020,Deserts,archived,yesterday",  # line 5: three problems
+        "",  # blank lines are skipped but still counted
+        "WCC-2020-Res-008,Resolution,9,A title,WCC-2020,,active,",  # line 7: code mismatch
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=data)
+    found = [(e.line, e.field) for e in failed.value.errors]
+    assert found == [(3, "congress"), (5, "title"), (5, "themes"), (5, "archived_on"), (7, "code")]
+    assert "line 3: congress: unknown Congress 'WCC-2019'" in str(failed.value)
+    assert register(engine) == {}
+
+
+@pytest.mark.parametrize("header", [
+    "code,kind,number,title,congress,themes,status",  # one missing
+    "code,kind,number,title,congress,themes,status,archived_on,summary",  # one extra
+    "kind,code,number,title,congress,themes,status,archived_on",  # wrong order
+    "Code,Kind,Number,Title,Congress,Themes,Status,Archived on",  # other names
+])
+def test_wrong_column_set_is_refused(engine, people, header):
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(GOOD[1], header=header))
+    [error] = failed.value.errors
+    assert (error.line, error.field) == (1, "file")
+    assert "columns must be exactly " + HEADER in error.message
+    assert register(engine) == {}
+
+
+def test_file_that_is_not_utf8_is_refused(engine, people):
+    data = csv_bytes(GOOD[1]).replace(b"Identifying", "Identifiçation".encode("latin-1"))
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=data)
+    [error] = failed.value.errors
+    assert error.field == "file" and "not UTF-8" in error.message
+    assert register(engine) == {}
+
+
+def test_empty_file_is_refused(engine, people):
+    with pytest.raises(ValidationFailed, match="empty"):
+        import_register(engine=engine, actor=people["secretariat"], data=b"")
+
+
+def test_number_taken_by_another_code_in_the_database(engine, people):
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(GOOD[2]))
+    clash = "WCC-2020-Rec-122,Recommendation,122,Same number,WCC-2020,,active,"
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(GOOD[1], clash))
+    assert [(e.line, e.field) for e in failed.value.errors] == [(3, "number")]
+    assert set(register(engine)) == {"WCC-2020-Res-122"}
+
+
+def test_reimport_changes_nothing(engine, people):
+    data = csv_bytes(*GOOD)
+    import_register(engine=engine, actor=people["secretariat"], data=data)
+    before, events = register(engine), audit_count(engine)
+    with Session(engine) as s:
+        stamps = dict(s.exec(select(Resolution.code, Resolution.updated_at)).all())
+    result = import_register(engine=engine, actor=people["secretariat"], data=data)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
+    assert register(engine) == before
+    with Session(engine) as s:
+        assert dict(s.exec(select(Resolution.code, Resolution.updated_at)).all()) == stamps
+    assert audit_count(engine) == events + 1  # only the import itself is logged
+
+
+def test_changed_title_and_themes_update_the_row(engine, people):
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    changed = GOOD[2].replace("seabed mining", "deep-sea mining").replace("Climate;Oceans", "Oceans")
+    result = import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(GOOD[0], changed))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    row = register(engine)["WCC-2020-Res-122"]
+    assert row[2] == "Protection of the deep ocean from deep-sea mining"
+    assert row[5] == ["Oceans"]
+    assert len(register(engine)) == 4  # rows absent from the file are kept
+    with Session(engine) as s:
+        update = s.exec(select(AuditEvent).where(AuditEvent.action == "update",
+                                                 AuditEvent.entity_id == "WCC-2020-Res-122")).one()
+    assert update.before == {"title": "Protection of the deep ocean from seabed mining",
+                             "themes": ["Climate", "Oceans"]}
+    assert update.after == {"title": "Protection of the deep ocean from deep-sea mining", "themes": ["Oceans"]}
+
+
+def test_export_then_import_round_trips_byte_for_byte(engine, people):
+    original = csv_bytes(*GOOD)
+    import_register(engine=engine, actor=people["secretariat"], data=original)
+    with Session(engine) as s:
+        exported = export_register(session=s, actor=people["reporter"])
+    assert exported == original
+    result = import_register(engine=engine, actor=people["secretariat"], data=exported)
+    assert result.unchanged == 4 and result.created == result.updated == 0
+
+
+def test_demo_register_round_trips_into_an_empty_database(engine, people, demo_file):
+    with Session(make_engine(f"sqlite:///{demo_file}")) as s:
+        exported = export_register(session=s, actor=people["leadership"])
+    assert exported.count(b"\n") == 1 + 802
+    result = import_register(engine=engine, actor=people["secretariat"], data=exported)
+    assert result.created == 802
+    with Session(engine) as s:
+        assert export_register(session=s, actor=people["secretariat"]) == exported
+
+
+def test_export_of_one_congress(engine, people):
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    with Session(engine) as s:
+        exported = export_register(session=s, actor=people["focal_point"], congress="WCC-2020")
+    assert exported == csv_bytes(GOOD[2], GOOD[3])
+
+
+@pytest.mark.parametrize("role", ["reporter", "leadership", "focal_point"])
+def test_import_is_refused_to_other_roles(engine, people, role):
+    with pytest.raises(PermissionDenied):
+        import_register(engine=engine, actor=people[role], data=csv_bytes(*GOOD))
+    assert register(engine) == {}
+    assert audit_count(engine) == 0
