@@ -299,27 +299,27 @@ def _ranked(rows, labels: tuple[str, ...]) -> pd.DataFrame:
     return frame.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _activity_counts(session: Session, flt: ProgressFilter, label, *joins) -> list:
+    """(label, number of Activity Reports) received in the year under the filter, grouped in SQL."""
+    query = select(label, func.count(ActivityReport.id)).join(Component, Component.id == ActivityReport.component_id)
+    for target, on in joins:
+        query = query.join(target, on)
+    return session.exec(query.where(*_activity_conditions(flt)).group_by(label)).all()
+
+
 def activities_by_component_kind(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(label, count): Activity Reports received in the year, by kind of reporting component."""
     flt = resolve(session=session, flt=flt)
-    rows = session.exec(
-        select(Component.kind, func.count(ActivityReport.id))
-        .join(Component, Component.id == ActivityReport.component_id)
-        .where(*_activity_conditions(flt)).group_by(Component.kind)
-    ).all()
-    return _ranked(rows, vocab.COMPONENT_KINDS)
+    return _ranked(_activity_counts(session, flt, Component.kind), vocab.COMPONENT_KINDS)
 
 
 def activities_by_action_type(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(label, count): Activity Reports received in the year naming each action type (a report may
     name several, so the counts can add up to more than the reports)."""
     flt = resolve(session=session, flt=flt)
-    rows = session.exec(
-        select(ActivityReportActionType.action_type, func.count(ActivityReport.id))
-        .join(Component, Component.id == ActivityReport.component_id)
-        .join(ActivityReportActionType, ActivityReportActionType.activity_report_id == ActivityReport.id)
-        .where(*_activity_conditions(flt)).group_by(ActivityReportActionType.action_type)
-    ).all()
+    action_type = ActivityReportActionType.action_type
+    rows = _activity_counts(session, flt, action_type, (
+        ActivityReportActionType, ActivityReportActionType.activity_report_id == ActivityReport.id))
     return _ranked(rows, vocab.ACTION_TYPES)
 
 
@@ -327,11 +327,7 @@ def activities_by_region(*, session: Session, flt: ProgressFilter) -> pd.DataFra
     """(label, count): Activity Reports received in the year, by IUCN region of the reporting component
     (NO_REGION for global bodies)."""
     flt = resolve(session=session, flt=flt)
-    rows = session.exec(
-        select(Component.region, func.count(ActivityReport.id))
-        .join(Component, Component.id == ActivityReport.component_id)
-        .where(*_activity_conditions(flt)).group_by(Component.region)
-    ).all()
+    rows = _activity_counts(session, flt, Component.region)
     return _ranked([(region or NO_REGION, n) for region, n in rows], (*vocab.IUCN_REGIONS, NO_REGION))
 
 
@@ -400,10 +396,13 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
         query = query.where(Resolution.id.in_(
             select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
             .where(Theme.name == theme)))
+    received = (
+        select(ActivityReportResolution.resolution_id)
+        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .where(*_activity_conditions(flt, year))
+    )
     if category is not None:
-        received = select(ActivityReportResolution.resolution_id).join(
-            ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id).join(
-            Component, Component.id == ActivityReport.component_id).where(*_activity_conditions(flt, year))
         if category == PUBLISHED:
             query = query.where(ProgressReport.published_status.is_not(None))
         elif category == ACTIVITY_ONLY:
@@ -411,12 +410,6 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
         else:
             query = query.where(ProgressReport.published_status.is_(None), Resolution.id.not_in(received))
     if component_kind is not None or action_type is not None or region is not None:
-        received = (
-            select(ActivityReportResolution.resolution_id)
-            .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
-            .join(Component, Component.id == ActivityReport.component_id)
-            .where(*_activity_conditions(flt, year))
-        )
         if component_kind is not None:
             received = received.where(Component.kind == component_kind)
         if region is not None:
