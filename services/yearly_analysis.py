@@ -10,13 +10,13 @@ Writers (analysis.write) see the draft; other readers (analysis.read) see only t
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from db.models import Congress, User, YearlyAnalysis, utcnow
 from services import audit
 from services.errors import ConflictError, FieldError, NotFound, ValidationFailed
+from services.locking import claim_version
 from services.permissions import Actor, can, require
 
 
@@ -132,22 +132,6 @@ def _validate(session: Session, congress: str, year: int, narrative: dict, publi
     return c
 
 
-def _claim(session: Session, row: YearlyAnalysis, version: int | None) -> None:
-    """Optimistic lock: bump the version only if it is still the one the user read (a conditional
-    UPDATE, so of two concurrent saves of one version exactly one wins)."""
-    if version is None or version != row.version:
-        raise ConflictError(CONFLICT)
-    done = session.execute(
-        update(YearlyAnalysis)
-        .where(YearlyAnalysis.id == row.id, YearlyAnalysis.version == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        raise ConflictError(CONFLICT)
-    row.version = version + 1
-
-
 def _write(session: Session, actor: Actor, congress: str, year: int, narrative: dict, version: int | None,
            publish: bool) -> AnalysisView:
     require(actor, "analysis.write")
@@ -169,7 +153,7 @@ def _write(session: Session, actor: Actor, congress: str, year: int, narrative: 
             raise ConflictError(CONFLICT) from None  # someone created it at the same moment
         before = {}
     else:
-        _claim(session, row, version)
+        claim_version(session, row, version, CONFLICT)
         before = {"state": row.state, **_texts((row.narrative or {}).get("draft"))}
     stored = dict(row.narrative or {})
     stored["draft"] = texts
