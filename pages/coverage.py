@@ -1,5 +1,189 @@
-"""Placeholder: being built in this session."""
+"""Reporting coverage for a year and a Congress: which Resolutions have a published Progress Report, which are
+in draft or review, which have none; which components reported on what; who still owes what (CSV)."""
+
+from datetime import date
 
 import streamlit as st
 
-st.info("This page is being built.", icon=":material/construction:")
+from analytics import coverage
+from services.tabular import csv_bytes
+from ui import coverage_readers as readers
+from ui import url_state
+from ui.data import data_version
+from ui.format import fmt_date, plural
+from ui.navigation import visible_specs
+
+actor = st.session_state["actor"]
+version = data_version()
+today = date.today()
+years = readers.reporting_years(version, today)
+congresses = readers.congresses(version)
+labels = dict(zip(congresses["code"], congresses["label"]))
+
+
+def default_congress(year: int) -> str:
+    return coverage.congress_reported_in(congresses, year) or ""
+
+
+def state_style(label: str) -> str:
+    state = next(s for s, text in coverage.COVERAGE_LABELS.items() if text == label)
+    dark = state in ("published", "in_review")  # white text on the dark colours only
+    return f"background-color: {coverage.COVERAGE_COLOURS[state]}; color: {'white' if dark else '#1f2933'}"
+
+
+def follow_year() -> None:
+    # A new year usually means the Congress reported on that year: pick it, the user may change it after.
+    st.session_state["congress"] = default_congress(st.session_state["year"])
+
+
+url_state.init_int("year", today.year, min(years), max(years))
+if st.session_state["year"] not in years:
+    st.session_state["year"] = years[0]
+url_state.init_text("congress", default_congress(st.session_state["year"]), list(congresses["code"]))
+url_state.init_list("state", list(coverage.COVERAGE_STATES))
+url_state.init_text("mine", "", ["1"])
+st.session_state.setdefault("mine_box", st.session_state["mine"] == "1")
+
+st.title(":material/checklist: Reporting coverage")
+st.caption("For one reporting year and one Congress: which Resolutions have a published Progress Report, which "
+           "are in draft or in review, which have none, who still owes what, and which components reported.")
+
+cols = st.columns([1, 2, 2])
+cols[0].selectbox("Reporting year", years, key="year", on_change=follow_year)
+cols[1].selectbox("Congress", list(congresses["code"]), key="congress", format_func=labels.get,
+                  help="Whose Resolutions are covered. Changing the year picks the Congress reported on that year.")
+only_mine = False
+if "focal_point" in actor.roles:
+    with cols[2]:
+        st.write("")
+        only_mine = st.checkbox("Only my Resolutions", key="mine_box",
+                                help="Keep only the Resolutions assigned to you as focal point.")
+st.session_state["mine"] = "1" if only_mine else ""
+
+year, congress = st.session_state["year"], st.session_state["congress"]
+url_state.write_back({"year": today.year, "congress": default_congress(year), "state": [], "mine": ""})
+focal_id = actor.id if only_mine else None
+
+table = readers.resolution_coverage(version, year, congress, focal_id)
+due = readers.deadline(version, year, today)
+counts = {s: int((table["state"] == s).sum()) for s in coverage.COVERAGE_STATES}
+missing = coverage.missing_reports(table)
+left_out = readers.archived_left_out(version, year, congress)
+
+# -- headline ------------------------------------------------------------------------------------
+scope = "assigned to you" if only_mine else f"of {congress}"
+m = st.columns(6)
+m[0].metric("Resolutions owing a report", f"{len(table):,}", border=True,
+            help=f"Active Resolutions {scope}. " + (f"{plural(left_out, 'archived Resolution')} archived in "
+                                                    f"{year} or before owe nothing and are left out." if left_out
+                                                    else "Archived Resolutions owe no report from the year "
+                                                         "they were archived."))
+for col, state in zip(m[1:5], coverage.COVERAGE_STATES):
+    share = f"{counts[state] / len(table):.0%} of them" if len(table) else None
+    col.metric(coverage.COVERAGE_LABELS[state], f"{counts[state]:,}", delta=share, delta_color="off",
+               delta_arrow="off", border=True)
+m[5].metric(f"Deadline {year}", fmt_date(due.due_on), delta=due.describe(),
+            delta_color="inverse" if due.overdue else "off", delta_arrow="off", border=True,
+            help="Set by the Secretariat on the page Focal points and deadlines.")
+
+if table.empty:
+    st.info(f"No Resolution {scope} owes a Progress Report for {year}. Choose another year or Congress"
+            + (", or untick Only my Resolutions." if only_mine else "."), icon=":material/info:")
+    st.stop()
+
+if due.overdue and len(missing):
+    st.error(f"The {year} deadline passed {plural(-due.days_left, 'day')} ago and "
+             f"{plural(len(missing), 'Resolution')} still {'has' if len(missing) == 1 else 'have'} no published "
+             "report. The list below says whom to remind.", icon=":material/alarm:")
+elif due.due_on and len(missing):
+    st.warning(f"{plural(len(missing), 'Progress Report')} still to be published before "
+               f"{fmt_date(due.due_on)} ({due.describe().lower()}).", icon=":material/schedule:")
+
+st.plotly_chart(coverage.state_bar(counts), config={"displayModeBar": False})
+
+tab_state, tab_missing, tab_components = st.tabs([
+    ":material/table_rows: State of each Resolution",
+    f":material/notification_important: Missing reports ({len(missing)})",
+    ":material/groups: Which components reported",
+])
+
+# -- each Resolution -----------------------------------------------------------------------------
+with tab_state:
+    chosen = st.segmented_control("Show", list(coverage.COVERAGE_STATES), key="state", selection_mode="multi",
+                                  format_func=coverage.COVERAGE_LABELS.get, help="Leave all off to see every state.")
+    shown = table[table["state"].isin(chosen)] if chosen else table
+    view = shown.assign(state=shown["state"].map(coverage.COVERAGE_LABELS))[
+        ["code", "title", "state", "implementation_status", "focal_points", "activity_reports", "components"]]
+    styled = view.style.map(state_style, subset=["state"])
+    st.caption(f"{plural(len(view), 'Resolution')}. Select a row to open the Resolution.")
+    event = st.dataframe(
+        styled, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560),
+        on_select="rerun", selection_mode="single-row", key="coverage_table",
+        column_config={
+            "code": st.column_config.TextColumn("Code", width="medium"),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "state": st.column_config.TextColumn(f"Progress Report {year}"),
+            "implementation_status": st.column_config.TextColumn(
+                "Status", help="Implementation status: published, or as drafted so far"),
+            "focal_points": "Focal points",
+            "activity_reports": st.column_config.NumberColumn(
+                f"Activity Reports {year}", help=f"Submitted in {year}", format="%d"),
+            "components": st.column_config.TextColumn("Components that reported", width="large"),
+        },
+    )
+    if event.selection.rows:
+        st.switch_page("pages/resolution.py", query_params={"code": view.iloc[event.selection.rows[0]]["code"]})
+
+# -- who still owes what -------------------------------------------------------------------------
+with tab_missing:
+    if missing.empty:
+        st.success(f"Every Resolution {scope} has a published Progress Report for {year}.",
+                   icon=":material/task_alt:")
+    else:
+        st.markdown(f"**{plural(len(missing), 'Resolution')}** without a published Progress Report for {year}, "
+                    "with the focal points to remind.")
+        st.download_button(
+            "Download missing reports (CSV)", csv_bytes(missing), icon=":material/download:",
+            file_name=f"missing-progress-reports-{congress}-{year}.csv", mime="text/csv", key="missing_csv",
+        )
+        st.dataframe(
+            missing, hide_index=True, width="stretch", height=min(38 + 35 * len(missing), 480),
+            column_config={
+                "code": st.column_config.TextColumn("Code", width="medium"),
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "state": "Progress Report",
+                "focal_points": "Focal points",
+                "focal_emails": "Emails",
+            },
+        )
+    orphans = coverage.without_focal_point(table)
+    if not orphans.empty:
+        st.warning(f"{plural(len(orphans), 'Resolution')} {'has' if len(orphans) == 1 else 'have'} no focal point "
+                   "at all, so nobody is writing their report: " + ", ".join(orphans["code"]) + ".",
+                   icon=":material/person_off:")
+        if any(p.path == "pages/assignments.py" for p in visible_specs(actor)):
+            st.page_link("pages/assignments.py", label="Assign focal points", icon=":material/group_add:")
+
+# -- components ----------------------------------------------------------------------------------
+with tab_components:
+    by_component = readers.components_reporting(version, year, congress, focal_id)
+    if by_component.empty:
+        st.info(f"No component has submitted an Activity Report on these Resolutions in {year} yet.",
+                icon=":material/inbox:")
+    else:
+        st.caption(f"{plural(len(by_component), 'component')} submitted Activity Reports on these Resolutions "
+                   f"in {year}, most active first.")
+        st.dataframe(
+            by_component, hide_index=True, width="stretch", height=min(38 + 35 * len(by_component), 420),
+            column_config={
+                "component": st.column_config.TextColumn("Component", width="medium"),
+                "kind": "Kind",
+                "region": "Region",
+                "resolutions": st.column_config.TextColumn("Resolutions reported on", width="large"),
+                "resolution_count": st.column_config.NumberColumn("Resolutions", format="%d"),
+                "reports": st.column_config.NumberColumn("Activity Reports", format="%d"),
+            },
+        )
+        st.markdown("**Component × Resolution**: number of Activity Reports (only Resolutions with reports)")
+        st.plotly_chart(coverage.matrix_heatmap(readers.component_matrix(version, year, congress, focal_id)),
+                        config={"displayModeBar": False})

@@ -1,0 +1,346 @@
+"""Reporting coverage: for one reporting year and one Congress, who has reported on what and who still owes
+a Progress Report.
+
+Rules, in one place:
+- A Resolution owes a Progress Report for year Y when it is active, or when it was archived after year Y
+  (it was active then). A Resolution archived during or before Y owes nothing for Y and is left out;
+  `archived_left_out` counts them so the page can say so.
+- Coverage state of a Resolution for Y: "published" when a version was ever published (a correction
+  being drafted does not undo the publication), else the working copy's state ("in_review", "draft"),
+  else "none". Anything but "published" is a missing report.
+- An Activity Report counts for Y when it is submitted and its submission date falls in Y. A report that
+  was corrected by a newer submitted version counts once, through its newest version.
+Everything is aggregated in SQL; pandas only tidies the aggregated rows.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy import and_, case, exists, func, literal, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from db import vocab
+from db.models import (
+    ActivityReport,
+    ActivityReportResolution,
+    Component,
+    Congress,
+    FocalPointAssignment,
+    ProgressReport,
+    ReportingDeadline,
+    Resolution,
+    User,
+)
+from db.sql import string_agg
+
+NONE = "none"
+# Coverage states, from done to not started; the working states come from the vocabulary.
+COVERAGE_STATES = (*reversed(vocab.PROGRESS_REPORT_STATES), NONE)
+MISSING_STATES = COVERAGE_STATES[1:]
+COVERAGE_LABELS = {"published": "Published", "in_review": "In review", "draft": "Draft", NONE: "No report"}
+# Reuse the status palette: grey for nothing, orange for a draft, blue for review, green for published.
+COVERAGE_COLOURS = {
+    "published": vocab.STATUS_COLOURS["Completed"],
+    "in_review": vocab.STATUS_COLOURS["On-going"],
+    "draft": vocab.STATUS_COLOURS["Initiated"],
+    NONE: vocab.STATUS_COLOURS[vocab.NO_REPORT],
+}
+SEP = "\x1f"  # joins names inside SQL; no name or email contains it
+
+COVERAGE_COLUMNS = ["code", "number", "kind", "title", "state", "implementation_status", "focal_points",
+                    "focal_emails", "activity_reports", "components", "report_updated_at"]
+MISSING_COLUMNS = ["code", "title", "state", "focal_points", "focal_emails"]
+COMPONENT_COLUMNS = ["component", "kind", "region", "resolutions", "resolution_count", "reports"]
+MATRIX_COLUMNS = ["component", "kind", "region", "code", "reports"]
+
+
+# -- building blocks -----------------------------------------------------------------------------
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def owes_report(year: int):
+    """Resolutions that owe a Progress Report for `year` (see the module docstring)."""
+    return or_(Resolution.status == "active", Resolution.archived_on >= date(year + 1, 1, 1))
+
+
+def counted_activity(year: int):
+    """Activity Reports that count for `year`: submitted in it, and not superseded by a newer submitted one."""
+    start, end = year_bounds(year)
+    newer = aliased(ActivityReport)
+    superseded = exists().where(newer.supersedes_id == ActivityReport.id, newer.state == "submitted")
+    return and_(ActivityReport.state == "submitted", ActivityReport.submitted_at >= start,
+                ActivityReport.submitted_at < end, ~superseded)
+
+
+def coverage_state():
+    """The coverage state of the (outer-joined) Progress Report row, as a SQL expression."""
+    return case(
+        (or_(ProgressReport.published_status.is_not(None), ProgressReport.state == "published"), "published"),
+        (ProgressReport.state == "in_review", "in_review"),
+        (ProgressReport.state == "draft", "draft"),
+        else_=literal(NONE),
+    )
+
+
+def _scope(query, year: int, congress_code: str, focal_user_id: int | None):
+    query = query.where(Congress.code == congress_code, owes_report(year))
+    if focal_user_id is not None:
+        mine = select(FocalPointAssignment.resolution_id).where(FocalPointAssignment.user_id == focal_user_id)
+        query = query.where(Resolution.id.in_(mine))
+    return query
+
+
+def _split_sorted(value: object) -> list[str]:
+    return sorted(value.split(SEP)) if isinstance(value, str) and value else []
+
+
+# -- per Resolution --------------------------------------------------------------------------------
+
+def resolution_coverage(*, session: Session, year: int, congress_code: str,
+                        focal_user_id: int | None = None) -> pd.DataFrame:
+    """One row per Resolution of the Congress that owes a report for `year`: its coverage state, focal
+    points (names and emails, "; "-separated, in the same order), Activity Reports counted and the
+    components that sent them. `focal_user_id` keeps only the Resolutions assigned to that user."""
+    dialect = session.get_bind().dialect.name
+    focal = (
+        select(FocalPointAssignment.resolution_id,
+               string_agg(dialect, User.display_name + literal("|") + User.email, SEP).label("people"))
+        .join(User, User.id == FocalPointAssignment.user_id)
+        .group_by(FocalPointAssignment.resolution_id)
+        .subquery()
+    )
+    reports = (
+        select(ActivityReportResolution.resolution_id,
+               func.count(func.distinct(ActivityReport.id)).label("n"))
+        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
+        .where(counted_activity(year))
+        .group_by(ActivityReportResolution.resolution_id)
+        .subquery()
+    )
+    pairs = (
+        select(ActivityReportResolution.resolution_id, Component.name)
+        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .where(counted_activity(year))
+        .distinct()
+        .subquery()
+    )
+    components = (
+        select(pairs.c.resolution_id, string_agg(dialect, pairs.c.name, SEP).label("names"))
+        .group_by(pairs.c.resolution_id)
+        .subquery()
+    )
+    query = (
+        select(Resolution.code, Resolution.number, Resolution.kind, Resolution.title,
+               coverage_state().label("state"),
+               func.coalesce(ProgressReport.published_status, ProgressReport.status),
+               focal.c.people, func.coalesce(reports.c.n, 0), components.c.names, ProgressReport.updated_at)
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year),
+              isouter=True)
+        .join(focal, focal.c.resolution_id == Resolution.id, isouter=True)
+        .join(reports, reports.c.resolution_id == Resolution.id, isouter=True)
+        .join(components, components.c.resolution_id == Resolution.id, isouter=True)
+        .order_by(Resolution.kind.desc(), Resolution.number)  # Resolutions, then Recommendations
+    )
+    rows = session.exec(_scope(query, year, congress_code, focal_user_id)).all()
+    frame = pd.DataFrame(rows, columns=["code", "number", "kind", "title", "state", "implementation_status",
+                                        "people", "activity_reports", "components", "report_updated_at"])
+    people = frame["people"].map(_split_sorted)
+    frame["focal_points"] = people.map(lambda ps: "; ".join(p.split("|", 1)[0] for p in ps))
+    frame["focal_emails"] = people.map(lambda ps: "; ".join(p.split("|", 1)[1] for p in ps))
+    frame["components"] = frame["components"].map(lambda s: "; ".join(_split_sorted(s)))
+    frame["activity_reports"] = frame["activity_reports"].astype(int)
+    return frame[COVERAGE_COLUMNS]
+
+
+def state_counts(*, session: Session, year: int, congress_code: str,
+                 focal_user_id: int | None = None) -> dict[str, int]:
+    """How many Resolutions are in each coverage state (every state present, zeros included)."""
+    state = coverage_state().label("state")
+    per_resolution = _scope(
+        select(Resolution.id, state)
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year),
+              isouter=True),
+        year, congress_code, focal_user_id,
+    ).subquery()
+    rows = session.exec(select(per_resolution.c.state, func.count()).group_by(per_resolution.c.state)).all()
+    counts = dict.fromkeys(COVERAGE_STATES, 0) | {s: n for s, n in rows}
+    return counts
+
+
+def archived_left_out(*, session: Session, year: int, congress_code: str) -> int:
+    """Resolutions of the Congress archived during or before `year`, so owing nothing for it."""
+    return session.exec(
+        select(func.count(Resolution.id)).join(Congress, Congress.id == Resolution.congress_id)
+        .where(Congress.code == congress_code, ~owes_report(year))
+    ).one()
+
+
+def missing_reports(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The reminder list: every Resolution whose report is not published, with whom to remind."""
+    missing = coverage[coverage["state"].isin(MISSING_STATES)]
+    return missing.assign(state=missing["state"].map(COVERAGE_LABELS))[MISSING_COLUMNS].reset_index(drop=True)
+
+
+def without_focal_point(coverage: pd.DataFrame) -> pd.DataFrame:
+    return coverage[coverage["focal_points"] == ""][["code", "title", "state"]].reset_index(drop=True)
+
+
+# -- which components reported on what -------------------------------------------------------------
+
+def _component_links(year: int, congress_code: str, focal_user_id: int | None):
+    query = (
+        select(Component.id.label("component_id"), Resolution.id.label("resolution_id"),
+               ActivityReport.id.label("report_id"))
+        .select_from(ActivityReport)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .join(ActivityReportResolution, ActivityReportResolution.activity_report_id == ActivityReport.id)
+        .join(Resolution, Resolution.id == ActivityReportResolution.resolution_id)
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .where(counted_activity(year))
+    )
+    return _scope(query, year, congress_code, focal_user_id).subquery()
+
+
+def component_matrix(*, session: Session, year: int, congress_code: str,
+                     focal_user_id: int | None = None) -> pd.DataFrame:
+    """Long form of the component x Resolution matrix: one row per pair that has reports."""
+    links = _component_links(year, congress_code, focal_user_id)
+    rows = session.exec(
+        select(Component.name, Component.kind, Component.region, Resolution.code,
+               func.count(func.distinct(links.c.report_id)))
+        .select_from(links)
+        .join(Component, Component.id == links.c.component_id)
+        .join(Resolution, Resolution.id == links.c.resolution_id)
+        .group_by(Component.id, Component.name, Component.kind, Component.region, Resolution.id, Resolution.code)
+        .order_by(Component.name, Resolution.code)
+    ).all()
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def components_reporting(*, session: Session, year: int, congress_code: str,
+                         focal_user_id: int | None = None) -> pd.DataFrame:
+    """One row per component that reported on the Congress' Resolutions in `year`: the Resolutions
+    (codes), how many, and how many distinct Activity Reports. Most active components first."""
+    dialect = session.get_bind().dialect.name
+    links = _component_links(year, congress_code, focal_user_id)
+    pairs = select(links.c.component_id, links.c.resolution_id).distinct().subquery()
+    codes = (
+        select(pairs.c.component_id, string_agg(dialect, Resolution.code, SEP).label("codes"),
+               func.count().label("n"))
+        .join(Resolution, Resolution.id == pairs.c.resolution_id)
+        .group_by(pairs.c.component_id)
+        .subquery()
+    )
+    reports = (
+        select(links.c.component_id, func.count(func.distinct(links.c.report_id)).label("n"))
+        .group_by(links.c.component_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Component.name, Component.kind, Component.region, codes.c.codes, codes.c.n, reports.c.n)
+        .join(codes, codes.c.component_id == Component.id)
+        .join(reports, reports.c.component_id == Component.id)
+        .order_by(reports.c.n.desc(), Component.name)
+    ).all()
+    frame = pd.DataFrame(rows, columns=COMPONENT_COLUMNS)
+    frame["resolutions"] = frame["resolutions"].map(lambda s: "; ".join(_split_sorted(s)))
+    return frame
+
+
+# -- calendar and choices --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deadline:
+    year: int
+    due_on: date | None  # None: the Secretariat has not set one
+    days_left: int | None  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    def describe(self) -> str:
+        if self.due_on is None:
+            return f"No deadline set for {self.year}"
+        if self.days_left == 0:
+            return "Due today"
+        if self.days_left > 0:
+            return f"{self.days_left:,} day{'s' if self.days_left != 1 else ''} left"
+        late = -self.days_left
+        return f"Overdue by {late:,} day{'s' if late != 1 else ''}"
+
+
+def deadline(*, session: Session, year: int, today: date) -> Deadline:
+    due = session.get(ReportingDeadline, year)
+    if due is None:
+        return Deadline(year, None, None)
+    return Deadline(year, due.due_on, (due.due_on - today).days)
+
+
+def reporting_years(*, session: Session, today: date) -> list[int]:
+    """Years one can look at, newest first: every year with a deadline or a Progress Report, and this year."""
+    years = set(session.exec(select(ReportingDeadline.year)).all())
+    years |= set(session.exec(select(ProgressReport.year).distinct()).all())
+    years.add(today.year)
+    return sorted(years, reverse=True)
+
+
+def congress_choices(*, session: Session) -> pd.DataFrame:
+    """Congresses that have Resolutions in the register, newest first (code, label, year)."""
+    rows = session.exec(
+        select(Congress.code, Congress.city, Congress.year)
+        .where(exists().where(Resolution.congress_id == Congress.id))
+        .order_by(Congress.year.desc())
+    ).all()
+    frame = pd.DataFrame(rows, columns=["code", "city", "year"])
+    frame["label"] = frame["city"] + " " + frame["year"].astype(str) + " (" + frame["code"] + ")"
+    return frame[["code", "label", "year"]]
+
+
+def congress_reported_in(congresses: pd.DataFrame, year: int) -> str | None:
+    """The Congress whose Resolutions are reported on in `year`: the latest one held before that year."""
+    earlier = congresses[congresses["year"] < year]
+    if earlier.empty:
+        return None if congresses.empty else str(congresses.iloc[-1]["code"])
+    return str(earlier.sort_values("year").iloc[-1]["code"])
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+def state_bar(counts: dict[str, int]) -> go.Figure:
+    """One horizontal bar split by coverage state, with the count and share written in each part."""
+    total = sum(counts.values()) or 1
+    fig = go.Figure()
+    for state in COVERAGE_STATES:
+        n = counts.get(state, 0)
+        fig.add_bar(
+            y=[""], x=[n], orientation="h", name=COVERAGE_LABELS[state], marker_color=COVERAGE_COLOURS[state],
+            text=[f"{COVERAGE_LABELS[state]}: {n} ({n / total:.0%})" if n else ""], textposition="inside",
+            insidetextanchor="middle", hovertemplate=f"{COVERAGE_LABELS[state]}: %{{x}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", height=130, margin=dict(l=0, r=0, t=10, b=0), showlegend=True,
+                      legend=dict(orientation="h", y=-0.35), xaxis=dict(visible=False),
+                      yaxis=dict(visible=False))
+    return fig
+
+
+def matrix_heatmap(matrix: pd.DataFrame) -> go.Figure:
+    """Components (rows) x Resolutions (columns) with the number of Activity Reports in each cell."""
+    grid = matrix.pivot_table(index="component", columns="code", values="reports", aggfunc="sum")
+    grid = grid.reindex(sorted(grid.columns, key=lambda c: (c.split("-")[2] != "Res", c)), axis=1)
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=list(grid.columns), y=list(grid.index), colorscale="Blues", zmin=0, xgap=1, ygap=1,
+        hovertemplate="%{y}<br>%{x}: %{z} report(s)<extra></extra>", colorbar=dict(title="Reports"),
+    ))
+    fig.update_layout(height=max(300, 24 * len(grid.index) + 140), margin=dict(l=0, r=0, t=10, b=0),
+                      xaxis=dict(side="top", tickangle=-60, type="category"),
+                      yaxis=dict(autorange="reversed", type="category"))
+    return fig

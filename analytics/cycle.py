@@ -1,0 +1,245 @@
+"""The reporting cycle for the guide: how many reports sit at each stage in a year, where the signed-in
+user's own work sits, and the cycle as a Graphviz (DOT) diagram.
+
+Stages: Activity Reports (any component, any time) -> Progress Reports (one per Resolution and year, by
+the Secretariat focal point) -> yearly analysis (by the Secretariat, for the latest Congress).
+Counting rules for a year are those of analytics/coverage.py.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from analytics.coverage import (
+    COVERAGE_LABELS,
+    COVERAGE_STATES,
+    MISSING_STATES,
+    NONE,
+    congress_choices,
+    congress_reported_in,
+    counted_activity,
+    coverage_state,
+    owes_report,
+    state_counts,
+    year_bounds,
+)
+from db import vocab
+from db.models import (
+    ActivityReport,
+    Congress,
+    FocalPointAssignment,
+    ProgressReport,
+    ReportingDeadline,
+    Resolution,
+    YearlyAnalysis,
+)
+
+STAGES = ("activity", "progress", "analysis")
+STAGE_TITLES = {"activity": "Activity Reports", "progress": "Progress Reports", "analysis": "Yearly analysis"}
+STAGE_WHO = {
+    "activity": "any IUCN component, at any time",
+    "progress": "Secretariat focal points, once a year",
+    "analysis": "the Secretariat, for the latest Congress",
+}
+
+# What each role is expected to do, in plain words (keys: vocab.ROLES).
+ROLE_EXPECTATIONS = {
+    "reporter": "Report what your component did to implement a Resolution, whenever you act: one short "
+                "Activity Report, which you can save as a draft and submit later. Start from an earlier "
+                "report to save typing. If a report is returned to you, read the comment, fix it and submit "
+                "it again.",
+    "focal_point": "For each Resolution assigned to you, read the year's Activity Reports and write one "
+                   "Progress Report before the deadline: the implementation status, what was achieved, the "
+                   "challenges, solutions and next steps. Submit it for review; return an Activity Report to "
+                   "its author if something is missing.",
+    "secretariat": "Assign a focal point to every Resolution and set the deadline for each year. Review the "
+                   "Progress Reports: publish them or return them with a comment. Chase missing reports from "
+                   "the coverage view, then write the yearly analysis.",
+    "leadership": "Read the summary charts and the yearly analysis once it is published; export tables for "
+                  "Council papers.",
+    "admin": "Manage the user accounts and their roles; you can also do everything the Secretariat does.",
+}
+assert set(ROLE_EXPECTATIONS) == set(vocab.ROLES)
+
+
+@dataclass
+class StageCounts:
+    year: int
+    activity_submitted: int
+    activity_in_progress: int  # drafts and returned reports started that year
+    progress: dict[str, int]  # coverage state -> Progress Reports of the year (NONE not included)
+    analyses: pd.DataFrame  # congress, state, published_at: the year's yearly analyses
+
+
+@dataclass
+class WorkItem:
+    stage: str  # one of STAGES: where this work sits in the cycle
+    label: str
+    count: int
+    page: str | None = None  # where to act on it
+    query: dict = field(default_factory=dict)
+
+
+def stage_counts(*, session: Session, year: int) -> StageCounts:
+    start, end = year_bounds(year)
+    submitted = session.exec(select(func.count(ActivityReport.id)).where(counted_activity(year))).one()
+    in_progress = session.exec(
+        select(func.count(ActivityReport.id))
+        .where(ActivityReport.state.in_(("draft", "returned")), ActivityReport.created_at >= start,
+               ActivityReport.created_at < end)
+    ).one()
+    state = coverage_state().label("state")
+    per_report = select(state).where(ProgressReport.year == year).subquery()
+    rows = session.exec(select(per_report.c.state, func.count()).group_by(per_report.c.state)).all()
+    progress = {s: 0 for s in COVERAGE_STATES if s != NONE} | dict(rows)
+    analyses = session.exec(
+        select(Congress.code, YearlyAnalysis.state, YearlyAnalysis.published_at)
+        .join(Congress, Congress.id == YearlyAnalysis.congress_id)
+        .where(YearlyAnalysis.year == year)
+        .order_by(Congress.year.desc())
+    ).all()
+    return StageCounts(year, submitted, in_progress, progress,
+                       pd.DataFrame(analyses, columns=["congress", "state", "published_at"]))
+
+
+def my_work(*, session: Session, user_id: int, roles: frozenset[str], year: int) -> list[WorkItem]:
+    """What the user has on their plate in the cycle for `year`, by role."""
+    items: list[WorkItem] = []
+    if "reporter" in roles:
+        items += _reporter_work(session, user_id, year)
+    if "focal_point" in roles:
+        items += _focal_work(session, user_id, year)
+    if roles & {"secretariat", "admin"}:
+        items += _secretariat_work(session, year)
+    if roles & {"leadership", "secretariat", "admin"}:
+        items += _analysis_work(session, year)
+    return items
+
+
+def _reporter_work(session: Session, user_id: int, year: int) -> list[WorkItem]:
+    mine = ActivityReport.author_id == user_id
+    by_state = dict(session.exec(
+        select(ActivityReport.state, func.count()).where(mine, ActivityReport.state != "submitted")
+        .group_by(ActivityReport.state)
+    ).all())
+    submitted = session.exec(select(func.count(ActivityReport.id)).where(mine, counted_activity(year))).one()
+    return [
+        WorkItem("activity", "Your Activity Reports in draft", by_state.get("draft", 0), "pages/my_reports.py"),
+        WorkItem("activity", "Returned to you with a comment", by_state.get("returned", 0), "pages/my_reports.py"),
+        WorkItem("activity", f"Submitted by you in {year}", submitted, "pages/my_reports.py"),
+    ]
+
+
+def _focal_work(session: Session, user_id: int, year: int) -> list[WorkItem]:
+    congress = congress_reported_in(congress_choices(session=session), year)
+    if congress is None:
+        return []
+    counts = state_counts(session=session, year=year, congress_code=congress, focal_user_id=user_id)
+    owed = sum(counts[s] for s in MISSING_STATES)
+    query = {"year": str(year), "congress": congress}
+    return [
+        WorkItem("progress", f"{congress} Resolutions assigned to you", sum(counts.values()),
+                 "pages/my_resolutions.py", {"year": str(year)}),
+        WorkItem("progress", f"Progress Reports you still owe for {year}", owed, "pages/coverage.py",
+                 query | {"mine": "1"}),
+        WorkItem("progress", "… of which not started yet", counts[NONE], "pages/my_resolutions.py",
+                 {"year": str(year)}),
+        WorkItem("progress", "… of which waiting in review", counts["in_review"]),
+    ]
+
+
+def _secretariat_work(session: Session, year: int) -> list[WorkItem]:
+    in_review = session.exec(
+        select(func.count(ProgressReport.id)).where(ProgressReport.state == "in_review")
+    ).one()
+    items = [WorkItem("progress", "Progress Reports waiting in review (all years)", in_review,
+                      "pages/review_queue.py")]
+    congress = congress_reported_in(congress_choices(session=session), year)
+    if congress:
+        counts = state_counts(session=session, year=year, congress_code=congress)
+        unassigned = session.exec(
+            select(func.count(Resolution.id)).join(Congress, Congress.id == Resolution.congress_id)
+            .where(Congress.code == congress, owes_report(year),
+                   ~Resolution.id.in_(select(FocalPointAssignment.resolution_id)))
+        ).one()
+        query = {"year": str(year), "congress": congress}
+        items += [
+            WorkItem("progress", f"{congress} Resolutions still without a published report for {year}",
+                     sum(counts[s] for s in MISSING_STATES), "pages/coverage.py", query),
+            WorkItem("progress", f"{congress} Resolutions without a focal point", unassigned,
+                     "pages/assignments.py"),
+        ]
+    return items
+
+
+def _analysis_work(session: Session, year: int) -> list[WorkItem]:
+    published = session.exec(
+        select(func.count(YearlyAnalysis.id)).where(YearlyAnalysis.year == year,
+                                                   YearlyAnalysis.state == "published")
+    ).one()
+    return [WorkItem("analysis", f"Yearly analyses published for {year}", published, "pages/analysis.py")]
+
+
+def upcoming_deadlines(*, session: Session, year: int) -> pd.DataFrame:
+    """The reporting calendar from the year before `year` onwards."""
+    rows = session.exec(
+        select(ReportingDeadline.year, ReportingDeadline.due_on)
+        .where(ReportingDeadline.year >= year - 1).order_by(ReportingDeadline.year)
+    ).all()
+    return pd.DataFrame(rows, columns=["year", "due_on"])
+
+
+def analysis_state(analyses: pd.DataFrame) -> str:
+    if analyses.empty:
+        return "not started"
+    if (analyses["state"] == "published").all():
+        return "published"
+    return "published in part" if (analyses["state"] == "published").any() else "draft"
+
+
+# -- the diagram ---------------------------------------------------------------------------------
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def stage_lines(counts: StageCounts) -> dict[str, list[str]]:
+    """The figures written in each box of the diagram."""
+    p = counts.progress
+    return {
+        "activity": [f"{counts.activity_submitted:,} submitted in {counts.year}",
+                     f"{counts.activity_in_progress:,} in draft or returned"],
+        "progress": [f"{p.get('draft', 0):,} draft · {p.get('in_review', 0):,} in review",
+                     f"{p.get('published', 0):,} published for {counts.year}"],
+        "analysis": [f"{counts.year}: {analysis_state(counts.analyses)}"],
+    }
+
+
+def cycle_dot(counts: StageCounts, highlight: set[str] = frozenset(), deadline: date | None = None) -> str:
+    """The cycle as a left-to-right Graphviz diagram; the stages in `highlight` (where the user's work
+    sits) are drawn in the accent colour."""
+    lines = stage_lines(counts)
+    accent, plain = vocab.STATUS_COLOURS["On-going"], vocab.STATUS_COLOURS[vocab.NO_REPORT]
+    out = [
+        "digraph cycle {",
+        '  rankdir=LR; bgcolor="transparent"; nodesep=0.4; ranksep=0.6;',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12, margin="0.25,0.15"];',
+        '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
+    ]
+    for stage in STAGES:
+        mine = stage in highlight
+        rows = [STAGE_TITLES[stage].upper(), STAGE_WHO[stage], "", *lines[stage]]
+        label = "\\n".join(_dot_text(r) for r in rows + (["(your work is here)"] if mine else []))
+        fill, font = (accent, "white") if mine else ("#f4f6f8", "#1f2933")
+        out.append(f'  {stage} [label="{label}", fillcolor="{fill}", fontcolor="{font}", '
+                   f'color="{accent if mine else plain}", penwidth={2 if mine else 1}];')
+    due = f"\\ndue {deadline:%d %b %Y}" if deadline else ""
+    out += [
+        '  activity -> progress [label="synthesised once a year' + due + '"];',
+        '  progress -> analysis [label="published reports\\nfeed the analysis"];',
+        "}",
+    ]
+    return "\n".join(out)
