@@ -1,0 +1,208 @@
+"""The body of policy: Resolutions and Recommendations adopted per Congress since 1948, active or
+archived, by theme and kind.
+
+Two sources, never mixed silently: the register (rows in the resolution table, counted in SQL) and the
+published reference figure of each Congress (Congress.adopted_count, from db/reference/congresses.csv).
+Where the register holds no row for a Congress, its reference figure stands in and is labelled so.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from db import vocab
+from db.models import Congress, Resolution, ResolutionTheme, Theme
+
+REGISTER = "Register"
+REFERENCE = "Reference figure"
+UNKNOWN = "Not known"
+
+# Series of the per-Congress chart, in stacking order, with their colours.
+RESOLUTIONS_ACTIVE = "Resolutions, active"
+RESOLUTIONS_ARCHIVED = "Resolutions, archived"
+RECOMMENDATIONS_ACTIVE = "Recommendations, active"
+RECOMMENDATIONS_ARCHIVED = "Recommendations, archived"
+REFERENCE_ONLY = "Reference figure (not in the register)"
+SERIES_COLOURS = {
+    RESOLUTIONS_ACTIVE: "#1f5f8b",
+    RESOLUTIONS_ARCHIVED: "#9ec3de",
+    RECOMMENDATIONS_ACTIVE: "#b5651d",
+    RECOMMENDATIONS_ARCHIVED: "#f1c79b",
+    REFERENCE_ONLY: "#c9ced6",
+}
+KIND_COLOURS = {"Resolution": "#1f5f8b", "Recommendation": "#b5651d"}
+LIFECYCLE_COLOURS = {"active": "#2e7d32", "archived": "#9e9e9e"}
+
+PER_CONGRESS_COLUMNS = [
+    "code", "kind", "session", "city", "country", "year", "label",
+    "resolutions", "recommendations", "active", "archived", "register_total",
+    "reference_count", "shown_total", "source", "agrees_with_reference",
+]
+
+
+@dataclass(frozen=True)
+class BodyFilter:
+    kinds: tuple[str, ...] = ()  # Resolution / Recommendation; empty = both
+    themes: tuple[str, ...] = ()  # tagged with any of these; empty = all
+    year_from: int | None = None  # Congress year bounds, inclusive
+    year_to: int | None = None
+
+    @property
+    def narrows_register(self) -> bool:
+        """Kind and theme filters narrow what is counted: a reference figure (all kinds, all themes)
+        no longer compares with it."""
+        return bool(self.kinds or self.themes)
+
+
+def _conditions(flt: BodyFilter) -> list:
+    conditions = []
+    if flt.kinds:
+        conditions.append(Resolution.kind.in_(flt.kinds))
+    if flt.themes:
+        tagged = (select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
+                  .where(Theme.name.in_(flt.themes)))
+        conditions.append(Resolution.id.in_(tagged))
+    return conditions
+
+
+def _congress_conditions(flt: BodyFilter) -> list:
+    conditions = []
+    if flt.year_from is not None:
+        conditions.append(Congress.year >= flt.year_from)
+    if flt.year_to is not None:
+        conditions.append(Congress.year <= flt.year_to)
+    return conditions
+
+
+def _count_where(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def congress_label(kind: str, session: int, city: str, year: int) -> str:
+    short = "GA" if kind == "General Assembly" else "WCC"
+    return f"{city.split(',')[0]} {year} ({short} {session})"
+
+
+def per_congress(*, session: Session, flt: BodyFilter = BodyFilter()) -> pd.DataFrame:
+    """One row per Congress (every one, oldest first) with the register's counts (by kind, active and
+    archived, total), the reference figure, the figure shown (register total, else the reference figure
+    when no filter narrows the count) with its source, and whether register and reference agree
+    (None where either is missing)."""
+    counted = (
+        select(Resolution.congress_id.label("congress_id"),
+               _count_where(Resolution.kind == "Resolution").label("resolutions"),
+               _count_where(Resolution.kind == "Recommendation").label("recommendations"),
+               _count_where(Resolution.status == "active").label("active"),
+               _count_where(Resolution.status == "archived").label("archived"),
+               func.count(Resolution.id).label("total"))
+        .where(*_conditions(flt))
+        .group_by(Resolution.congress_id)
+        .subquery("counted")
+    )
+    rows = session.exec(
+        select(Congress.code, Congress.kind, Congress.session, Congress.city, Congress.country, Congress.year,
+               counted.c.resolutions, counted.c.recommendations, counted.c.active, counted.c.archived,
+               counted.c.total, Congress.adopted_count)
+        .outerjoin(counted, counted.c.congress_id == Congress.id)
+        .where(*_congress_conditions(flt))
+        .order_by(Congress.year, Congress.session)
+    ).all()
+    frame = pd.DataFrame(rows, columns=[
+        "code", "kind", "session", "city", "country", "year", "resolutions", "recommendations", "active",
+        "archived", "register_total", "reference_count"])
+    for column in ("resolutions", "recommendations", "active", "archived", "register_total"):
+        frame[column] = frame[column].fillna(0).astype(int)
+    frame["reference_count"] = frame["reference_count"].astype("Int64")
+    frame["label"] = [congress_label(r.kind, r.session, r.city, r.year) for r in frame.itertuples()]
+    in_register = frame["register_total"] > 0
+    has_reference = frame["reference_count"].notna() & ~flt.narrows_register
+    frame["source"] = [REGISTER if reg else REFERENCE if ref else UNKNOWN
+                       for reg, ref in zip(in_register, has_reference)]
+    frame["shown_total"] = frame["register_total"].where(
+        in_register, frame["reference_count"].where(has_reference)).astype("Int64")
+    comparable = in_register & frame["reference_count"].notna() & ~flt.narrows_register
+    agrees = frame["register_total"] == frame["reference_count"].fillna(-1)
+    frame["agrees_with_reference"] = [bool(a) if c else None for a, c in zip(agrees, comparable)]
+    return frame[PER_CONGRESS_COLUMNS]
+
+
+def kind_lifecycle_per_congress(*, session: Session, flt: BodyFilter = BodyFilter()) -> pd.DataFrame:
+    """(code, label, year, series, count): for the chart of adopted texts per Congress. Register rows by
+    kind x lifecycle (SERIES_COLOURS order), plus REFERENCE_ONLY for a Congress the register does not hold
+    but whose reference figure is known. Every Congress appears (with zero counts when nothing is known),
+    so the time axis runs from 1948 to the last Congress without gaps."""
+    congresses = per_congress(session=session, flt=flt)
+    rows = session.exec(
+        select(Congress.code, Resolution.kind, Resolution.status, func.count(Resolution.id))
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .where(*_conditions(flt), *_congress_conditions(flt))
+        .group_by(Congress.code, Resolution.kind, Resolution.status)
+    ).all()
+    counts = {(code, kind, status): int(n) for code, kind, status, n in rows}
+    series_of = {
+        RESOLUTIONS_ACTIVE: ("Resolution", "active"), RESOLUTIONS_ARCHIVED: ("Resolution", "archived"),
+        RECOMMENDATIONS_ACTIVE: ("Recommendation", "active"),
+        RECOMMENDATIONS_ARCHIVED: ("Recommendation", "archived"),
+    }
+    records = []
+    for c in congresses.itertuples():
+        for series, (kind, status) in series_of.items():
+            records.append((c.code, c.label, c.year, series, counts.get((c.code, kind, status), 0)))
+        reference = int(c.shown_total) if c.source == REFERENCE else 0
+        records.append((c.code, c.label, c.year, REFERENCE_ONLY, reference))
+    return pd.DataFrame(records, columns=["code", "label", "year", "series", "count"])
+
+
+def by_theme(*, session: Session, flt: BodyFilter = BodyFilter()) -> pd.DataFrame:
+    """(theme, parent, framework, kind, active, archived, total) from the register: a Resolution counts
+    under each of its themes; themes in reference order, every theme x kind present (zeros too)."""
+    rows = session.exec(
+        select(Theme.name, Resolution.kind,
+               _count_where(Resolution.status == "active"), _count_where(Resolution.status == "archived"))
+        .select_from(Resolution)
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .join(ResolutionTheme, ResolutionTheme.resolution_id == Resolution.id)
+        .join(Theme, Theme.id == ResolutionTheme.theme_id)
+        .where(*_conditions(flt), *_congress_conditions(flt))
+        .group_by(Theme.name, Resolution.kind)
+    ).all()
+    counts = {(theme, kind): (int(a), int(b)) for theme, kind, a, b in rows}
+    parents = {t.id: t.name for t in session.exec(select(Theme))}
+    themes = session.exec(select(Theme).order_by(Theme.sort_order)).all()
+    if flt.themes:
+        themes = [t for t in themes if t.name in flt.themes]
+    kinds = flt.kinds or vocab.RESOLUTION_KINDS
+    records = []
+    for t in themes:
+        for kind in kinds:
+            active, archived = counts.get((t.name, kind), (0, 0))
+            records.append((t.name, parents.get(t.parent_id), t.framework, kind, active, archived,
+                            active + archived))
+    return pd.DataFrame(records, columns=["theme", "parent", "framework", "kind", "active", "archived", "total"])
+
+
+def totals(frame: pd.DataFrame) -> dict:
+    """The headline figures of per_congress: register and reference figures kept apart."""
+    in_register = frame[frame["source"] == REGISTER]
+    reference = frame[frame["source"] == REFERENCE]
+    return {
+        "register_total": int(frame["register_total"].sum()),
+        "resolutions": int(frame["resolutions"].sum()),
+        "recommendations": int(frame["recommendations"].sum()),
+        "active": int(frame["active"].sum()),
+        "archived": int(frame["archived"].sum()),
+        "congresses_in_register": len(in_register),
+        "reference_only_total": int(reference["shown_total"].sum()) if len(reference) else 0,
+        "congresses_reference_only": len(reference),
+        "congresses_unknown": int((frame["source"] == UNKNOWN).sum()),
+        "congresses": len(frame),
+        "disagreements": frame.loc[frame["agrees_with_reference"] == False, "code"].tolist(),  # noqa: E712
+    }
+
+
+def tables(*, session: Session, flt: BodyFilter = BodyFilter()) -> dict[str, pd.DataFrame]:
+    """Every table of the page, for downloads: {sheet name: DataFrame}."""
+    return {"Adopted per Congress": per_congress(session=session, flt=flt),
+            "By theme and kind": by_theme(session=session, flt=flt)}
