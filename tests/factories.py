@@ -74,3 +74,38 @@ def resolution(session: Session, number: int, congress_code: str = "WCC-2020", k
 def assign(session: Session, res: Resolution, focal: User, since: date = date(2022, 1, 1)) -> None:
     session.add(FocalPointAssignment(resolution_id=res.id, user_id=focal.id, since=since))
     session.flush()
+
+
+def activity_report(session: Session, comp: Component, author: User, resolutions: tuple[Resolution, ...],
+                    state: str = "submitted", submitted_at=None, title: str = "Test activity",
+                    supersedes=None):
+    """An Activity Report on `resolutions`; submitted ones get `submitted_at` (default 1 June 2026, UTC)."""
+    from datetime import UTC, datetime
+
+    from db.models import ActivityReport, ActivityReportResolution
+
+    if state == "submitted" and submitted_at is None:
+        submitted_at = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    row = ActivityReport(component_id=comp.id, author_id=author.id, title=title, state=state,
+                         submitted_at=submitted_at, supersedes_id=supersedes.id if supersedes else None,
+                         **({"created_at": submitted_at} if submitted_at else {}))
+    session.add(row)
+    session.flush()
+    for res in resolutions:
+        session.add(ActivityReportResolution(activity_report_id=row.id, resolution_id=res.id))
+    session.flush()
+    return row
+
+
+def progress_report(session: Session, res: Resolution, author: User, year: int = 2026, state: str = "draft",
+                    status: str = "Initiated", published_status: str | None = None):
+    """A Progress Report; a published one gets published_status = status unless given."""
+    from db.models import ProgressReport
+
+    if state == "published" and published_status is None:
+        published_status = status
+    row = ProgressReport(resolution_id=res.id, year=year, author_id=author.id, status=status, state=state,
+                         published_status=published_status, revision=1 if published_status else 0)
+    session.add(row)
+    session.flush()
+    return row
