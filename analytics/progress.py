@@ -144,8 +144,12 @@ def status_counts(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
         .where(*_resolution_conditions(flt))
         .group_by(ProgressReport.published_status)
     ).all()
-    frame = pd.DataFrame(rows, columns=["status", "count"]).assign(all="all")
-    return _statuses(frame, ["all"]).drop(columns="all")
+    counts = dict.fromkeys(vocab.STATUS_SCALE, 0)
+    for status, n in rows:
+        counts[status or NO_REPORT] += int(n)
+    total = sum(counts.values())
+    return pd.DataFrame({"status": list(counts), "count": list(counts.values()),
+                         "share": [n / total if total else 0.0 for n in counts.values()]})
 
 
 def headline(*, session: Session, flt: ProgressFilter) -> dict:

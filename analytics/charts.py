@@ -1,0 +1,159 @@
+"""Plotly figures for the progress figures of analytics/progress.py, and the way back from a clicked
+segment to the filter of the Resolutions behind it.
+
+Every status chart draws the whole status scale (vocab.STATUS_SCALE) in its fixed order and colours
+(vocab.STATUS_COLOURS), "No report" first, so the same colour means the same status everywhere. Each bar
+segment carries its keys in customdata, so a selection event names the segment it came from.
+"""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.progress import ACTIVITY_ONLY, COVERAGE_CATEGORIES, NO_REPORT, PUBLISHED
+from db import vocab
+
+COVERAGE_COLOURS = {PUBLISHED: "#2f6f9f", ACTIVITY_ONLY: "#a6cde8", NO_REPORT: vocab.STATUS_COLOURS[NO_REPORT]}
+BAR_COLOUR = "#3b6e8f"
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+
+# The keys each chart's customdata carries, in order: what resolutions_behind() is called with.
+DRILL_KEYS = {
+    "status": ("_scope", "status"),  # the chosen Congress and year: keys starting with "_" only label
+    "congress": ("congress", "status"),
+    "theme": ("theme", "status"),
+    "years": ("year", "status"),
+    "coverage": ("year", "category"),
+    "component_kind": ("component_kind",),
+    "action_type": ("action_type",),
+    "region": ("region",),
+    "challenge": ("challenge",),
+}
+
+
+def _layout(fig: go.Figure, *, height: int, legend: bool = True, **axes) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(l=8, r=8, t=36 if legend else 8, b=8), font=FONT,
+        barmode="stack", bargap=0.3, plot_bgcolor="white", clickmode="event+select",
+        showlegend=legend, legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0,
+                                       traceorder="normal", title_text=""),
+        hoverlabel=dict(font_size=13), **axes,
+    )
+    fig.update_xaxes(gridcolor="#eceff3", zeroline=False)
+    fig.update_yaxes(gridcolor="#eceff3", zeroline=False)
+    return fig
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def status_bars(frame: pd.DataFrame, by: str, *, labels: dict | None = None, chart: str | None = None,
+                horizontal: bool = True, axis_title: str = "") -> go.Figure:
+    """100 % stacked bars of (by, status, count, share): one bar per value of `by` (in the frame's
+    order, first on top), one segment per status of the scale. `labels` renames the bars."""
+    groups = list(dict.fromkeys(frame[by]))
+    names = [str((labels or {}).get(g, g)) for g in groups]
+    fig = go.Figure()
+    for status in vocab.STATUS_SCALE:
+        part = frame[frame["status"] == status].set_index(by).reindex(groups)
+        counts = part["count"].fillna(0).astype(int).tolist()
+        shares = part["share"].fillna(0.0).tolist()
+        values = [s * 100 for s in shares]
+        text = [f"{n}" if s >= 0.06 else "" for n, s in zip(counts, shares)]
+        custom = [[g, status, n, _pct(s)] for g, n, s in zip(groups, counts, shares)]
+        bar = dict(name=status, marker_color=vocab.STATUS_COLOURS[status], customdata=custom, text=text,
+                   textposition="inside", insidetextanchor="middle", textangle=0,
+                   hovertemplate="<b>%{customdata[0]}</b><br>" + status
+                                 + ": %{customdata[2]} Resolutions (%{customdata[3]})<extra></extra>")
+        if horizontal:
+            fig.add_trace(go.Bar(y=names, x=values, orientation="h", **bar))
+        else:
+            fig.add_trace(go.Bar(x=names, y=values, **bar))
+    share_axis = dict(title_text="Share of Resolutions", range=[0, 100], ticksuffix="%")
+    if horizontal:
+        fig = _layout(fig, height=70 + 38 * len(groups), xaxis=share_axis,
+                      yaxis=dict(title_text=axis_title, autorange="reversed", type="category"))
+    else:
+        fig = _layout(fig, height=380, yaxis=share_axis, xaxis=dict(title_text=axis_title, type="category"))
+    fig.update_layout(meta={"chart": chart or by})
+    return fig
+
+
+def status_by_congress_chart(frame: pd.DataFrame, congress_labels: dict[str, str] | None = None) -> go.Figure:
+    """status_by_congress: one bar per Congress, newest on top, labelled with the year it is shown in."""
+    frame = frame.iloc[::-1].reset_index(drop=True) if not frame.empty else frame
+    years = frame.drop_duplicates("congress").set_index("congress")["year"].to_dict()
+    labels = {c: f"{(congress_labels or {}).get(c, c)} · {y}" for c, y in years.items()}
+    return status_bars(frame, "congress", labels=labels, chart="congress")
+
+
+def status_by_theme_chart(frame: pd.DataFrame) -> go.Figure:
+    return status_bars(frame, "theme", chart="theme")
+
+
+def status_over_years_chart(frame: pd.DataFrame) -> go.Figure:
+    return status_bars(frame, "year", chart="years", horizontal=False, axis_title="Reporting year")
+
+
+def coverage_chart(frame: pd.DataFrame) -> go.Figure:
+    """coverage_by_year: stacked columns of Resolutions per year and kind of input received."""
+    fig = go.Figure()
+    totals = frame.groupby("year")["count"].transform("sum")
+    frame = frame.assign(share=(frame["count"] / totals.where(totals > 0)).fillna(0.0))
+    for category in COVERAGE_CATEGORIES:
+        part = frame[frame["category"] == category]
+        fig.add_trace(go.Bar(
+            x=part["year"].astype(str), y=part["count"], name=category, marker_color=COVERAGE_COLOURS[category],
+            customdata=[[y, category, n, _pct(s)] for y, n, s in zip(part["year"], part["count"], part["share"])],
+            text=[str(n) if s >= 0.06 else "" for n, s in zip(part["count"], part["share"])],
+            textposition="inside", insidetextanchor="middle",
+            hovertemplate="<b>%{customdata[0]}</b><br>" + category
+                          + ": %{customdata[2]} Resolutions (%{customdata[3]})<extra></extra>",
+        ))
+    fig = _layout(fig, height=380, xaxis=dict(title_text="Reporting year", type="category"),
+                  yaxis=dict(title_text="Resolutions in force"))
+    fig.update_layout(meta={"chart": "coverage"})
+    return fig
+
+
+def count_bars(frame: pd.DataFrame, *, chart: str, label: str = "label", count: str = "count",
+               axis_title: str = "Activity Reports", share: str | None = None) -> go.Figure:
+    """Horizontal bars of (label, count), largest on top; hover shows the count (and share if given)."""
+    hover = "<b>%{customdata[0]}</b><br>%{x} " + axis_title.lower()
+    custom = [[v] for v in frame[label]]
+    if share:
+        custom = [[v, _pct(s)] for v, s in zip(frame[label], frame[share])]
+        hover += " (%{customdata[1]})"
+    fig = go.Figure(go.Bar(
+        y=frame[label], x=frame[count], orientation="h", marker_color=BAR_COLOUR, customdata=custom,
+        text=frame[count], textposition="outside", cliponaxis=False, hovertemplate=hover + "<extra></extra>",
+    ))
+    fig = _layout(fig, height=60 + 30 * max(len(frame), 1), legend=False,
+                  xaxis=dict(title_text=axis_title, rangemode="tozero"),
+                  yaxis=dict(autorange="reversed", type="category", automargin=True))
+    fig.update_layout(meta={"chart": chart})
+    return fig
+
+
+def challenges_chart(frame: pd.DataFrame) -> go.Figure:
+    """top_challenges as a ranked list of bars (share of the year's published Progress Reports)."""
+    return count_bars(frame, chart="challenge", label="challenge", axis_title="Progress Reports naming it",
+                      share="share")
+
+
+# -- from a click back to the Resolutions ----------------------------------------------------------
+def segment_from_point(chart: str, point: dict) -> dict:
+    """The keyword arguments of progress.resolutions_behind for a selected point of `chart` (one of
+    DRILL_KEYS), read from the point's customdata."""
+    values = point.get("customdata") or []
+    segment = {k: v for k, v in zip(DRILL_KEYS[chart], values) if not k.startswith("_")}
+    if "year" in segment:
+        segment["year"] = int(segment["year"])
+    return segment
+
+
+def describe_segment(segment: dict) -> str:
+    """A short heading for the Resolutions behind a segment: 'Underway · Land · 2024'."""
+    order = ("status", "category", "congress", "theme", "year", "component_kind", "action_type", "region",
+             "challenge")
+    return " · ".join(str(segment[k]) for k in order if segment.get(k) is not None)
