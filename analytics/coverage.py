@@ -222,7 +222,9 @@ def component_matrix(*, session: Session, year: int, congress_code: str,
         .group_by(Component.id, Component.name, Component.kind, Component.region, Resolution.id, Resolution.code)
         .order_by(Component.name, Resolution.code)
     ).all()
-    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    frame = pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    frame["region"] = frame["region"].fillna("")
+    return frame
 
 
 def components_reporting(*, session: Session, year: int, congress_code: str,
@@ -251,6 +253,7 @@ def components_reporting(*, session: Session, year: int, congress_code: str,
         .order_by(reports.c.n.desc(), Component.name)
     ).all()
     frame = pd.DataFrame(rows, columns=COMPONENT_COLUMNS)
+    frame["region"] = frame["region"].fillna("")  # Commissions and global units have none
     frame["resolutions"] = frame["resolutions"].map(lambda s: "; ".join(_split_sorted(s)))
     return frame
 
