@@ -1,4 +1,5 @@
-"""Optimistic locking: a save names the version it read; only one save of a version can win."""
+"""Optimistic locking with a `version` column: a save names the version it read, and wins only if that
+is still the stored one."""
 
 from sqlalchemy import update
 from sqlmodel import Session
@@ -6,9 +7,9 @@ from sqlmodel import Session
 from services.errors import ConflictError
 
 
-def claim_version(session: Session, row, version: int | None, message: str) -> None:
-    """Bump row.version if it is still `version`, else raise ConflictError(message). The conditional
-    UPDATE makes this atomic, so of two concurrent saves of one version exactly one wins."""
+def claim(session: Session, row, version: int | None, message: str) -> None:
+    """Bump `row.version` only if it is still `version`. The conditional UPDATE makes this atomic, so of
+    two concurrent saves of one version exactly one wins; the other gets ConflictError(message)."""
     model = type(row)
     if version is None or version != row.version:
         raise ConflictError(message)

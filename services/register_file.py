@@ -17,6 +17,7 @@ from db import vocab
 from db.engine import transaction
 from db.models import Congress, Resolution, ResolutionTheme, Theme, utcnow
 from services import audit
+from services.csv_file import data_rows
 from services.errors import FieldError, ValidationFailed
 from services.permissions import Actor, require
 
@@ -50,25 +51,11 @@ class _Row:
 
 def parse_register(data: bytes, *, congresses: set[str], themes: set[str]) -> list[_Row]:
     """Every row checked; raises ValidationFailed listing every bad row with its line number."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed([FieldError("file", f"the file is not UTF-8 text (byte {exc.start})", 1)])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise ValidationFailed([FieldError("file", "the file is empty", 1)])
-    if tuple(h.strip() for h in header) != COLUMNS:
-        raise ValidationFailed([FieldError(
-            "file", f"the columns must be exactly {','.join(COLUMNS)} (found {','.join(header)})", 1
-        )])
     errors: list[FieldError] = []
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
     numbers: dict[tuple[str, int], str] = {}
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in data_rows(data, COLUMNS):
         if len(cells) != len(COLUMNS):
             errors.append(FieldError("row", f"expected {len(COLUMNS)} values, found {len(cells)}", line))
             continue

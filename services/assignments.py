@@ -1,0 +1,288 @@
+"""Secretariat focal points of Resolutions, and the reporting calendar.
+
+A focal point is a user with the focal_point or secretariat role. Assignments are made one Resolution
+at a time on a page, or in bulk from a CSV file `code,username`: every row is checked first; one bad row
+and nothing is written; importing the same file again changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import case, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db.engine import transaction
+from db.models import (
+    Congress,
+    FocalPointAssignment,
+    ReportingDeadline,
+    Resolution,
+    User,
+    UserRole,
+    utcnow,
+)
+from db.sql import string_agg
+from services import audit
+from services.csv_file import data_rows
+from services.errors import FieldError, NotFound, ValidationFailed
+from services.permissions import Actor, require
+
+FOCAL_ROLES = ("focal_point", "secretariat")
+CSV_COLUMNS = ("code", "username")
+ENTITY = "focal_point_assignment"
+
+
+@dataclass
+class AssignResult:
+    created: int = 0
+    unchanged: int = 0
+
+
+# -- reads ----------------------------------------------------------------------------------------------
+def focal_point_candidates(*, session: Session) -> pd.DataFrame:
+    """Active users who may be focal points: username, display name, email."""
+    rows = session.exec(
+        select(User.id, User.username, User.display_name, User.email)
+        .where(User.active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(FOCAL_ROLES))))
+        .order_by(User.display_name)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "username", "name", "email"])
+
+
+def resolution_options(*, session: Session) -> pd.DataFrame:
+    """Active Resolutions (code, title, congress), newest Congress first: what can be assigned."""
+    rows = session.exec(
+        select(Resolution.code, Resolution.title, Congress.code)
+        .join(Congress)
+        .where(Resolution.status == "active")
+        .order_by(Congress.year.desc(), Resolution.number)
+    ).all()
+    return pd.DataFrame(rows, columns=["code", "title", "congress"])
+
+
+def focal_points_of(*, session: Session, code: str) -> pd.DataFrame:
+    rows = session.exec(
+        select(User.username, User.display_name, User.email, FocalPointAssignment.since)
+        .join(FocalPointAssignment, FocalPointAssignment.user_id == User.id)
+        .join(Resolution, Resolution.id == FocalPointAssignment.resolution_id)
+        .where(Resolution.code == code)
+        .order_by(User.display_name)
+    ).all()
+    return pd.DataFrame(rows, columns=["username", "name", "email", "since"])
+
+
+def assignment_overview(*, session: Session, congress: str) -> pd.DataFrame:
+    """Every active Resolution of a Congress with its focal points ("" when none: flagged)."""
+    dialect = session.get_bind().dialect.name
+    names = (
+        select(FocalPointAssignment.resolution_id,
+               string_agg(dialect, User.display_name, "; ").label("names"),
+               func.count(User.id).label("n"))
+        .join(User, User.id == FocalPointAssignment.user_id)
+        .group_by(FocalPointAssignment.resolution_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Resolution.code, Resolution.title, names.c.names, func.coalesce(names.c.n, 0))
+        .join(Congress)
+        .join(names, names.c.resolution_id == Resolution.id, isouter=True)
+        .where(Congress.code == congress, Resolution.status == "active")
+        .order_by(Resolution.number)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["code", "title", "focal_points", "count"])
+    frame["focal_points"] = frame["focal_points"].fillna("")
+    return frame
+
+
+def unassigned_counts(*, session: Session) -> pd.DataFrame:
+    """Per Congress: active Resolutions and how many of them have no focal point, newest first."""
+    assigned = select(FocalPointAssignment.resolution_id)
+    rows = session.exec(
+        select(Congress.code, Congress.year, func.count(Resolution.id),
+               func.sum(case((Resolution.id.not_in(assigned), 1), else_=0)))
+        .join(Resolution, Resolution.congress_id == Congress.id)
+        .where(Resolution.status == "active")
+        .group_by(Congress.id)
+        .order_by(Congress.year.desc())
+    ).all()
+    frame = pd.DataFrame(rows, columns=["congress", "year", "active", "without_focal_point"])
+    frame["without_focal_point"] = frame["without_focal_point"].fillna(0).astype(int)
+    return frame
+
+
+def unassigned_resolutions(*, session: Session, congress: str | None = None) -> pd.DataFrame:
+    """Active Resolutions without any focal point (flagged on the page)."""
+    query = (
+        select(Resolution.code, Resolution.title, Congress.code)
+        .join(Congress)
+        .where(Resolution.status == "active",
+               Resolution.id.not_in(select(FocalPointAssignment.resolution_id)))
+        .order_by(Congress.year.desc(), Resolution.number)
+    )
+    if congress:
+        query = query.where(Congress.code == congress)
+    return pd.DataFrame(session.exec(query).all(), columns=["code", "title", "congress"])
+
+
+# -- assigning ------------------------------------------------------------------------------------------
+def _people(session: Session) -> dict[str, tuple[int, bool, set[str]]]:
+    """username -> (id, active, roles)."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in session.exec(select(UserRole.user_id, UserRole.role)):
+        roles.setdefault(user_id, set()).add(role)
+    return {u.username: (u.id, u.active, roles.get(u.id, set())) for u in session.exec(select(User))}
+
+
+def _user_problem(username: str, people: dict) -> str | None:
+    found = people.get(username)
+    if found is None:
+        return f"unknown user {username!r}"
+    _, active, roles = found
+    if not active:
+        return f"user {username!r} is not active"
+    if not roles & set(FOCAL_ROLES):
+        return f"user {username!r} is neither a Secretariat focal point nor Secretariat staff"
+    return None
+
+
+def _add(session: Session, actor: Actor, resolution: Resolution, username: str, user_id: int,
+         since: date) -> bool:
+    """Assign one user; False when already assigned (nothing written)."""
+    existing = session.exec(select(FocalPointAssignment).where(
+        FocalPointAssignment.resolution_id == resolution.id, FocalPointAssignment.user_id == user_id)).first()
+    if existing is not None:
+        return False
+    session.add(FocalPointAssignment(resolution_id=resolution.id, user_id=user_id, since=since))
+    audit.record(session, actor=actor, action="assign", entity=ENTITY, entity_id=f"{resolution.code}:{username}",
+                 after={"resolution": resolution.code, "user": username, "since": since})
+    return True
+
+
+def resolution_by_code(session: Session, code: str) -> Resolution:
+    resolution = session.exec(select(Resolution).where(Resolution.code == code)).first()
+    if resolution is None:
+        raise NotFound(f"No Resolution with code {code}.")
+    return resolution
+
+
+def assign(*, session: Session, actor: Actor, code: str, usernames: list[str],
+           since: date | None = None) -> AssignResult:
+    """Make these users focal points of the Resolution (those already assigned are left as they are)."""
+    require(actor, "assignments.manage")
+    resolution = resolution_by_code(session, code)
+    if not usernames:
+        raise ValidationFailed([FieldError("users", "choose at least one person")])
+    people = _people(session)
+    errors = [FieldError("users", p) for p in (_user_problem(u, people) for u in usernames) if p]
+    if errors:
+        raise ValidationFailed(errors)
+    result = AssignResult()
+    for username in dict.fromkeys(usernames):
+        if _add(session, actor, resolution, username, people[username][0], since or utcnow().date()):
+            result.created += 1
+        else:
+            result.unchanged += 1
+    session.flush()
+    return result
+
+
+def unassign(*, session: Session, actor: Actor, code: str, username: str) -> None:
+    require(actor, "assignments.manage")
+    resolution = resolution_by_code(session, code)
+    row = session.exec(
+        select(FocalPointAssignment).join(User, User.id == FocalPointAssignment.user_id)
+        .where(FocalPointAssignment.resolution_id == resolution.id, User.username == username)
+    ).first()
+    if row is None:
+        raise NotFound(f"{username} is not a focal point of {code}.")
+    session.delete(row)
+    audit.record(session, actor=actor, action="unassign", entity=ENTITY, entity_id=f"{code}:{username}",
+                 before={"resolution": code, "user": username, "since": row.since})
+    session.flush()
+
+
+# -- bulk import ----------------------------------------------------------------------------------------
+def parse_assignments(data: bytes, *, codes: set[str], people: dict) -> list[tuple[int, str, str]]:
+    """(line, code, username) for every row; raises ValidationFailed listing every bad row."""
+    errors: list[FieldError] = []
+    rows: list[tuple[int, str, str]] = []
+    first_line: dict[tuple[str, str], int] = {}
+    for line, cells in data_rows(data, CSV_COLUMNS):
+        if len(cells) != len(CSV_COLUMNS):
+            errors.append(FieldError("row", f"expected {len(CSV_COLUMNS)} values, found {len(cells)}", line))
+            continue
+        code, username = (c.strip() for c in cells)
+        before = len(errors)
+        if code not in codes:
+            errors.append(FieldError("code", f"unknown Resolution code {code!r}", line))
+        problem = _user_problem(username, people)
+        if problem:
+            errors.append(FieldError("username", problem, line))
+        if (code, username) in first_line:
+            errors.append(FieldError("row", f"duplicate of line {first_line[(code, username)]}", line))
+        else:
+            first_line[(code, username)] = line
+        if len(errors) == before:
+            rows.append((line, code, username))
+    if errors:
+        raise ValidationFailed(errors)
+    if not rows:
+        raise ValidationFailed([FieldError("file", "the file has no rows", 2)])
+    return rows
+
+
+def import_assignments(*, engine: Engine, actor: Actor, data: bytes, since: date | None = None) -> AssignResult:
+    """Validate the whole file, then write it in one transaction."""
+    require(actor, "assignments.manage")
+    with transaction(engine) as session:
+        resolutions = {r.code: r for r in session.exec(select(Resolution))}
+        people = _people(session)
+        rows = parse_assignments(data, codes=set(resolutions), people=people)
+        result = AssignResult()
+        for _line, code, username in rows:
+            if _add(session, actor, resolutions[code], username, people[username][0], since or utcnow().date()):
+                result.created += 1
+            else:
+                result.unchanged += 1
+        audit.record(session, actor=actor, action="import", entity=ENTITY,
+                     after={"created": result.created, "unchanged": result.unchanged})
+        return result
+
+
+# -- reporting calendar ---------------------------------------------------------------------------------
+def deadlines(*, session: Session) -> pd.DataFrame:
+    rows = session.exec(select(ReportingDeadline.year, ReportingDeadline.due_on)
+                        .order_by(ReportingDeadline.year.desc())).all()
+    return pd.DataFrame(rows, columns=["year", "due_on"])
+
+
+def deadline_for(*, session: Session, year: int) -> date | None:
+    row = session.get(ReportingDeadline, year)
+    return row.due_on if row else None
+
+
+def set_deadline(*, session: Session, actor: Actor, year: int, due_on: date | None) -> None:
+    """When the Progress Reports on `year` are due: in that year or during the next one."""
+    require(actor, "calendar.manage")
+    errors = []
+    if not 1990 <= year <= 2100:
+        errors.append(FieldError("year", "give a reporting year between 1990 and 2100"))
+    if due_on is None:
+        errors.append(FieldError("due_on", "give the date the reports are due"))
+    elif not errors and not date(year, 1, 1) <= due_on <= date(year + 1, 12, 31):
+        errors.append(FieldError("due_on", f"the deadline for {year} must fall in {year} or {year + 1}"))
+    if errors:
+        raise ValidationFailed(errors)
+    row = session.get(ReportingDeadline, year)
+    before = {"due_on": row.due_on} if row else None
+    if row is None:
+        row = ReportingDeadline(year=year, due_on=due_on)
+        session.add(row)
+    elif row.due_on == due_on:
+        return
+    row.due_on = due_on
+    audit.record(session, actor=actor, action="set", entity="reporting_deadline", entity_id=year,
+                 before=before, after={"due_on": due_on})
+    session.flush()

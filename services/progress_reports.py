@@ -1,0 +1,583 @@
+"""Progress Reports: the yearly synthesis of a Resolution's Activity Reports by its Secretariat focal point.
+
+Workflow: draft -> in_review -> published (or returned to draft with a comment). One report per
+Resolution and year (a database constraint). The row is the working copy; each publication is kept as a
+ProgressReportRevision and mirrored in published_status / published_at / revision. A published report is
+never edited in place: `start_correction` puts the working copy back to draft while published_status
+keeps showing the last publication until the correction is published as the next revision.
+
+Who: focal points write only for the Resolutions assigned to them; Secretariat staff (and admins) may
+write for any, and only they publish or return. Publishing locks every cited Activity Report.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import and_, case, exists, func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from db import vocab
+from db.models import (
+    ActivityReport,
+    ActivityReportResolution,
+    AuditEvent,
+    Component,
+    Congress,
+    FocalPointAssignment,
+    ProgressReport,
+    ProgressReportComponent,
+    ProgressReportRevision,
+    ProgressReportSource,
+    Resolution,
+    ReviewComment,
+    User,
+    utcnow,
+)
+from services import audit
+from services.assignments import resolution_by_code
+from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
+from services.link_rows import sync_links
+from services.locking import claim
+from services.permissions import Actor, can, require
+
+ENTITY = "progress_report"
+TEXT_FIELDS = ("summary", "results", "challenges", "solutions")
+LIMITS = {"summary": 5000, "results": 5000, "challenges": 4000, "solutions": 4000, "comment": 2000}
+STATE_LABELS = {None: "Not started", "draft": "Draft", "in_review": "In review", "published": "Published"}
+CONFLICT = ("Someone else saved this Progress Report after you opened it, so your changes were not saved. "
+            "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
+ALREADY_EXISTS = ("A Progress Report for {code} and {year} already exists (someone started it after you "
+                  "opened this page). Your text is still in the form: copy it, then reload the report.")
+
+
+@dataclass
+class ProgressInput:
+    """What the editor holds."""
+
+    status: str | None = None
+    summary: str = ""
+    results: str = ""
+    challenges: str = ""
+    challenge_categories: list[str] = field(default_factory=list)
+    solutions: str = ""
+    source_ids: list[int] = field(default_factory=list)
+    component_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ProgressView:
+    """One Progress Report as the editor shows it (id None: not written yet, pre-filled)."""
+
+    id: int | None
+    code: str
+    title: str
+    resolution_id: int
+    year: int
+    data: ProgressInput
+    state: str | None
+    version: int | None
+    revision: int
+    published_status: str | None
+    published_at: datetime | None
+    author: str | None
+    updated_at: datetime | None
+    may_write: bool  # the actor may write for this Resolution
+    editable: bool  # ... and the report can be changed now
+    may_review: bool  # the actor may publish or return it now
+    prefilled_from: int | None  # the year whose published report filled a new one
+    comments: list[dict] = field(default_factory=list)  # newest first: body, by, at, action
+
+
+# -- permissions ------------------------------------------------------------------------------------------
+def is_assigned(session: Session, actor: Actor, resolution_id: int) -> bool:
+    return session.exec(select(FocalPointAssignment.id).where(
+        FocalPointAssignment.resolution_id == resolution_id, FocalPointAssignment.user_id == actor.id)).first() is not None
+
+
+def may_write(session: Session, actor: Actor, resolution_id: int) -> bool:
+    if not can(actor, "progress.write"):
+        return False
+    return actor.has("secretariat") or is_assigned(session, actor, resolution_id)
+
+
+def _require_write(session: Session, actor: Actor, resolution: Resolution) -> None:
+    require(actor, "progress.write")
+    if not may_write(session, actor, resolution.id):
+        raise PermissionDenied(f"Only the focal points assigned to {resolution.code} (or the Secretariat) "
+                               "may write its Progress Reports.")
+
+
+# -- Activity Reports counted for a year ------------------------------------------------------------------
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def _current_submitted():
+    """A submitted Activity Report not replaced by a newer submitted version (counted once)."""
+    newer = aliased(ActivityReport)
+    return and_(ActivityReport.state == "submitted",
+                ~exists().where(newer.supersedes_id == ActivityReport.id, newer.state == "submitted"))
+
+
+def source_candidates(*, session: Session, resolution_id: int, year: int,
+                      include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+    """The Activity Reports on the Resolution received in `year` (plus any already chosen)."""
+    start, end = _year_bounds(year)
+    received = and_(_current_submitted(), ActivityReport.submitted_at >= start, ActivityReport.submitted_at < end)
+    chosen = ActivityReport.id.in_(include_ids or (-1,))
+    rows = session.exec(
+        select(ActivityReport.id, ActivityReport.title, Component.id, Component.name, ActivityReport.action_status,
+               ActivityReport.period_start, ActivityReport.period_end, ActivityReport.submitted_at,
+               ActivityReport.description, ActivityReport.results, ActivityReport.challenges, ActivityReport.state)
+        .join(ActivityReportResolution)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .where(ActivityReportResolution.resolution_id == resolution_id, or_(received, chosen))
+        .order_by(ActivityReport.submitted_at.desc(), ActivityReport.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "title", "component_id", "component", "action_status", "start",
+                                       "end", "submitted_at", "description", "results", "challenges", "state"])
+
+
+def components_of(*, session: Session, source_ids: list[int]) -> list[int]:
+    """The components that wrote these Activity Reports: the default 'components involved'."""
+    if not source_ids:
+        return []
+    return sorted(set(session.exec(select(ActivityReport.component_id).where(ActivityReport.id.in_(source_ids)))))
+
+
+def component_options(*, session: Session) -> pd.DataFrame:
+    rows = session.exec(select(Component.id, Component.name, Component.kind).order_by(Component.name)).all()
+    return pd.DataFrame(rows, columns=["id", "name", "kind"])
+
+
+# -- My Resolutions ---------------------------------------------------------------------------------------
+MY_COLUMNS = ["code", "title", "congress", "last_year_status", "state", "status", "published_status",
+              "revision", "returned", "received_this_year", "since_last_report"]
+STATE_ORDER = {None: 0, "draft": 1, "in_review": 2, "published": 3}
+
+
+def my_resolutions(*, session: Session, user_id: int, year: int) -> pd.DataFrame:
+    """Each Resolution assigned to the user, with what the focal point needs for `year` (all in SQL)."""
+    start, end = _year_bounds(year)
+    mine = select(FocalPointAssignment.resolution_id).where(FocalPointAssignment.user_id == user_id)
+    last_published = (
+        select(ProgressReport.resolution_id, func.max(ProgressReport.published_at).label("at"))
+        .where(ProgressReport.published_at.is_not(None), ProgressReport.resolution_id.in_(mine))
+        .group_by(ProgressReport.resolution_id).subquery()
+    )
+    counts = (
+        select(ActivityReportResolution.resolution_id.label("rid"),
+               func.sum(case((and_(ActivityReport.submitted_at >= start, ActivityReport.submitted_at < end), 1),
+                             else_=0)).label("this_year"),
+               func.sum(case((or_(last_published.c.at.is_(None), ActivityReport.submitted_at > last_published.c.at),
+                              1), else_=0)).label("since_last"))
+        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
+        .join(last_published, last_published.c.resolution_id == ActivityReportResolution.resolution_id,
+              isouter=True)
+        .where(_current_submitted(), ActivityReportResolution.resolution_id.in_(mine))
+        .group_by(ActivityReportResolution.resolution_id).subquery()
+    )
+    this, prev = aliased(ProgressReport), aliased(ProgressReport)
+    returned = exists().where(
+        ReviewComment.target_kind == ENTITY, ReviewComment.target_id == this.id, ReviewComment.action == "returned",
+        or_(this.published_at.is_(None), ReviewComment.created_at > this.published_at))
+    rows = session.exec(
+        select(Resolution.code, Resolution.title, Congress.code, prev.published_status, this.state, this.status,
+               this.published_status, func.coalesce(this.revision, 0), and_(this.state == "draft", returned),
+               func.coalesce(counts.c.this_year, 0), func.coalesce(counts.c.since_last, 0))
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .join(this, and_(this.resolution_id == Resolution.id, this.year == year), isouter=True)
+        .join(prev, and_(prev.resolution_id == Resolution.id, prev.year == year - 1), isouter=True)
+        .join(counts, counts.c.rid == Resolution.id, isouter=True)
+        .where(Resolution.id.in_(mine))
+        .order_by(Congress.year.desc(), Resolution.number)
+    ).all()
+    frame = pd.DataFrame(rows, columns=MY_COLUMNS)
+    frame["last_year_status"] = frame["last_year_status"].fillna(vocab.NO_REPORT)
+    frame["returned"] = frame["returned"].fillna(False).astype(bool)
+    for name in ("revision", "received_this_year", "since_last_report"):
+        frame[name] = frame[name].astype(int)
+    frame["state"] = frame["state"].astype(object).where(frame["state"].notna(), None)
+    return frame
+
+
+# -- reading one report -----------------------------------------------------------------------------------
+def _find(session: Session, resolution_id: int, year: int) -> ProgressReport | None:
+    return session.exec(select(ProgressReport).where(
+        ProgressReport.resolution_id == resolution_id, ProgressReport.year == year)).first()
+
+
+def _input_of(session: Session, report: ProgressReport) -> ProgressInput:
+    return ProgressInput(
+        status=report.status,
+        **{name: getattr(report, name) or "" for name in TEXT_FIELDS},
+        challenge_categories=list(report.challenge_categories or []),
+        source_ids=sorted(session.exec(select(ProgressReportSource.activity_report_id)
+                                       .where(ProgressReportSource.progress_report_id == report.id))),
+        component_ids=sorted(session.exec(select(ProgressReportComponent.component_id)
+                                          .where(ProgressReportComponent.progress_report_id == report.id))),
+    )
+
+
+def _prefill(session: Session, resolution_id: int, year: int) -> tuple[ProgressInput, int | None]:
+    """A new report starts from the latest earlier published one: texts and status; sources empty."""
+    found = session.exec(
+        select(ProgressReport.year, ProgressReportRevision)
+        .join(ProgressReportRevision, ProgressReportRevision.progress_report_id == ProgressReport.id)
+        .where(ProgressReport.resolution_id == resolution_id, ProgressReport.year < year)
+        .order_by(ProgressReport.year.desc(), ProgressReportRevision.revision.desc())
+    ).first()
+    if found is None:
+        return ProgressInput(), None
+    earlier_year, revision = found
+    content = revision.content or {}
+    return ProgressInput(
+        status=revision.status,
+        **{name: content.get(name) or "" for name in TEXT_FIELDS},
+        challenge_categories=[c for c in content.get("challenge_categories") or [] if c in vocab.CHALLENGE_CATEGORIES],
+    ), earlier_year
+
+
+def _comments(session: Session, report_id: int) -> list[dict]:
+    rows = session.exec(
+        select(ReviewComment.body, User.display_name, ReviewComment.created_at, ReviewComment.action)
+        .join(User, User.id == ReviewComment.author_id)
+        .where(ReviewComment.target_kind == ENTITY, ReviewComment.target_id == report_id)
+        .order_by(ReviewComment.created_at.desc(), ReviewComment.id.desc())
+    ).all()
+    return [{"body": b, "by": by, "at": at, "action": action} for b, by, at, action in rows]
+
+
+def open_report(*, session: Session, actor: Actor, code: str, year: int) -> ProgressView:
+    """This year's report on the Resolution, or (not written yet) a new one pre-filled from last year's."""
+    require(actor, "progress.write")
+    resolution = resolution_by_code(session, code)
+    writer = may_write(session, actor, resolution.id)
+    reviewer = can(actor, "progress.review")
+    report = _find(session, resolution.id, year)
+    if report is None:
+        data, earlier = _prefill(session, resolution.id, year)
+        return ProgressView(
+            id=None, code=code, title=resolution.title, resolution_id=resolution.id, year=year, data=data,
+            state=None, version=None, revision=0, published_status=None, published_at=None, author=None,
+            updated_at=None, may_write=writer, editable=writer, may_review=False, prefilled_from=earlier)
+    author = session.get(User, report.author_id)
+    return ProgressView(
+        id=report.id, code=code, title=resolution.title, resolution_id=resolution.id, year=year,
+        data=_input_of(session, report), state=report.state, version=report.version, revision=report.revision,
+        published_status=report.published_status, published_at=report.published_at,
+        author=author.display_name if author else None, updated_at=report.updated_at, may_write=writer,
+        editable=writer and report.state == "draft", may_review=reviewer and report.state == "in_review",
+        prefilled_from=None, comments=_comments(session, report.id))
+
+
+# -- validation and writing -------------------------------------------------------------------------------
+def _clean(data: ProgressInput) -> ProgressInput:
+    cleaned = ProgressInput(**asdict(data))
+    for name in TEXT_FIELDS:
+        setattr(cleaned, name, (getattr(cleaned, name) or "").strip())
+    cleaned.challenge_categories = [c for c in vocab.CHALLENGE_CATEGORIES if c in set(data.challenge_categories)] + [
+        c for c in dict.fromkeys(data.challenge_categories) if c not in vocab.CHALLENGE_CATEGORIES]
+    cleaned.source_ids = sorted(set(data.source_ids))
+    cleaned.component_ids = sorted(set(data.component_ids))
+    return cleaned
+
+
+def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full: bool) -> list[FieldError]:
+    """Every problem at once. A draft needs a status (it can change until submission); submitting needs
+    the summary too."""
+    errors: list[FieldError] = []
+    if data.status is None:
+        errors.append(FieldError("status", "Choose an implementation status (you can change it until you submit)."))
+    elif data.status not in vocab.IMPLEMENTATION_STATUSES:
+        errors.append(FieldError("status", "Choose an implementation status from the scale."))
+    for name in TEXT_FIELDS:
+        value = getattr(data, name)
+        if len(value) > LIMITS[name]:
+            errors.append(FieldError(name, f"Too long: {len(value):,} characters, at most {LIMITS[name]:,}. "
+                                           "Please shorten it."))
+    if set(data.challenge_categories) - set(vocab.CHALLENGE_CATEGORIES):
+        errors.append(FieldError("challenge_categories", "Choose challenge categories from the list."))
+    if data.source_ids:
+        valid = set(session.exec(
+            select(ActivityReport.id).join(ActivityReportResolution)
+            .where(ActivityReport.id.in_(data.source_ids), ActivityReport.state == "submitted",
+                   ActivityReportResolution.resolution_id == resolution_id)))
+        for missing in sorted(set(data.source_ids) - valid):
+            errors.append(FieldError("source_ids", f"Activity Report {missing} is not a submitted report on this "
+                                                   "Resolution (it may have been withdrawn): untick it."))
+    if data.component_ids:
+        known = set(session.exec(select(Component.id).where(Component.id.in_(data.component_ids))))
+        if set(data.component_ids) - known:
+            errors.append(FieldError("component_ids", "Choose components from the list."))
+    if full and not data.summary:
+        errors.append(FieldError("summary", "Summarise the progress made this year."))
+    return errors
+
+
+def _snapshot(session: Session, report: ProgressReport) -> dict:
+    """The content as audit events and revisions record it."""
+    data = _input_of(session, report) if report.id else ProgressInput()
+    return asdict(data) | {"state": report.state}
+
+
+def _write(session: Session, report: ProgressReport, data: ProgressInput) -> None:
+    report.status = data.status
+    for name in TEXT_FIELDS:
+        setattr(report, name, getattr(data, name) or None)
+    report.challenge_categories = list(data.challenge_categories)
+    report.updated_at = utcnow()
+    session.add(report)
+    session.flush()
+    sync_links(session, ProgressReportSource, "progress_report_id", report.id, "activity_report_id", data.source_ids)
+    sync_links(session, ProgressReportComponent, "progress_report_id", report.id, "component_id", data.component_ids)
+    session.flush()
+
+
+def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressInput, version: int | None,
+          *, submit: bool) -> ProgressReport:
+    resolution = resolution_by_code(session, code)
+    _require_write(session, actor, resolution)
+    data = _clean(data)
+    report = _find(session, resolution.id, year)
+    if report is None and version is not None:
+        raise NotFound(f"The Progress Report for {code} and {year} no longer exists.")
+    if report is not None and version is None:
+        raise ConflictError(ALREADY_EXISTS.format(code=code, year=year))
+    if report is not None:
+        if report.state != "draft":
+            raise ConflictError("This Progress Report is " + STATE_LABELS[report.state].lower() +
+                                ", so it cannot be changed now." +
+                                (" Start a correction to change it." if report.state == "published" else
+                                 " The Secretariat can return it to you with a comment."))
+        if version != report.version:
+            raise ConflictError(CONFLICT)
+    errors = _problems(session, resolution.id, data, full=submit)
+    if errors:
+        raise ValidationFailed(errors)
+    if report is None:
+        report = ProgressReport(resolution_id=resolution.id, year=year, author_id=actor.id, status=data.status)
+        session.add(report)
+        try:
+            session.flush()
+        except IntegrityError:  # someone created it between our read and our write; the caller rolls back
+            raise ConflictError(ALREADY_EXISTS.format(code=code, year=year)) from None
+        before: dict = {}
+        action = "create"
+    else:
+        before = _snapshot(session, report)
+        claim(session, report, version, CONFLICT)
+        action = "update"
+    _write(session, report, data)
+    if submit:
+        report.state = "in_review"
+        action = "submit"
+        session.flush()
+    old, new = audit.changes(before, _snapshot(session, report))
+    audit.record(session, actor=actor, action=action, entity=ENTITY, entity_id=report.id,
+                 before=old if before else None, after=new | {"resolution": code, "year": year})
+    return report
+
+
+def save_draft(*, session: Session, actor: Actor, code: str, year: int, data: ProgressInput,
+               version: int | None = None) -> ProgressReport:
+    """Create this year's report (version None) or save the draft (version = the one read)."""
+    return _save(session, actor, code, year, data, version, submit=False)
+
+
+def submit_for_review(*, session: Session, actor: Actor, code: str, year: int, data: ProgressInput,
+                      version: int | None = None) -> ProgressReport:
+    """Save and send to the Secretariat for review (status and summary required)."""
+    return _save(session, actor, code, year, data, version, submit=True)
+
+
+def _load(session: Session, report_id: int) -> ProgressReport:
+    report = session.get(ProgressReport, report_id)
+    if report is None:
+        raise NotFound(f"Progress Report {report_id} does not exist.")
+    return report
+
+
+def _require_state(report: ProgressReport, state: str, doing: str) -> None:
+    if report.state != state:
+        raise ConflictError(f"This Progress Report is {STATE_LABELS[report.state].lower()}, so it cannot be "
+                            f"{doing} (someone may have acted on it already): reload the page.")
+
+
+def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> ProgressReportRevision:
+    """Publish a report in review: a new revision, the published status, and its sources locked."""
+    require(actor, "progress.review")
+    report = _load(session, report_id)
+    _require_state(report, "in_review", "published")
+    claim(session, report, version, CONFLICT)
+    content = _snapshot(session, report)
+    content.pop("state")
+    status = content.pop("status")
+    now = utcnow()
+    before = {"state": report.state, "revision": report.revision, "published_status": report.published_status}
+    report.revision += 1
+    report.state = "published"
+    report.published_status = status
+    report.published_at = now
+    session.add(report)
+    revision = ProgressReportRevision(progress_report_id=report.id, revision=report.revision, status=status,
+                                      content=content, published_by=actor.id, published_at=now)
+    session.add(revision)
+    if content["source_ids"]:
+        session.execute(update(ActivityReport).where(ActivityReport.id.in_(content["source_ids"]))
+                        .values(locked=True).execution_options(synchronize_session=False))
+    session.flush()
+    audit.record(session, actor=actor, action="publish", entity=ENTITY, entity_id=report.id, before=before,
+                 after={"state": "published", "revision": report.revision, "published_status": status,
+                        "locked_activity_reports": content["source_ids"]})
+    return revision
+
+
+def return_to_draft(*, session: Session, actor: Actor, report_id: int, version: int, comment: str) -> ReviewComment:
+    """Send a report in review back to its focal point, saying why."""
+    require(actor, "progress.review")
+    report = _load(session, report_id)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed([FieldError("comment", "Say what should change, so the focal point knows.")])
+    if len(comment) > LIMITS["comment"]:
+        raise ValidationFailed([FieldError("comment", f"Too long: at most {LIMITS['comment']:,} characters.")])
+    _require_state(report, "in_review", "returned")
+    claim(session, report, version, CONFLICT)
+    report.state = "draft"
+    report.updated_at = utcnow()
+    session.add(report)
+    note = ReviewComment(target_kind=ENTITY, target_id=report.id, author_id=actor.id, action="returned", body=comment)
+    session.add(note)
+    session.flush()
+    audit.record(session, actor=actor, action="return", entity=ENTITY, entity_id=report.id,
+                 before={"state": "in_review"}, after={"state": "draft", "comment": comment})
+    return note
+
+
+def start_correction(*, session: Session, actor: Actor, report_id: int, version: int) -> ProgressReport:
+    """A published report is changed only by a new version: the working copy goes back to draft; the
+    published revision stays visible until the correction is published."""
+    report = _load(session, report_id)
+    _require_write(session, actor, session.get(Resolution, report.resolution_id))
+    _require_state(report, "published", "corrected")
+    claim(session, report, version, CONFLICT)
+    report.state = "draft"
+    report.updated_at = utcnow()
+    session.add(report)
+    session.flush()
+    audit.record(session, actor=actor, action="new_version", entity=ENTITY, entity_id=report.id,
+                 before={"state": "published"}, after={"state": "draft", "correcting_revision": report.revision})
+    return report
+
+
+# -- queue, history, published reports ---------------------------------------------------------------------
+def review_queue(*, session: Session) -> pd.DataFrame:
+    """Reports waiting for review, oldest first."""
+    sources = (select(ProgressReportSource.progress_report_id, func.count().label("n"))
+               .group_by(ProgressReportSource.progress_report_id).subquery())
+    rows = session.exec(
+        select(ProgressReport.id, Resolution.code, Resolution.title, ProgressReport.year, User.display_name,
+               ProgressReport.status, ProgressReport.published_status, ProgressReport.revision,
+               ProgressReport.updated_at, func.coalesce(sources.c.n, 0), ProgressReport.version)
+        .join(Resolution, Resolution.id == ProgressReport.resolution_id)
+        .join(User, User.id == ProgressReport.author_id)
+        .join(sources, sources.c.progress_report_id == ProgressReport.id, isouter=True)
+        .where(ProgressReport.state == "in_review")
+        .order_by(ProgressReport.updated_at, ProgressReport.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "code", "title", "year", "author", "status", "published_status",
+                                       "revision", "submitted_at", "sources", "version"])
+
+
+ACTION_LABELS = {"create": "Started", "update": "Saved draft", "submit": "Submitted for review",
+                 "publish": "Published", "return": "Returned with a comment", "new_version": "Started a correction"}
+FIELD_LABELS = {"status": "status", "summary": "summary", "results": "results", "challenges": "challenges",
+                "solutions": "solutions and next steps", "challenge_categories": "challenge categories",
+                "source_ids": "sources", "component_ids": "components"}
+
+
+def _describe(action: str, before: dict | None, after: dict | None) -> str:
+    after = after or {}
+    if action == "publish":
+        return f"Revision {after.get('revision')}: {after.get('published_status')}"
+    if action == "return":
+        return after.get("comment", "")
+    changed = [FIELD_LABELS[k] for k in after if k in FIELD_LABELS]
+    if action in ("create", "update", "submit") and changed:
+        return "Changed: " + ", ".join(changed)
+    return ""
+
+
+def history(*, session: Session, report_id: int) -> pd.DataFrame:
+    """Who did what, when, newest first (from the audit trail)."""
+    rows = session.exec(
+        select(AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.before, AuditEvent.after)
+        .join(User, User.id == AuditEvent.user_id, isouter=True)
+        .where(AuditEvent.entity == ENTITY, AuditEvent.entity_id == str(report_id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).all()
+    return pd.DataFrame([{"at": at, "who": who or "—", "what": ACTION_LABELS.get(action, action),
+                          "details": _describe(action, before, after)} for at, who, action, before, after in rows],
+                        columns=["at", "who", "what", "details"])
+
+
+def revisions(*, session: Session, report_id: int) -> pd.DataFrame:
+    """Every publication of a report, newest first, with what changed since the one before."""
+    rows = session.exec(
+        select(ProgressReportRevision, User.display_name)
+        .join(User, User.id == ProgressReportRevision.published_by)
+        .where(ProgressReportRevision.progress_report_id == report_id)
+        .order_by(ProgressReportRevision.revision)
+    ).all()
+    out, previous = [], None
+    for rev, who in rows:
+        content = rev.content | {"status": rev.status}
+        if previous is None:
+            changed = "First publication"
+        else:
+            keys = [FIELD_LABELS[k] for k in FIELD_LABELS if content.get(k) != previous.get(k)]
+            changed = "Changed: " + ", ".join(keys) if keys else "No change"
+        out.append({"revision": rev.revision, "status": rev.status, "published_at": rev.published_at,
+                    "published_by": who, "changes": changed})
+        previous = content
+    return pd.DataFrame(out[::-1], columns=["revision", "status", "published_at", "published_by", "changes"])
+
+
+def published_reports(*, session: Session, code: str) -> list[dict]:
+    """Each year's latest published revision of the Resolution's reports, newest year first."""
+    resolution = resolution_by_code(session, code)
+    latest = (select(ProgressReportRevision.progress_report_id, func.max(ProgressReportRevision.revision).label("r"))
+              .group_by(ProgressReportRevision.progress_report_id).subquery())
+    rows = session.exec(
+        select(ProgressReport.year, ProgressReport.state, ProgressReportRevision, User.display_name)
+        .join(ProgressReportRevision, ProgressReportRevision.progress_report_id == ProgressReport.id)
+        .join(latest, and_(latest.c.progress_report_id == ProgressReport.id,
+                           latest.c.r == ProgressReportRevision.revision))
+        .join(User, User.id == ProgressReport.author_id)
+        .where(ProgressReport.resolution_id == resolution.id)
+        .order_by(ProgressReport.year.desc())
+    ).all()
+    names = dict(session.exec(select(Component.id, Component.name)).all())
+    confirmed: dict[int, list[int]] = {}  # revisions written before component_ids was kept in content
+    for report_id, component_id in session.exec(
+            select(ProgressReportComponent.progress_report_id, ProgressReportComponent.component_id)
+            .join(ProgressReport).where(ProgressReport.resolution_id == resolution.id)):
+        confirmed.setdefault(report_id, []).append(component_id)
+    out = []
+    for year, state, rev, author in rows:
+        content = rev.content or {}
+        if "component_ids" not in content:
+            content = content | {"component_ids": confirmed.get(rev.progress_report_id, [])}
+        out.append({
+            "year": year, "status": rev.status, "revision": rev.revision, "published_at": rev.published_at,
+            "author": author, "correcting": state != "published",
+            **{name: content.get(name) or "" for name in TEXT_FIELDS},
+            "challenge_categories": content.get("challenge_categories") or [],
+            "components": sorted(names[c] for c in content.get("component_ids") or [] if c in names),
+            "sources": len(content.get("source_ids") or []),
+        })
+    return out

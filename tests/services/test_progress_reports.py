@@ -1,0 +1,372 @@
+"""Progress Reports: one per Resolution and year, pre-fill, draft -> review -> published, return with a
+comment, corrections after publication, concurrent edits, permissions, locking of sources, audit."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from db.models import (
+    ActivityReport,
+    ActivityReportResolution,
+    AuditEvent,
+    ProgressReport,
+    ProgressReportRevision,
+    ProgressReportSource,
+    ReviewComment,
+)
+from services import progress_reports as pr
+from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from tests import factories as f
+
+CODE = "WCC-2020-Res-001"
+
+
+def at(y, m, d):
+    return datetime(y, m, d, 9, 0, tzinfo=UTC)
+
+
+def activity(s, component_id, author_id, resolution_id, submitted_at, state="submitted", title="Workshop") -> int:
+    row = ActivityReport(component_id=component_id, author_id=author_id, title=title, state=state,
+                         submitted_at=submitted_at if state == "submitted" else None)
+    s.add(row)
+    s.flush()
+    s.add(ActivityReportResolution(activity_report_id=row.id, resolution_id=resolution_id))
+    s.flush()
+    return row.id
+
+
+@pytest.fixture
+def world(engine):
+    with Session(engine, expire_on_commit=False) as s:
+        andes = f.component(s, "Andes Trust")
+        sahel = f.component(s, "Sahel Alliance", region="Africa", country="Niger")
+        res1, res2 = f.resolution(s, 1), f.resolution(s, 2)
+        users = {
+            "fay": f.user(s, "fay", ("focal_point",)),
+            "ugo": f.user(s, "ugo", ("focal_point",)),
+            "sam": f.user(s, "sam", ("secretariat",)),
+            "rosa": f.user(s, "rosa", ("reporter",), (andes,)),
+            "lea": f.user(s, "lea", ("leadership",)),
+            "ada": f.user(s, "ada", ("admin",)),
+        }
+        f.assign(s, res1, users["fay"])
+        f.assign(s, res2, users["ugo"])
+        rosa = users["rosa"].id
+        ars = {
+            "a2025": activity(s, andes.id, rosa, res1.id, at(2025, 5, 1)),
+            "a2026": activity(s, andes.id, rosa, res1.id, at(2026, 3, 1), title="Reef survey"),
+            "b2026": activity(s, sahel.id, rosa, res1.id, at(2026, 6, 1), title="Policy brief"),
+            "draft": activity(s, andes.id, rosa, res1.id, None, state="draft"),
+            "other": activity(s, andes.id, rosa, res2.id, at(2026, 4, 1)),
+        }
+        actors = {k: f.actor(s, u) for k, u in users.items()}
+        s.commit()
+    return {"engine": engine, "andes": andes.id, "sahel": sahel.id, "res1": res1.id, "res2": res2.id,
+            **ars, **actors}
+
+
+def call(engine, fn, **kwargs):
+    with Session(engine, expire_on_commit=False) as s:
+        result = fn(session=s, **kwargs)
+        s.commit()
+        return result
+
+
+def full(w, **changes) -> pr.ProgressInput:
+    data = pr.ProgressInput(status="Underway", summary="Reef work advanced.", results="Two surveys.",
+                            challenges="Funding was short.", challenge_categories=["Funding"],
+                            solutions="Seek grants.", source_ids=[w["a2026"], w["b2026"]],
+                            component_ids=[w["andes"], w["sahel"]])
+    return replace(data, **changes)
+
+
+def events(engine, report_id) -> list[AuditEvent]:
+    with Session(engine) as s:
+        return list(s.exec(select(AuditEvent).where(AuditEvent.entity == "progress_report",
+                                                    AuditEvent.entity_id == str(report_id)).order_by(AuditEvent.id)))
+
+
+def submitted(w, year=2026, who="fay") -> ProgressReport:
+    return call(w["engine"], pr.submit_for_review, actor=w[who], code=CODE, year=year, data=full(w))
+
+
+def published(w, year=2026) -> ProgressReport:
+    report = submitted(w, year)
+    call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    with Session(w["engine"]) as s:
+        return s.get(ProgressReport, report.id)
+
+
+# -- one report per Resolution and year ------------------------------------------------------------
+def test_save_draft_creates_then_updates_with_audit(world):
+    w = world
+    draft = call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026,
+                 data=pr.ProgressInput(status="Initiated", summary="  First notes  "))
+    assert (draft.state, draft.version, draft.revision, draft.summary) == ("draft", 1, 0, "First notes")
+    edited = call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, version=1,
+                  data=full(w))
+    assert edited.version == 2 and edited.status == "Underway"
+    with Session(w["engine"]) as s:
+        assert sorted(s.exec(select(ProgressReportSource.activity_report_id))) == sorted([w["a2026"], w["b2026"]])
+    create, update = events(w["engine"], draft.id)
+    assert create.action == "create" and create.user_id == w["fay"].id and create.before is None
+    assert create.after["status"] == "Initiated" and create.after["year"] == 2026
+    assert update.action == "update"
+    assert update.before["status"] == "Initiated" and update.after["status"] == "Underway"
+    assert "challenge_categories" in update.after and "state" not in update.after
+
+
+def test_one_report_per_resolution_and_year(world):
+    w = world
+    call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, data=full(w))
+    with pytest.raises(ConflictError) as caught:  # a second "new" report for the same year
+        call(w["engine"], pr.save_draft, actor=w["sam"], code=CODE, year=2026, data=full(w))
+    assert "already exists" in str(caught.value) and "Your text is still in the form" in str(caught.value)
+    with Session(w["engine"]) as s:  # and the database itself refuses a duplicate
+        s.add(ProgressReport(resolution_id=w["res1"], year=2026, author_id=w["sam"].id, status="Initiated"))
+        with pytest.raises(IntegrityError):
+            s.flush()
+    call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2025, data=full(w, source_ids=[]))
+    with Session(w["engine"]) as s:
+        assert len(s.exec(select(ProgressReport)).all()) == 2
+
+
+# -- pre-fill -------------------------------------------------------------------------------------------
+def test_new_report_is_prefilled_from_last_published_one_without_sources(world):
+    w = world
+    published(w, 2025)
+    with Session(w["engine"]) as s:
+        view = pr.open_report(session=s, actor=w["fay"], code=CODE, year=2026)
+    assert view.id is None and view.state is None and view.prefilled_from == 2025 and view.editable
+    assert (view.data.status, view.data.summary, view.data.solutions) == ("Underway", "Reef work advanced.",
+                                                                          "Seek grants.")
+    assert view.data.challenge_categories == ["Funding"]
+    assert view.data.source_ids == [] and view.data.component_ids == []
+    with Session(w["engine"]) as s:  # nothing was written by opening it
+        assert len(s.exec(select(ProgressReport)).all()) == 1
+        blank = pr.open_report(session=s, actor=w["fay"], code="WCC-2020-Res-002", year=2026)
+    assert blank.prefilled_from is None and blank.data == pr.ProgressInput()
+
+
+def test_drafts_are_not_used_for_prefill(world):
+    w = world
+    call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2025, data=full(w, source_ids=[]))
+    with Session(w["engine"]) as s:
+        assert pr.open_report(session=s, actor=w["fay"], code=CODE, year=2026).prefilled_from is None
+
+
+def test_sources_are_the_years_submitted_reports_and_components_follow(world):
+    w = world
+    with Session(w["engine"]) as s:
+        frame = pr.source_candidates(session=s, resolution_id=w["res1"], year=2026)
+        assert set(frame["id"]) == {w["a2026"], w["b2026"]}  # not the draft, not 2025, not Resolution 2
+        with_old = pr.source_candidates(session=s, resolution_id=w["res1"], year=2026, include_ids=(w["a2025"],))
+        assert set(with_old["id"]) == {w["a2025"], w["a2026"], w["b2026"]}
+        assert pr.components_of(session=s, source_ids=[w["a2026"], w["b2026"]]) == sorted([w["andes"], w["sahel"]])
+        assert pr.components_of(session=s, source_ids=[]) == []
+
+
+# -- validation ------------------------------------------------------------------------------------------
+def test_submit_needs_status_and_summary_and_limits_all_at_once(world):
+    w = world
+    bad = pr.ProgressInput(status=None, summary="", results="x" * (pr.LIMITS["results"] + 1),
+                           challenge_categories=["Aliens"], source_ids=[w["draft"], w["other"]])
+    with pytest.raises(ValidationFailed) as caught:
+        call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2026, data=bad)
+    fields = [e.field for e in caught.value.errors]
+    assert sorted(set(fields)) == ["challenge_categories", "results", "source_ids", "status", "summary"]
+    assert fields.count("source_ids") == 2  # a draft and a report on another Resolution
+    assert "Too long" in caught.value.for_field("results")[0]
+    with Session(w["engine"]) as s:
+        assert s.exec(select(ProgressReport)).first() is None
+    # a draft needs the status but not the summary
+    with pytest.raises(ValidationFailed) as caught:
+        call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, data=pr.ProgressInput())
+    assert [e.field for e in caught.value.errors] == ["status"]
+
+
+# -- workflow -----------------------------------------------------------------------------------------
+def test_draft_review_publish_locks_sources_and_keeps_revision(world):
+    w = world
+    report = submitted(w)
+    assert report.state == "in_review"
+    with Session(w["engine"]) as s:
+        queue = pr.review_queue(session=s)
+        assert list(queue["code"]) == [CODE] and queue.iloc[0]["sources"] == 2
+        assert not pr.open_report(session=s, actor=w["fay"], code=CODE, year=2026).editable
+        assert pr.open_report(session=s, actor=w["sam"], code=CODE, year=2026).may_review
+    with pytest.raises(ConflictError):  # in review: the focal point cannot change it
+        call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, version=report.version, data=full(w))
+
+    revision = call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    assert revision.revision == 1 and revision.status == "Underway" and revision.published_by == w["sam"].id
+    assert revision.content["summary"] == "Reef work advanced."
+    assert sorted(revision.content["source_ids"]) == sorted([w["a2026"], w["b2026"]])
+    with Session(w["engine"]) as s:
+        row = s.get(ProgressReport, report.id)
+        assert (row.state, row.revision, row.published_status) == ("published", 1, "Underway")
+        assert row.published_at is not None
+        locked = dict(s.exec(select(ActivityReport.id, ActivityReport.locked)).all())
+        assert locked[w["a2026"]] and locked[w["b2026"]] and not locked[w["a2025"]] and not locked[w["other"]]
+        assert pr.review_queue(session=s).empty
+        [shown] = pr.published_reports(session=s, code=CODE)
+        assert (shown["year"], shown["status"], shown["results"]) == (2026, "Underway", "Two surveys.")
+        assert shown["components"] == ["Andes Trust", "Sahel Alliance"] and shown["sources"] == 2
+    actions = [e.action for e in events(w["engine"], report.id)]
+    assert actions == ["submit", "publish"]
+    assert events(w["engine"], report.id)[-1].after["locked_activity_reports"] == sorted([w["a2026"], w["b2026"]])
+
+
+def test_return_with_comment_then_resubmit(world):
+    w = world
+    report = submitted(w)
+    with pytest.raises(ValidationFailed):
+        call(w["engine"], pr.return_to_draft, actor=w["sam"], report_id=report.id, version=report.version,
+             comment="  ")
+    note = call(w["engine"], pr.return_to_draft, actor=w["sam"], report_id=report.id, version=report.version,
+                comment="Please add the results of the field work.")
+    assert note.target_kind == "progress_report" and note.action == "returned"
+    with Session(w["engine"]) as s:
+        view = pr.open_report(session=s, actor=w["fay"], code=CODE, year=2026)
+        assert view.state == "draft" and view.editable
+        assert view.comments[0]["body"] == "Please add the results of the field work."
+        assert view.comments[0]["by"] == "Sam"
+        mine = pr.my_resolutions(session=s, user_id=w["fay"].id, year=2026).set_index("code")
+        assert mine.loc[CODE, "returned"] and mine.loc[CODE, "state"] == "draft"
+    again = call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2026, version=view.version,
+                 data=full(w, results="Two surveys and 40 ha restored."))
+    assert again.state == "in_review"
+    assert [e.action for e in events(w["engine"], report.id)] == ["submit", "return", "submit"]
+    with Session(w["engine"]) as s:
+        assert events(w["engine"], report.id)[1].after["comment"].startswith("Please add")
+        history = pr.history(session=s, report_id=report.id)
+        assert list(history["what"]) == ["Submitted for review", "Returned with a comment", "Submitted for review"]
+        assert history.iloc[1]["details"] == "Please add the results of the field work."
+        assert history.iloc[0]["details"] == "Changed: results"
+
+
+def test_correction_after_publication_is_a_new_revision(world):
+    w = world
+    report = published(w)
+    with pytest.raises(ConflictError):  # never edited in place
+        call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, version=report.version, data=full(w))
+    corrected = call(w["engine"], pr.start_correction, actor=w["fay"], report_id=report.id, version=report.version)
+    assert corrected.state == "draft" and corrected.published_status == "Underway" and corrected.revision == 1
+    with Session(w["engine"]) as s:  # the publication stays visible while the correction is drafted
+        [shown] = pr.published_reports(session=s, code=CODE)
+        assert shown["status"] == "Underway" and shown["correcting"]
+    draft = call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2026, version=corrected.version,
+                 data=full(w, status="Completed", summary="All reefs surveyed."))
+    assert draft.published_status == "Underway"
+    call(w["engine"], pr.publish, actor=w["ada"], report_id=report.id, version=draft.version)
+    with Session(w["engine"]) as s:
+        row = s.get(ProgressReport, report.id)
+        assert (row.revision, row.published_status, row.state) == (2, "Completed", "published")
+        revisions = s.exec(select(ProgressReportRevision).order_by(ProgressReportRevision.revision)).all()
+        assert [(r.revision, r.status, r.content["summary"]) for r in revisions] == [
+            (1, "Underway", "Reef work advanced."), (2, "Completed", "All reefs surveyed.")]
+        listed = pr.revisions(session=s, report_id=report.id)
+        assert list(listed["revision"]) == [2, 1]
+        assert listed.iloc[0]["changes"] == "Changed: status, summary" and listed.iloc[1]["changes"] == "First publication"
+        assert pr.published_reports(session=s, code=CODE)[0]["summary"] == "All reefs surveyed."
+    assert [e.action for e in events(w["engine"], report.id)] == ["submit", "publish", "new_version", "submit",
+                                                                  "publish"]
+
+
+# -- concurrency -------------------------------------------------------------------------------------------
+def test_concurrent_edit_conflict(world):
+    w = world
+    draft = call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, data=full(w))
+    call(w["engine"], pr.save_draft, actor=w["sam"], code=CODE, year=2026, version=draft.version,
+         data=full(w, summary="Sam's words"))
+    with pytest.raises(ConflictError) as caught:
+        call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, version=draft.version,
+             data=full(w, summary="Fay's words"))
+    assert "Your text is still in the form" in str(caught.value)
+    with Session(w["engine"]) as s:
+        assert s.get(ProgressReport, draft.id).summary == "Sam's words"
+
+
+def test_two_reviewers_cannot_both_act(world):
+    w = world
+    report = submitted(w)
+    call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    with pytest.raises(ConflictError):
+        call(w["engine"], pr.return_to_draft, actor=w["ada"], report_id=report.id, version=report.version,
+             comment="Late")
+    with Session(w["engine"]) as s:
+        assert s.exec(select(ReviewComment)).first() is None
+
+
+# -- permissions -----------------------------------------------------------------------------------------
+def test_focal_point_cannot_write_for_a_resolution_not_assigned(world):
+    w = world
+    with pytest.raises(PermissionDenied):
+        call(w["engine"], pr.save_draft, actor=w["ugo"], code=CODE, year=2026, data=full(w))
+    report = submitted(w, who="fay")
+    with Session(w["engine"]) as s:
+        view = pr.open_report(session=s, actor=w["ugo"], code=CODE, year=2026)
+        assert not view.may_write and not view.editable and not view.may_review
+    published_report = call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    with pytest.raises(PermissionDenied):
+        call(w["engine"], pr.start_correction, actor=w["ugo"], report_id=report.id, version=report.version + 1)
+    assert published_report.revision == 1
+
+
+@pytest.mark.parametrize("who", ["rosa", "lea"])
+def test_reporter_and_leadership_cannot_write(world, who):
+    w = world
+    with pytest.raises(PermissionDenied):
+        call(w["engine"], pr.save_draft, actor=w[who], code=CODE, year=2026, data=full(w))
+    with pytest.raises(PermissionDenied):
+        call(w["engine"], pr.open_report, actor=w[who], code=CODE, year=2026)
+
+
+@pytest.mark.parametrize("who", ["rosa", "fay", "lea"])
+def test_only_secretariat_and_admin_review(world, who):
+    w = world
+    report = submitted(w)
+    with pytest.raises(PermissionDenied):
+        call(w["engine"], pr.publish, actor=w[who], report_id=report.id, version=report.version)
+    with pytest.raises(PermissionDenied):
+        call(w["engine"], pr.return_to_draft, actor=w[who], report_id=report.id, version=report.version,
+             comment="No")
+    with Session(w["engine"]) as s:
+        assert s.get(ProgressReport, report.id).state == "in_review"
+
+
+def test_secretariat_may_write_for_any_resolution(world):
+    w = world
+    report = call(w["engine"], pr.save_draft, actor=w["sam"], code="WCC-2020-Res-002", year=2026,
+                  data=pr.ProgressInput(status="Initiated"))
+    assert report.author_id == w["sam"].id
+    with pytest.raises(NotFound):
+        call(w["engine"], pr.save_draft, actor=w["sam"], code="WCC-2020-Res-404", year=2026, data=full(w))
+
+
+# -- My Resolutions --------------------------------------------------------------------------------------
+def test_my_resolutions_counts_and_states(world):
+    w = world
+    published(w, 2025)  # published now, after every Activity Report above was submitted
+    with Session(w["engine"]) as s:
+        activity(s, w["andes"], w["rosa"].id, w["res1"], datetime(2099, 1, 1, tzinfo=UTC), title="Later")
+        s.commit()
+    with Session(w["engine"]) as s:
+        frame = pr.my_resolutions(session=s, user_id=w["fay"].id, year=2026)
+    assert list(frame["code"]) == [CODE]
+    row = frame.iloc[0]
+    assert row["last_year_status"] == "Underway" and row["state"] is None and not row["returned"]
+    assert row["received_this_year"] == 2  # a2026 and b2026; not the 2025 one, not the draft
+    assert row["since_last_report"] == 1  # only the one submitted after the 2025 publication
+    with Session(w["engine"]) as s:
+        ugo = pr.my_resolutions(session=s, user_id=w["ugo"].id, year=2026).iloc[0]
+        assert pr.my_resolutions(session=s, user_id=w["sam"].id, year=2026).empty
+    assert ugo["last_year_status"] == "No report" and ugo["received_this_year"] == 1
+    assert ugo["since_last_report"] == 1  # never reported: everything counts
+    submitted(w, 2026)
+    with Session(w["engine"]) as s:
+        row = pr.my_resolutions(session=s, user_id=w["fay"].id, year=2026).iloc[0]
+    assert (row["state"], row["status"]) == ("in_review", "Underway")
