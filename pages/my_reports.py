@@ -1,5 +1,162 @@
-"""Placeholder: being built in this session."""
+"""My reports: the Activity Reports of the user's component(s), filters kept in the URL, actions on one
+report (edit, withdraw, start a new one from it, correct a cited one), where each report was cited, and
+exports of exactly the table shown."""
 
+import pandas as pd
 import streamlit as st
 
-st.info("This page is being built.", icon=":material/construction:")
+from db.engine import transaction
+from services import activity_reports as ar
+from services.errors import ServiceError
+from services.tabular import csv_bytes, excel_bytes
+from ui import activity_readers as readers
+from ui import url_state
+from ui.data import data_version, engine
+from ui.format import escape_md, fmt_date, plural
+
+actor = st.session_state["actor"]
+version = data_version()
+
+
+def _period(start, end) -> str:
+    if pd.isna(start) and pd.isna(end):
+        return "—"
+    return f"{fmt_date(None if pd.isna(start) else start)} – {fmt_date(None if pd.isna(end) else end)}"
+
+
+def _years(frame: pd.DataFrame) -> list[int]:
+    """Every year some report's period touches (undated drafts: the year they were made)."""
+    years: set[int] = set()
+    for r in frame.itertuples():
+        if pd.isna(r.period_start):
+            years.add(r.updated_at.year)
+        else:
+            end = r.period_start if pd.isna(r.period_end) else r.period_end
+            years.update(range(r.period_start.year, end.year + 1))
+    return sorted(years, reverse=True)
+
+
+def _state_label(row) -> str:
+    label = ar.STATE_LABELS[row.state]
+    return f"{label} (cited, locked)" if row.locked else label
+
+
+def _act(action: str, report_id: int, report_version: int) -> None:
+    """Button callback: withdraw, or make a new version of a cited report and open it."""
+    st.session_state["mr_message"] = None
+    try:
+        with transaction(engine()) as s:
+            if action == "withdraw":
+                ar.withdraw(session=s, actor=actor, report_id=report_id, version=report_version)
+                st.session_state["mr_message"] = ("success", f"Report {report_id} is back to draft: "
+                                                  "open it to edit, then submit it again.")
+            else:
+                copy = ar.new_version(session=s, actor=actor, report_id=report_id)
+                st.session_state["mr_open"] = copy.id
+    except ServiceError as refused:
+        st.session_state["mr_message"] = ("error", str(refused))
+
+
+st.title(":material/folder_shared: My reports")
+if st.session_state.get("mr_open"):
+    st.switch_page("pages/report_activity.py", query_params={"id": str(st.session_state.pop("mr_open"))})
+
+components = readers.reporting_components(version, actor)
+everything = readers.my_reports(version, actor)
+mine = [name for cid, name in components if cid in actor.component_ids]
+st.caption("The Activity Reports of " + (", ".join(escape_md(n) for n in mine) if mine else "your account")
+           + ". Drafts are visible only to your component; submitted reports are visible to IUCN.")
+st.page_link("pages/report_activity.py", label="Report a new activity", icon=":material/add_circle:")
+
+message = st.session_state.get("mr_message")
+if message:
+    (st.success if message[0] == "success" else st.error)(message[1])
+
+if everything.empty:
+    st.info("No report yet. Use **Report a new activity** to file your first one.", icon=":material/inbox:")
+    st.stop()
+
+years = _years(everything)
+codes = sorted({c for cell in everything["resolutions"] for c in cell.split("; ") if c}, reverse=True)
+url_state.init_text("state", "", list(ar.STATE_LABELS))
+url_state.init_text("year", "", [str(y) for y in years])
+url_state.init_text("resolution", "", codes)
+cols = st.columns([2, 1, 2])
+cols[0].segmented_control("State", list(ar.STATE_LABELS), key="state", format_func=ar.STATE_LABELS.get,
+                          help="Leave all off to see every state.")
+cols[1].selectbox("Year", [""] + [str(y) for y in years], key="year",
+                  format_func=lambda y: y or "All years", help="Reports whose period touches this year.")
+cols[2].selectbox("Resolution", [""] + codes, key="resolution",
+                  format_func=lambda c: c or "All Resolutions")
+url_state.write_back({"state": "", "year": "", "resolution": ""})
+
+rows = readers.my_reports(version, actor, st.session_state["state"] or None,
+                          int(st.session_state["year"]) if st.session_state["year"] else None,
+                          st.session_state["resolution"] or None)
+if rows.empty:
+    st.info("No report matches these filters.", icon=":material/search_off:")
+    st.stop()
+
+# What the table shows is also exactly what the exports hold.
+shown = pd.DataFrame({
+    "Report": rows["id"],
+    "Title": rows["title"],
+    "State": [_state_label(r) for r in rows.itertuples()],
+    "Resolutions": rows["resolutions"],
+    "Period": [_period(r.period_start, r.period_end) for r in rows.itertuples()],
+    "Last change": rows["updated_at"].map(fmt_date),
+    "Cited in Progress Reports": rows["cited_by"],
+    "Return comment": rows["return_comment"].fillna(""),
+})
+if not shown["Return comment"].any():
+    shown = shown.drop(columns="Return comment")
+
+left, right = st.columns([3, 1])
+left.caption(f"{plural(len(shown), 'report')}. Select a row to open, withdraw or reuse it.")
+with right:
+    dl1, dl2 = st.columns(2)
+    dl1.download_button("CSV", csv_bytes(shown), "my-activity-reports.csv", "text/csv",
+                        icon=":material/download:", width="stretch")
+    dl2.download_button("Excel", excel_bytes({"My reports": shown}), "my-activity-reports.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/download:", width="stretch")
+
+event = st.dataframe(
+    shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 560),
+    on_select="rerun", selection_mode="single-row", key="my_reports_table",
+    column_config={
+        "Report": st.column_config.NumberColumn(format="%d", width="small"),
+        "Title": st.column_config.TextColumn(width="large"),
+        "Cited in Progress Reports": st.column_config.TextColumn(
+            help="The Progress Reports (Resolution, year) that draw on this report"),
+    },
+)
+if not event.selection.rows:
+    st.stop()
+
+row = rows.iloc[event.selection.rows[0]]
+report_id, report_version = int(row["id"]), int(row["version"])
+with st.container(border=True):
+    st.markdown(f"**{escape_md(row['title'])}** · report {report_id} · {_state_label(row)}")
+    if row["state"] == "returned" and row["return_comment"]:
+        st.warning(f"**Returned with this comment:** {escape_md(row['return_comment'])}", icon=":material/reply:")
+    if row["cited_by"]:
+        st.success(f"Cited in the Progress Reports of {escape_md(row['cited_by'])}.", icon=":material/verified:")
+    buttons = st.columns(3)
+    if row["state"] in ar.EDITABLE_STATES and not row["locked"]:
+        buttons[0].page_link("pages/report_activity.py", label="Open to edit", icon=":material/edit:",
+                             query_params={"id": str(report_id)})
+    elif row["locked"]:
+        buttons[0].button("Correct (new version)", icon=":material/difference:", on_click=_act,
+                          args=("new_version", report_id, report_version),
+                          help="Cited reports are kept as they were: your correction becomes a new version.")
+    else:
+        buttons[0].button("Withdraw to edit", icon=":material/undo:", on_click=_act,
+                          args=("withdraw", report_id, report_version),
+                          help="Back to draft: the Secretariat no longer sees it until you submit it again.")
+    buttons[1].page_link("pages/report_activity.py", label="Start a new report from this one",
+                         icon=":material/content_copy:", query_params={"from": str(report_id)})
+    for code in row["resolutions"].split("; ")[:1]:
+        if code:
+            buttons[2].page_link("pages/resolution.py", label=f"See {code}", icon=":material/description:",
+                                 query_params={"code": code})
