@@ -9,9 +9,11 @@ Where the register holds no row for a Congress, its reference figure stands in a
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from analytics.charts import FONT
 from db import vocab
 from db.models import Congress, Resolution, ResolutionTheme, Theme
 
@@ -202,7 +204,58 @@ def totals(frame: pd.DataFrame) -> dict:
     }
 
 
-def tables(*, session: Session, flt: BodyFilter = BodyFilter()) -> dict[str, pd.DataFrame]:
-    """Every table of the page, for downloads: {sheet name: DataFrame}."""
-    return {"Adopted per Congress": per_congress(session=session, flt=flt),
-            "By theme and kind": by_theme(session=session, flt=flt)}
+def tables(*, per_congress: pd.DataFrame, by_theme: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The page's tables for downloads, under the names of their sheets and files."""
+    return {"Adopted per Congress": per_congress, "By theme and kind": by_theme}
+
+
+# -- figures ----------------------------------------------------------------------------------------
+PUBLISHED_TOTAL_TO_2020 = 1466  # IUCN: adopted from 1948 up to Marseille 2020 (shared/reference/resolution_counts.csv)
+
+
+def _layout(fig, *, height: int, **axes):
+    fig.update_layout(height=height, margin=dict(l=8, r=8, t=36, b=8), font=FONT, barmode="stack", bargap=0.25,
+                      plot_bgcolor="white", legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0,
+                                                        xanchor="left", title_text=""), **axes)
+    fig.update_xaxes(gridcolor="#eceff3", zeroline=False)
+    fig.update_yaxes(gridcolor="#eceff3", zeroline=False)
+    return fig
+
+
+def per_congress_chart(long: pd.DataFrame):
+    """Stacked columns from kind_lifecycle_per_congress: one per Congress, 1948 to the last, register
+    series in colour, reference figures in grey and labelled so; an empty slot where nothing is known."""
+    labels = list(dict.fromkeys(long["label"]))
+    fig = go.Figure()
+    for series, colour in SERIES_COLOURS.items():
+        part = long[long["series"] == series].set_index("label").reindex(labels)
+        counts = part["count"].fillna(0).astype(int)
+        fig.add_trace(go.Bar(
+            x=labels, y=counts, name=series, marker_color=colour,
+            marker_pattern_shape="/" if series == REFERENCE_ONLY else "",
+            customdata=[[c] for c in part["code"]],
+            hovertemplate="<b>%{x}</b><br>" + series + ": %{y}<extra></extra>",
+        ))
+    totals = long.groupby("label", sort=False)["count"].sum().reindex(labels)
+    fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[str(t) if t else "" for t in totals],
+                             textposition="top center", showlegend=False, hoverinfo="skip"))
+    return _layout(fig, height=440, xaxis=dict(type="category", tickangle=-45, title_text=""),
+                   yaxis=dict(title_text="Texts adopted", rangemode="tozero"))
+
+
+def by_theme_chart(frame: pd.DataFrame):
+    """Horizontal stacked bars from by_theme (themes in reference order, first on top), one segment per
+    kind x lifecycle in the colours of the per-Congress chart."""
+    themes = list(dict.fromkeys(frame["theme"]))
+    fig = go.Figure()
+    for kind, status, series in (("Resolution", "active", RESOLUTIONS_ACTIVE),
+                                 ("Resolution", "archived", RESOLUTIONS_ARCHIVED),
+                                 ("Recommendation", "active", RECOMMENDATIONS_ACTIVE),
+                                 ("Recommendation", "archived", RECOMMENDATIONS_ARCHIVED)):
+        part = frame[frame["kind"] == kind].set_index("theme").reindex(themes)
+        counts = part[status].fillna(0).astype(int)
+        fig.add_trace(go.Bar(y=themes, x=counts, name=series, orientation="h",
+                             marker_color=SERIES_COLOURS[series],
+                             hovertemplate="<b>%{y}</b><br>" + series + ": %{x}<extra></extra>"))
+    return _layout(fig, height=90 + 30 * len(themes), xaxis=dict(title_text="Texts adopted"),
+                   yaxis=dict(autorange="reversed", type="category", automargin=True))

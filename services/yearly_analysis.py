@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from db.models import Congress, User, YearlyAnalysis, utcnow
 from services import audit
 from services.errors import ConflictError, FieldError, NotFound, ValidationFailed
-from services.locking import claim_version
+from services.locking import claim
 from services.permissions import Actor, can, require
 
 
@@ -153,7 +153,7 @@ def _write(session: Session, actor: Actor, congress: str, year: int, narrative: 
             raise ConflictError(CONFLICT) from None  # someone created it at the same moment
         before = {}
     else:
-        claim_version(session, row, version, CONFLICT)
+        claim(session, row, version, CONFLICT)
         before = {"state": row.state, **_texts((row.narrative or {}).get("draft"))}
     stored = dict(row.narrative or {})
     stored["draft"] = texts

@@ -1,0 +1,239 @@
+"""The computed sections of the yearly analysis for one Congress and one reporting year.
+
+The common figures (status, coverage, themes, involvement, challenges) come from analytics/progress.py,
+so the analysis and the overview always agree. Only what the analysis adds is computed here:
+- the change of status since the previous year (a transition table, GROUP BY in SQL);
+- the challenges and the solutions written in the published Progress Reports of the year, read from
+  their published revision (never from a draft being edited).
+"""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy import and_, func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from analytics import progress
+from analytics.charts import FONT
+from analytics.filters import ProgressFilter
+from analytics.progress import _resolution_conditions  # the one definition of "in force"
+from db import vocab
+from db.models import Congress, ProgressReport, ProgressReportRevision, Resolution
+
+NO_REPORT = vocab.NO_REPORT
+FORWARD = "Moved forward"
+SAME = "Same status"
+BACK = "Moved back"
+NEWLY = "Newly reported"
+DROPPED = "Not reported this year"
+NEITHER = "Not reported either year"
+CHANGES = (FORWARD, SAME, BACK, NEWLY, DROPPED, NEITHER)
+CHANGE_COLOURS = {FORWARD: "#2e7d32", SAME: "#3b9ab2", BACK: "#d9534f", NEWLY: "#8cc152",
+                  DROPPED: "#f0ad4e", NEITHER: vocab.STATUS_COLOURS[NO_REPORT]}
+
+
+@dataclass
+class Sections:
+    """Everything computed for the analysis of one Congress and year (picklable, for the page cache)."""
+
+    congress: str
+    congress_title: str  # "7th World Conservation Congress, Marseille 2020"
+    congress_label: str  # "Marseille 2020"
+    year: int
+    headline: dict
+    status: pd.DataFrame  # status, count, share
+    transitions: pd.DataFrame  # last_year, this_year, count (long form, every pair of the scale)
+    change: pd.DataFrame  # change, count
+    status_over_years: pd.DataFrame
+    coverage: pd.DataFrame
+    by_theme: pd.DataFrame
+    by_component_kind: pd.DataFrame
+    by_action_type: pd.DataFrame
+    by_region: pd.DataFrame
+    challenges: pd.DataFrame  # challenge, count, share
+    solutions_by_challenge: pd.DataFrame  # challenge, reports, solutions
+    reports_text: pd.DataFrame  # code, title, status, challenge_categories, challenges, solutions
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _congress_names(session: Session, code: str) -> tuple[str, str]:
+    c = session.exec(select(Congress).where(Congress.code == code)).one()
+    city = c.city.split(",")[0]
+    extraordinary = " (extraordinary session)" if c.extraordinary else ""
+    return f"{ordinal(c.session)} {c.kind}{extraordinary}, {city} {c.year}", f"{city} {c.year}"
+
+
+# -- status change since last year --------------------------------------------------------------------
+def status_transitions(*, session: Session, congress: str, year: int) -> pd.DataFrame:
+    """(last_year, this_year, count): the Resolutions of the Congress in force in `year`, by their status
+    in year - 1 and in year ("No report" where no published Progress Report). Every pair of the scale is
+    present (zeros too), in scale order."""
+    flt = ProgressFilter(congress=congress, year=year)
+    before, now = aliased(ProgressReport), aliased(ProgressReport)
+    was = func.coalesce(before.published_status, NO_REPORT)
+    is_ = func.coalesce(now.published_status, NO_REPORT)
+    rows = session.exec(
+        select(was, is_, func.count(Resolution.id))
+        .select_from(Resolution)
+        .outerjoin(before, and_(before.resolution_id == Resolution.id, before.year == year - 1))
+        .outerjoin(now, and_(now.resolution_id == Resolution.id, now.year == year))
+        .where(*_resolution_conditions(flt))
+        .group_by(was, is_)
+    ).all()
+    counts = {(a, b): int(n) for a, b, n in rows}
+    return pd.DataFrame(
+        [(a, b, counts.get((a, b), 0)) for a in vocab.STATUS_SCALE for b in vocab.STATUS_SCALE],
+        columns=["last_year", "this_year", "count"],
+    )
+
+
+def change_kind(last_year: str, this_year: str) -> str:
+    if last_year == NO_REPORT and this_year == NO_REPORT:
+        return NEITHER
+    if last_year == NO_REPORT:
+        return NEWLY
+    if this_year == NO_REPORT:
+        return DROPPED
+    step = vocab.STATUS_SCALE.index(this_year) - vocab.STATUS_SCALE.index(last_year)
+    return FORWARD if step > 0 else BACK if step < 0 else SAME
+
+
+def change_summary(transitions: pd.DataFrame) -> pd.DataFrame:
+    """(change, count) in CHANGES order, from status_transitions."""
+    kinds = [change_kind(a, b) for a, b in zip(transitions["last_year"], transitions["this_year"])]
+    counts = transitions.assign(change=kinds).groupby("change")["count"].sum()
+    return pd.DataFrame({"change": list(CHANGES), "count": [int(counts.get(c, 0)) for c in CHANGES]})
+
+
+def transition_matrix(transitions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The transitions as a table to read: one row per status last year, one column per status now."""
+    matrix = transitions.pivot(index="last_year", columns="this_year", values="count")
+    matrix = matrix.reindex(index=list(vocab.STATUS_SCALE), columns=list(vocab.STATUS_SCALE)).fillna(0).astype(int)
+    matrix.index.name = f"Status in {year - 1} \\ in {year}"
+    matrix.columns.name = None
+    return matrix.reset_index()
+
+
+# -- challenges and solutions -------------------------------------------------------------------------
+def published_texts(*, session: Session, congress: str, year: int) -> pd.DataFrame:
+    """(code, title, status, challenge_categories, challenges, solutions): the published Progress Reports of
+    the year on the Congress' Resolutions in force, as published (their latest revision), Resolutions first,
+    by number. One row per report: at most one per Resolution of the Congress."""
+    flt = ProgressFilter(congress=congress, year=year)
+    rows = session.exec(
+        select(Resolution.code, Resolution.title, ProgressReportRevision.status, ProgressReportRevision.content)
+        .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year))
+        .join(ProgressReportRevision, and_(ProgressReportRevision.progress_report_id == ProgressReport.id,
+                                           ProgressReportRevision.revision == ProgressReport.revision))
+        .where(ProgressReport.published_status.is_not(None), *_resolution_conditions(flt))
+        .order_by(Resolution.kind.desc(), Resolution.number)
+    ).all()
+    records = []
+    for code, title, status, content in rows:
+        content = content or {}
+        records.append((code, title, status, "; ".join(content.get("challenge_categories") or []),
+                        (content.get("challenges") or "").strip(), (content.get("solutions") or "").strip()))
+    return pd.DataFrame(records, columns=["code", "title", "status", "challenge_categories", "challenges",
+                                          "solutions"])
+
+
+def solutions_by_challenge(texts: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """(challenge, reports, solutions): per kind of challenge, how many published reports name it and the
+    solutions those reports propose, the most frequent first ("text (n reports)"), at most `top`."""
+    records = []
+    exploded = texts.assign(challenge=texts["challenge_categories"].str.split("; ")).explode("challenge")
+    exploded = exploded[exploded["challenge"].fillna("") != ""]
+    for challenge, group in exploded.groupby("challenge"):
+        proposed = group.loc[group["solutions"] != "", "solutions"].value_counts()
+        lines = [f"{text} ({n} report{'s' if n > 1 else ''})" for text, n in proposed.head(top).items()]
+        records.append((challenge, len(group), "\n".join(lines) or "No solution proposed"))
+    frame = pd.DataFrame(records, columns=["challenge", "reports", "solutions"])
+    return frame.sort_values(["reports", "challenge"], ascending=[False, True]).reset_index(drop=True)
+
+
+# -- everything ---------------------------------------------------------------------------------------
+def _headline_table(headline: dict) -> pd.DataFrame:
+    rows = [("Resolutions in force", headline["resolutions_in_force"]),
+            ("With a published Progress Report", headline["published"]),
+            ("Share with a published Progress Report", f"{headline['published_share']:.0%}"),
+            ("Activity Reports received", headline["activity_reports"]),
+            ("Components involved", headline["components_involved"])]
+    rows += [(f"Status: {s}", headline["status_counts"][s]) for s in vocab.STATUS_SCALE]
+    return pd.DataFrame(rows, columns=["figure", "value"]).astype({"value": str})
+
+
+def sections(*, session: Session, congress: str, year: int) -> Sections:
+    """Every computed section of the analysis of `congress` (code) in `year`."""
+    flt = ProgressFilter(congress=congress, year=year)
+    title, label = _congress_names(session, congress)
+    headline = progress.headline(session=session, flt=flt)
+    transitions = status_transitions(session=session, congress=congress, year=year)
+    texts = published_texts(session=session, congress=congress, year=year)
+    result = Sections(
+        congress=congress, congress_title=title, congress_label=label, year=year, headline=headline,
+        status=progress.status_counts(session=session, flt=flt),
+        transitions=transitions,
+        change=change_summary(transitions),
+        status_over_years=progress.status_over_years(session=session, flt=flt),
+        coverage=progress.coverage_by_year(session=session, flt=flt),
+        by_theme=progress.status_by_theme(session=session, flt=flt),
+        by_component_kind=progress.activities_by_component_kind(session=session, flt=flt),
+        by_action_type=progress.activities_by_action_type(session=session, flt=flt),
+        by_region=progress.activities_by_region(session=session, flt=flt),
+        challenges=progress.top_challenges(session=session, flt=flt),
+        solutions_by_challenge=solutions_by_challenge(texts),
+        reports_text=texts,
+    )
+    result.tables = analysis_tables(result)
+    return result
+
+
+def analysis_tables(s: Sections) -> dict[str, pd.DataFrame]:
+    """Every table of the analysis under its sheet name (31 characters at most), in document order."""
+    return {
+        "Headline": _headline_table(s.headline),
+        "Status": s.status,
+        "Status change": transition_matrix(s.transitions, s.year),
+        "Change since last year": s.change,
+        "Status over the years": s.status_over_years,
+        "Reporting coverage": s.coverage,
+        "Status by theme": s.by_theme,
+        "By component kind": s.by_component_kind.rename(columns={"label": "component_kind"}),
+        "By action type": s.by_action_type.rename(columns={"label": "action_type"}),
+        "By region": s.by_region.rename(columns={"label": "region"}),
+        "Challenges": s.challenges,
+        "Solutions by challenge": s.solutions_by_challenge,
+        "Challenges and solutions": s.reports_text,
+    }
+
+
+# Which tables of analysis_tables belong under each narrative section (by the narrative field's key).
+SECTION_TABLES = {
+    "key_messages": ("Headline",),
+    "status": ("Status", "Change since last year", "Status change", "Status over the years"),
+    "coverage": ("Reporting coverage",),
+    "themes": ("Status by theme",),
+    "components": ("By component kind", "By action type", "By region"),
+    "obstacles": ("Challenges", "Solutions by challenge", "Challenges and solutions"),
+}
+
+
+def change_chart(change: pd.DataFrame):
+    """Horizontal bars of change_summary, in CHANGES order and colours."""
+    fig = go.Figure(go.Bar(
+        y=change["change"], x=change["count"], orientation="h", text=change["count"], textposition="outside",
+        marker_color=[CHANGE_COLOURS[c] for c in change["change"]], cliponaxis=False,
+        hovertemplate="<b>%{y}</b><br>%{x} Resolutions<extra></extra>",
+    ))
+    fig.update_layout(height=60 + 32 * len(change), margin=dict(l=8, r=24, t=8, b=8), font=FONT,
+                      plot_bgcolor="white", showlegend=False,
+                      xaxis=dict(title_text="Resolutions", rangemode="tozero", gridcolor="#eceff3"),
+                      yaxis=dict(autorange="reversed", type="category", automargin=True))
+    return fig
