@@ -1,0 +1,160 @@
+"""The 'My reports' page, driven with AppTest on a copy of the demo data, for every role."""
+
+import io
+
+import pandas as pd
+import pytest
+from sqlmodel import Session, select
+
+import services.tabular
+from db.engine import make_engine
+from db.models import ActivityReport, ActivityReportResolution, Resolution, User, UserComponent
+from tests.pages.apptest import open_page, reachable
+
+PAGE = "pages/my_reports.py"
+
+
+def db(app_db) -> Session:
+    return Session(make_engine(app_db), expire_on_commit=False)
+
+
+def reports_of(app_db, username) -> dict[int, ActivityReport]:
+    """The demo reports of the user's components, or written by them."""
+    with db(app_db) as s:
+        user = s.exec(select(User).where(User.username == username)).one()
+        comps = set(s.exec(select(UserComponent.component_id).where(UserComponent.user_id == user.id)))
+        rows = s.exec(select(ActivityReport).where(
+            ActivityReport.component_id.in_(comps or {-1}) | (ActivityReport.author_id == user.id))).all()
+        return {r.id: r for r in rows}
+
+
+def table(at) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def select_row(at, report_id: int):
+    """Select the table row of a report, as a click would."""
+    position = list(table(at)["Report"]).index(report_id)
+    state = {"selection": {"rows": [position], "columns": [], "cells": []}}
+    at.session_state["my_reports_table"] = state
+    return at.run()
+
+
+@pytest.mark.parametrize("user", ["reporter", "focal", "secretariat"])
+def test_each_role_sees_exactly_the_reports_of_its_components(app_db, user):
+    at = open_page(PAGE, user)
+    assert not at.exception
+    expected = reports_of(app_db, user)
+    shown = table(at) if at.dataframe else pd.DataFrame({"Report": []})
+    assert set(shown["Report"]) == set(expected)
+    if expected:
+        assert list(shown.columns[:7]) == ["Report", "Title", "State", "Resolutions", "Period", "Last change",
+                                           "Cited in Progress Reports"]
+
+
+def test_admin_sees_the_page_and_leader_cannot_reach_it(app_db):
+    at = open_page(PAGE, "admin")
+    assert not at.exception
+    assert at.title[0].value.endswith("My reports")
+    assert not reachable(PAGE, "leader")
+    assert reachable(PAGE, "admin")
+
+
+def test_state_year_and_resolution_filters(app_db):
+    mine = reports_of(app_db, "reporter")
+    at = open_page(PAGE, "reporter")
+    at.segmented_control(key="state").set_value("returned").run()
+    assert not at.exception
+    assert at.query_params["state"] == "returned"  # the filtered view can be shared
+    returned = [r for r in mine.values() if r.state == "returned"]
+    assert list(table(at)["Report"]) == [r.id for r in returned]
+    assert "Could you add the number of people trained" in table(at)["Return comment"].iloc[0]
+
+    at.segmented_control(key="state").set_value(None)
+    at.selectbox(key="year").set_value("2018").run()
+    expected = {r.id for r in mine.values() if r.period_start and r.period_start.year <= 2018
+                and (r.period_end or r.period_start).year >= 2018}
+    assert set(table(at)["Report"]) == expected and expected
+
+    with db(app_db) as s:
+        code, wanted = s.exec(
+            select(Resolution.code, ActivityReportResolution.activity_report_id)
+            .join(ActivityReportResolution).where(ActivityReportResolution.activity_report_id.in_(mine))
+        ).first()
+        on_code = set(s.exec(select(ActivityReportResolution.activity_report_id).join(Resolution)
+                             .where(Resolution.code == code)))
+    at.selectbox(key="year").set_value("")
+    at.selectbox(key="resolution").set_value(code).run()
+    assert set(table(at)["Report"]) == on_code & set(mine) and wanted in set(table(at)["Report"])
+    assert all(code in cell for cell in table(at)["Resolutions"])
+
+
+def test_cited_reports_show_their_progress_reports_and_offer_a_new_version(app_db):
+    mine = reports_of(app_db, "reporter")
+    locked = next(r for r in mine.values() if r.locked)
+    at = open_page(PAGE, "reporter")
+    row = table(at)[table(at)["Report"] == locked.id].iloc[0]
+    assert row["State"] == "Submitted (cited, locked)" and row["Cited in Progress Reports"]
+    at = select_row(at, locked.id)
+    assert not at.exception
+    assert "Cited in the Progress Reports of" in at.success[0].value
+    next(b for b in at.button if b.label == "Correct (new version)").click().run()
+    assert not at.exception
+    with db(app_db) as s:
+        copy = s.exec(select(ActivityReport).where(ActivityReport.supersedes_id == locked.id)).one()
+        assert (copy.state, copy.title) == ("draft", locked.title)
+        assert s.get(ActivityReport, locked.id).state == "submitted"
+
+
+def test_withdraw_a_submitted_report(app_db):
+    mine = reports_of(app_db, "reporter")
+    target = next(r for r in mine.values() if r.state == "submitted" and not r.locked)
+    at = select_row(open_page(PAGE, "reporter"), target.id)
+    labels = {link.label for link in at.get("page_link")}
+    assert "Start a new report from this one" in labels and "Open to edit" not in labels
+    next(b for b in at.button if b.label == "Withdraw to edit").click().run()
+    assert not at.exception
+    assert "back to draft" in at.success[0].value
+    with db(app_db) as s:
+        assert s.get(ActivityReport, target.id).state == "draft"
+
+
+def test_drafts_offer_editing(app_db):
+    draft = next(r for r in reports_of(app_db, "reporter").values() if r.state == "draft")
+    at = select_row(open_page(PAGE, "reporter"), draft.id)
+    links = {link.label: link for link in at.get("page_link")}
+    assert "Open to edit" in links
+    assert not [b for b in at.button if b.label == "Withdraw to edit"]
+
+
+def test_exports_contain_exactly_what_the_table_shows(app_db, monkeypatch):
+    made = {}  # the latest files the page offered
+    real_csv, real_excel = services.tabular.csv_bytes, services.tabular.excel_bytes
+
+    def spy_csv(frame):
+        made["csv"] = real_csv(frame)
+        return made["csv"]
+
+    def spy_excel(sheets):
+        made["xlsx"] = real_excel(sheets)
+        return made["xlsx"]
+
+    monkeypatch.setattr(services.tabular, "csv_bytes", spy_csv)
+    monkeypatch.setattr(services.tabular, "excel_bytes", spy_excel)
+    at = open_page(PAGE, "reporter")
+    assert_exports_match(at, made)
+    at.segmented_control(key="state").set_value("returned").run()  # a filtered table: filtered exports
+    assert len(table(at)) == 1
+    assert_exports_match(at, made)
+    assert {b.label for b in at.get("download_button")} == {"CSV", "Excel"}
+
+
+def assert_exports_match(at, made):
+    assert not at.exception
+    shown = table(at).astype(str)
+    from_csv = pd.read_csv(io.BytesIO(made["csv"]), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    from_excel = pd.read_excel(io.BytesIO(made["xlsx"]), sheet_name="My reports", dtype=str).fillna("")
+    for exported in (from_csv, from_excel):
+        assert list(exported.columns) == list(shown.columns)
+        pd.testing.assert_frame_equal(exported.reset_index(drop=True), shown.reset_index(drop=True),
+                                      check_dtype=False)
