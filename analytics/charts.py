@@ -63,18 +63,19 @@ def status_bars(frame: pd.DataFrame, by: str, *, labels: dict | None = None, cha
         custom = [[g, status, n, _pct(s)] for g, n, s in zip(groups, counts, shares)]
         bar = dict(name=status, marker_color=vocab.STATUS_COLOURS[status], customdata=custom, text=text,
                    textposition="inside", insidetextanchor="middle", textangle=0,
-                   hovertemplate="<b>%{customdata[0]}</b><br>" + status
+                   hovertemplate=("<b>%{y}</b><br>" if horizontal else "<b>%{x}</b><br>") + status
                                  + ": %{customdata[2]} Resolutions (%{customdata[3]})<extra></extra>")
         if horizontal:
             fig.add_trace(go.Bar(y=names, x=values, orientation="h", **bar))
         else:
             fig.add_trace(go.Bar(x=names, y=values, **bar))
-    share_axis = dict(title_text="Share of Resolutions", range=[0, 100], ticksuffix="%")
+    share_axis = dict(range=[0, 100], ticksuffix="%")
     if horizontal:
         fig = _layout(fig, height=70 + 38 * len(groups), xaxis=share_axis,
                       yaxis=dict(title_text=axis_title, autorange="reversed", type="category"))
     else:
-        fig = _layout(fig, height=380, yaxis=share_axis, xaxis=dict(title_text=axis_title, type="category"))
+        fig = _layout(fig, height=380, yaxis=share_axis | {"title_text": "Share of Resolutions"},
+                      xaxis=dict(title_text=axis_title, type="category"))
     fig.update_layout(meta={"chart": chart or by})
     return fig
 
