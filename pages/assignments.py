@@ -1,5 +1,183 @@
-"""Placeholder: being built in this session."""
+"""Focal points and deadlines (Secretariat, admin): who synthesises which Resolution, bulk assignment
+from CSV, Resolutions without a focal point, and the reporting calendar."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.info("This page is being built.", icon=":material/construction:")
+from db.engine import transaction
+from services import assignments
+from services.errors import NotFound, PermissionDenied, ValidationFailed
+from ui import progress_readers as readers
+from ui.data import data_version, engine
+from ui.flash import flash, show_flash
+from ui.format import fmt_date, plural
+
+actor = st.session_state["actor"]
+st.title(":material/group_add: Focal points and deadlines")
+st.caption("Each Resolution needs at least one Secretariat focal point, who writes its yearly Progress Report. "
+           "The reporting calendar says when each year's Progress Reports are due.")
+show_flash()
+
+version = data_version()
+counts = readers.unassigned_counts(version)
+flagged = int(counts["without_focal_point"].sum())
+
+
+def show_errors(failed: ValidationFailed, field: str) -> None:
+    for message in failed.for_field(field):
+        st.error(message, icon=":material/error:")
+
+
+assign_tab, bulk_tab, missing_tab, calendar_tab = st.tabs([
+    ":material/person_add: Assign",
+    ":material/upload_file: Bulk import",
+    f":material/person_off: Without focal point ({flagged:,})",
+    ":material/event: Reporting calendar",
+])
+
+# -- one Resolution at a time ---------------------------------------------------------------------------
+with assign_tab:
+    options = readers.assignable_resolutions(version)
+    titles = dict(zip(options["code"], options["title"]))
+    codes = list(options["code"])
+    wanted = st.query_params.get("code")
+    if "assign_code" not in st.session_state and wanted in titles:
+        st.session_state["assign_code"] = wanted
+    code = st.selectbox("Resolution", codes, key="assign_code", index=None,
+                        placeholder="Type a code or words of the title",
+                        format_func=lambda c: f"{c} · {titles[c][:90]}")
+    if code is None:
+        st.info("Choose a Resolution to see and change its focal points.", icon=":material/info:")
+    else:
+        current = readers.focal_points_of(version, code)
+        st.markdown("**Current focal points**")
+        if current.empty:
+            st.warning("No focal point yet: nobody will write this Resolution's Progress Report.",
+                       icon=":material/person_off:")
+        for person in current.itertuples():
+            name_col, since_col, button_col = st.columns([4, 2, 1], vertical_alignment="center")
+            name_col.text(f"{person.name} ({person.email})")
+            since_col.caption(f"since {fmt_date(person.since)}")
+            if button_col.button("Remove", key=f"remove_{code}_{person.username}", icon=":material/person_remove:"):
+                try:
+                    with transaction(engine()) as s:
+                        assignments.unassign(session=s, actor=actor, code=code, username=person.username)
+                except (NotFound, PermissionDenied) as problem:
+                    st.error(str(problem), icon=":material/error:")
+                else:
+                    flash(f"{person.name} is no longer a focal point of {code}.")
+                    st.rerun()
+
+        people = readers.focal_point_candidates(version)
+        people = people[~people["username"].isin(current["username"])]
+        names = dict(zip(people["username"], people["name"] + " (" + people["email"] + ")"))
+        with st.form("assign_form", clear_on_submit=False, border=True):
+            chosen = st.multiselect("Add focal points", list(names), key="assign_users",
+                                    format_func=names.get, placeholder="Choose Secretariat staff",
+                                    help="Only users with the Secretariat focal point or Secretariat role are listed.")
+            error_slot = st.container()
+            add = st.form_submit_button("Assign", type="primary", icon=":material/person_add:")
+        if add:
+            try:
+                with transaction(engine()) as s:
+                    result = assignments.assign(session=s, actor=actor, code=code, usernames=chosen)
+            except ValidationFailed as failed:
+                with error_slot:
+                    show_errors(failed, "users")
+            except PermissionDenied as denied:
+                st.error(str(denied), icon=":material/error:")
+            else:
+                flash(f"{plural(result.created, 'focal point')} assigned to {code}.")
+                st.session_state.pop("assign_users", None)
+                st.rerun()
+
+# -- bulk import ----------------------------------------------------------------------------------------
+with bulk_tab:
+    st.markdown(
+        "Upload a CSV file (UTF-8) with exactly two columns, `code,username`: one row per Resolution and "
+        "focal point, for example `WCC-2025-Res-001,focal`. Every row is checked first: if one is wrong, "
+        "nothing is assigned and every problem is listed. Rows already assigned are left as they are, so "
+        "the same file can be imported again safely. Nobody is removed by an import."
+    )
+    with st.form("bulk_form", clear_on_submit=False):
+        upload = st.file_uploader("Assignments file", type=["csv"])
+        bulk = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+    if bulk:
+        if upload is None:
+            st.error("Choose a CSV file first.", icon=":material/error:")
+        else:
+            try:
+                result = assignments.import_assignments(engine=engine(), actor=actor, data=upload.getvalue())
+            except ValidationFailed as failed:
+                st.error(f"Nothing was imported: {plural(len(failed.errors), 'problem')} found. "
+                         "Fix them and upload the file again.", icon=":material/error:")
+                st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
+                                           for e in failed.errors]), hide_index=True, width="stretch",
+                             column_config={"line": st.column_config.NumberColumn("Line", format="%d"),
+                                            "column": "Column", "problem": "Problem"})
+            except PermissionDenied as denied:
+                st.error(str(denied), icon=":material/error:")
+            else:
+                st.success(f"Imported: {plural(result.created, 'new assignment')}, "
+                           f"{result.unchanged:,} already in place.", icon=":material/check_circle:")
+
+# -- Resolutions without a focal point ------------------------------------------------------------------
+with missing_tab:
+    if flagged:
+        st.warning(f"{plural(flagged, 'active Resolution')} without a focal point.", icon=":material/person_off:")
+    else:
+        st.success("Every active Resolution has a focal point.", icon=":material/check_circle:")
+    st.dataframe(counts, hide_index=True, column_config={
+        "congress": "Congress", "year": st.column_config.NumberColumn("Year", format="%d"),
+        "active": "Active Resolutions", "without_focal_point": "Without focal point"})
+    with_any = counts[counts["active"] > 0]
+    congress = st.selectbox("Congress", list(with_any["congress"]), key="missing_congress")
+    if congress:
+        overview = readers.assignment_overview(version, congress)
+        only_missing = st.toggle("Only those without a focal point", value=True, key="missing_only")
+        shown = overview[overview["count"] == 0] if only_missing else overview
+        shown = shown.assign(flag=shown["count"].map(lambda n: "⚠ none" if n == 0 else ""))
+        st.caption(f"{plural(int((overview['count'] == 0).sum()), 'Resolution')} of {congress} without a "
+                   f"focal point, out of {len(overview):,} active.")
+        st.dataframe(shown[["code", "title", "focal_points", "flag"]], hide_index=True, width="stretch",
+                     column_config={"code": "Code", "title": st.column_config.TextColumn("Title", width="large"),
+                                    "focal_points": "Focal points", "flag": "Flag"})
+        st.caption("To assign one, choose it in the Assign tab, or import a CSV file.")
+
+# -- reporting calendar ---------------------------------------------------------------------------------
+with calendar_tab:
+    table = readers.deadlines(version)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        with st.form("deadline_form", clear_on_submit=False):
+            st.markdown("**Set a deadline**")
+            this_year = date.today().year
+            year = st.number_input("Reporting year", min_value=1990, max_value=2100, value=this_year, step=1,
+                                   key="deadline_year")
+            due_on = st.date_input("Progress Reports due on", value=None, key="deadline_due", format="DD/MM/YYYY",
+                                   help="In the reporting year or early in the next one.")
+            slot = st.container()
+            save = st.form_submit_button("Save deadline", type="primary", icon=":material/event_available:")
+        if save:
+            try:
+                with transaction(engine()) as s:
+                    assignments.set_deadline(session=s, actor=actor, year=int(year), due_on=due_on)
+            except ValidationFailed as failed:
+                with slot:
+                    show_errors(failed, "year")
+                    show_errors(failed, "due_on")
+            except PermissionDenied as denied:
+                st.error(str(denied), icon=":material/error:")
+            else:
+                flash(f"Progress Reports on {int(year)} are due on {fmt_date(due_on)}.")
+                st.rerun()
+    with right:
+        st.markdown("**Calendar**")
+        if table.empty:
+            st.caption("No deadline set yet.")
+        else:
+            st.dataframe(table.assign(due=table["due_on"].map(fmt_date))[["year", "due"]], hide_index=True,
+                         width="stretch", column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
+                                                         "due": "Progress Reports due on"})

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from analytics.timeline import timeline_figure
 from db import vocab
 from services.errors import NotFound
-from ui import readers
+from ui import progress_readers, readers
 from ui.data import data_version
 from ui.format import fmt_date
+from ui.progress_badges import status_badge
 
 code = st.query_params.get("code", "")
 st.page_link("pages/register.py", label="Back to the register", icon=":material/arrow_back:")
@@ -75,6 +77,36 @@ else:
         "author": "Focal point",
         "published_at": "Published on",
     })
+
+# -- status timeline and published reports (Progress Reports) ----------------------------------------------
+st.subheader("Implementation status over the years", anchor=False)
+timeline = progress_readers.status_timeline(data_version(), code)
+if timeline.empty:
+    st.caption("No Progress Report yet, so no status to show.")
+else:
+    st.plotly_chart(timeline_figure(timeline), config={"displayModeBar": False})
+    badges = st.columns(min(len(timeline), 10))
+    for i, point in enumerate(timeline.itertuples()):
+        with badges[i % len(badges)]:
+            st.caption(str(point.year))
+            status_badge(point.status)
+for report in progress_readers.published_reports(data_version(), code):
+    label = f"{report['year']} · {report['status']}" + (f" · revision {report['revision']}" if report["revision"] > 1
+                                                          else "")
+    with st.expander(label, icon=":material/article:"):
+        st.caption(f"Written by {report['author']}, published on {fmt_date(report['published_at'])}"
+                   + (" · a correction is being prepared" if report["correcting"] else ""))
+        for name, title in (("summary", "Summary of progress"), ("results", "Results"),
+                            ("challenges", "Challenges"), ("solutions", "Solutions and next steps")):
+            if report[name]:
+                st.markdown(f"**{title}**")
+                st.text(report[name])
+        if report["challenge_categories"]:
+            st.markdown("**Challenge categories**")
+            st.text(", ".join(report["challenge_categories"]))
+        if report["components"]:
+            st.markdown("**Components involved**")
+            st.text(", ".join(report["components"]))
 
 st.subheader("Activity Reports", anchor=False)
 activities = detail["activity_reports"]

@@ -1,5 +1,78 @@
-"""Placeholder: being built in this session."""
+"""Review queue (Secretariat): Progress Reports submitted for review; publish, return with a comment, or
+open one in full."""
 
 import streamlit as st
 
-st.info("This page is being built.", icon=":material/construction:")
+from db.engine import transaction
+from services import progress_reports as pr
+from services.errors import ConflictError, PermissionDenied, ValidationFailed
+from ui import progress_readers as readers
+from ui.data import data_version, engine
+from ui.flash import flash, show_flash
+from ui.format import escape_md, fmt_date, plural
+from ui.progress_badges import status_badge
+
+actor = st.session_state["actor"]
+st.title(":material/rate_review: Review queue")
+st.caption("Progress Reports the focal points submitted, oldest first. Publish a report to make it the "
+           "Resolution's status for the year, or return it with a comment saying what to change.")
+show_flash()
+
+queue = readers.review_queue(data_version())
+if queue.empty:
+    st.success("Nothing to review: every submitted Progress Report has been dealt with.",
+               icon=":material/check_circle:")
+    st.stop()
+
+years = sorted(queue["year"].unique(), reverse=True)
+left, right = st.columns([1, 3])
+year = left.selectbox("Reporting year", ["All", *years], key="queue_year")
+search = right.text_input("Find", key="queue_q", placeholder="Code, title or focal point")
+rows = queue if year == "All" else queue[queue["year"] == year]
+if search:
+    text = rows["code"] + " " + rows["title"] + " " + rows["author"]
+    rows = rows[text.str.contains(search, case=False, regex=False)]
+st.caption(f"{plural(len(rows), 'report')} waiting" + ("" if len(rows) == len(queue) else f" (of {len(queue):,})"))
+
+for row in rows.itertuples():
+    with st.container(border=True):
+        cols = st.columns([4, 1.5, 2, 2.4], vertical_alignment="center")
+        notice = st.container()  # refusals show here, under the row
+        cols[0].markdown(f"**{escape_md(row.code)}** · {row.year}  \n{escape_md(row.title)}")
+        with cols[1]:
+            status_badge(row.status)
+            if row.revision:
+                st.caption(f"Correction of revision {row.revision} ({row.published_status})")
+        cols[2].markdown(f"{escape_md(row.author)}  \n:gray[submitted {fmt_date(row.submitted_at)} · "
+                         f"{plural(int(row.sources), 'source')}]")
+        with cols[3]:
+            buttons = st.columns(3, gap="small")
+            buttons[0].page_link("pages/progress_report.py", label="Open", icon=":material/visibility:",
+                                 query_params={"code": row.code, "year": str(row.year)})
+            if buttons[1].button("Publish", key=f"publish_{row.id}", type="primary", icon=":material/publish:"):
+                try:
+                    with transaction(engine()) as s:
+                        pr.publish(session=s, actor=actor, report_id=int(row.id), version=int(row.version))
+                except (ConflictError, PermissionDenied) as problem:
+                    notice.error(str(problem), icon=":material/sync_problem:")
+                else:
+                    flash(f"Published {row.code} ({row.year}): {row.status}.")
+                    st.rerun()
+            with buttons[2].popover("Return", icon=":material/undo:"):
+                with st.form(f"return_{row.id}", border=False):
+                    comment = st.text_area("Comment for the focal point", key=f"comment_{row.id}",
+                                           max_chars=pr.LIMITS["comment"])
+                    send = st.form_submit_button("Return with comment")
+                if send:
+                    try:
+                        with transaction(engine()) as s:
+                            pr.return_to_draft(session=s, actor=actor, report_id=int(row.id),
+                                               version=int(row.version), comment=comment)
+                    except ValidationFailed as failed:
+                        for message in failed.for_field("comment"):
+                            notice.error(f"Not returned: {message}", icon=":material/error:")
+                    except (ConflictError, PermissionDenied) as problem:
+                        notice.error(str(problem), icon=":material/sync_problem:")
+                    else:
+                        flash(f"Returned {row.code} ({row.year}) to {row.author}.")
+                        st.rerun()

@@ -46,7 +46,7 @@ from services.permissions import Actor, can, require
 ENTITY = "progress_report"
 TEXT_FIELDS = ("summary", "results", "challenges", "solutions")
 LIMITS = {"summary": 5000, "results": 5000, "challenges": 4000, "solutions": 4000, "comment": 2000}
-STATE_LABELS = {None: "Not started", "draft": "Draft", "in_review": "In review", "published": "Published"}
+STATE_LABELS = {None: "Not written yet", "draft": "Draft", "in_review": "In review", "published": "Published"}
 CONFLICT = ("Someone else saved this Progress Report after you opened it, so your changes were not saved. "
             "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
 ALREADY_EXISTS = ("A Progress Report for {code} and {year} already exists (someone started it after you "
