@@ -26,18 +26,12 @@ codes = list(congresses["code"])
 labels = dict(zip(congresses["code"], congresses["label"]))
 short = {r.code: f"{r.city} {r.year}" for r in congresses.itertuples()}
 
-# Another page may have left a value of another type under the same key (the register's list of Congresses).
-for key, kind in (("congress", str), ("year", int)):
-    if key in st.session_state and not isinstance(st.session_state[key], kind):
-        del st.session_state[key]
 url_state.init_text("congress", codes[0], codes)
 years = sorted(ar.data_years(version, st.session_state["congress"]), reverse=True)
 default_year = ar.resolved(version, ProgressFilter(congress=st.session_state["congress"])).year
 years = years or [default_year]
-if "year" not in st.session_state:
-    raw = st.query_params.get("year", "")
-    st.session_state["year"] = int(raw) if raw.isdigit() and int(raw) in years else default_year
-elif st.session_state["year"] not in years:  # the Congress changed: its latest year
+url_state.init_int("year", default_year, min(years), max(years))
+if st.session_state["year"] not in years:  # the Congress changed: show its latest year
     st.session_state["year"] = default_year
 url_state.init_list("theme", themes)
 url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
