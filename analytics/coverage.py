@@ -189,6 +189,21 @@ def missing_reports(coverage: pd.DataFrame) -> pd.DataFrame:
     return missing.assign(state=missing["state"].map(COVERAGE_LABELS))[MISSING_COLUMNS].reset_index(drop=True)
 
 
+def owed_by_focal_point(missing: pd.DataFrame) -> pd.DataFrame:
+    """The reminder list turned round: one row per focal point (one email each) with the reports they
+    owe; Resolutions nobody is assigned to are gathered under "No focal point". Works on the (small,
+    already aggregated) missing-reports frame."""
+    owed: dict[tuple[str, str], list[str]] = {}
+    for row in missing.itertuples(index=False):
+        names = row.focal_points.split("; ") if row.focal_points else ["No focal point"]
+        emails = row.focal_emails.split("; ") if row.focal_emails else [""]
+        for name, email in zip(names, emails):
+            owed.setdefault((name, email), []).append(row.code)
+    rows = [(name, email, len(codes), "; ".join(codes)) for (name, email), codes in owed.items()]
+    frame = pd.DataFrame(rows, columns=["focal_point", "email", "owed", "resolutions"])
+    return frame.sort_values(["owed", "focal_point"], ascending=[False, True]).reset_index(drop=True)
+
+
 def without_focal_point(coverage: pd.DataFrame) -> pd.DataFrame:
     return coverage[coverage["focal_points"] == ""][["code", "title", "state"]].reset_index(drop=True)
 
@@ -330,8 +345,8 @@ def state_bar(counts: dict[str, int]) -> go.Figure:
             insidetextanchor="middle", hovertemplate=f"{COVERAGE_LABELS[state]}: %{{x}}<extra></extra>",
         )
     fig.update_layout(barmode="stack", height=130, margin=dict(l=0, r=0, t=10, b=0), showlegend=True,
-                      legend=dict(orientation="h", y=-0.35), xaxis=dict(visible=False),
-                      yaxis=dict(visible=False))
+                      legend=dict(orientation="h", y=-0.3, traceorder="normal"),
+                      xaxis=dict(visible=False, range=[0, total]), yaxis=dict(visible=False))
     return fig
 
 

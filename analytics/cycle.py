@@ -39,10 +39,10 @@ from db.models import (
 
 STAGES = ("activity", "progress", "analysis")
 STAGE_TITLES = {"activity": "Activity Reports", "progress": "Progress Reports", "analysis": "Yearly analysis"}
-STAGE_WHO = {
-    "activity": "any IUCN component, at any time",
-    "progress": "Secretariat focal points, once a year",
-    "analysis": "the Secretariat, for the latest Congress",
+STAGE_WHO = {  # short lines: they are written in the diagram's boxes
+    "activity": "by any IUCN component\nat any time",
+    "progress": "by Secretariat focal points\nonce a year",
+    "analysis": "by the Secretariat\nlatest Congress",
 }
 
 # What each role is expected to do, in plain words (keys: vocab.ROLES).
@@ -212,7 +212,7 @@ def stage_lines(counts: StageCounts) -> dict[str, list[str]]:
     return {
         "activity": [f"{counts.activity_submitted:,} submitted in {counts.year}",
                      f"{counts.activity_in_progress:,} in draft or returned"],
-        "progress": [f"{p.get('draft', 0):,} draft · {p.get('in_review', 0):,} in review",
+        "progress": [f"{p.get('draft', 0):,} draft, {p.get('in_review', 0):,} in review",
                      f"{p.get('published', 0):,} published for {counts.year}"],
         "analysis": [f"{counts.year}: {analysis_state(counts.analyses)}"],
     }
@@ -225,21 +225,22 @@ def cycle_dot(counts: StageCounts, highlight: set[str] = frozenset(), deadline: 
     accent, plain = vocab.STATUS_COLOURS["On-going"], vocab.STATUS_COLOURS[vocab.NO_REPORT]
     out = [
         "digraph cycle {",
-        '  rankdir=LR; bgcolor="transparent"; nodesep=0.4; ranksep=0.6;',
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12, margin="0.25,0.15"];',
-        '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
+        '  rankdir=LR; bgcolor="transparent"; nodesep=0.3; ranksep=0.5; pad=0.1;',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=15, margin="0.2,0.12"];',
+        '  edge [fontname="Helvetica", fontsize=13, color="#555555", penwidth=1.5];',
     ]
     for stage in STAGES:
         mine = stage in highlight
-        rows = [STAGE_TITLES[stage].upper(), STAGE_WHO[stage], "", *lines[stage]]
-        label = "\\n".join(_dot_text(r) for r in rows + (["(your work is here)"] if mine else []))
+        rows = [STAGE_TITLES[stage].upper(), *STAGE_WHO[stage].split("\n"), "", *lines[stage]]
+        if stage == "progress" and deadline:
+            rows.append(f"due {deadline:%d %b %Y}")
+        label = "\\n".join(_dot_text(r) for r in rows + (["YOUR WORK IS HERE"] if mine else []))
         fill, font = (accent, "white") if mine else ("#f4f6f8", "#1f2933")
         out.append(f'  {stage} [label="{label}", fillcolor="{fill}", fontcolor="{font}", '
                    f'color="{accent if mine else plain}", penwidth={2 if mine else 1}];')
-    due = f"\\ndue {deadline:%d %b %Y}" if deadline else ""
     out += [
-        '  activity -> progress [label="synthesised once a year' + due + '"];',
-        '  progress -> analysis [label="published reports\\nfeed the analysis"];',
+        '  activity -> progress [label="synthesised"];',
+        '  progress -> analysis [label="published"];',
         "}",
     ]
     return "\n".join(out)

@@ -73,8 +73,8 @@ left_out = readers.archived_left_out(version, year, congress)
 # -- headline ------------------------------------------------------------------------------------
 scope = "assigned to you" if only_mine else f"of {congress}"
 m = st.columns(6)
-m[0].metric("Resolutions owing a report", f"{len(table):,}", border=True,
-            help=f"Active Resolutions {scope}. " + (f"{plural(left_out, 'archived Resolution')} archived in "
+m[0].metric("Resolutions", f"{len(table):,}", border=True,
+            help=f"Resolutions {scope} that owe a Progress Report for {year}. " + (f"{plural(left_out, 'archived Resolution')} archived in "
                                                     f"{year} or before owe nothing and are left out." if left_out
                                                     else "Archived Resolutions owe no report from the year "
                                                          "they were archived."))
@@ -82,7 +82,7 @@ for col, state in zip(m[1:5], coverage.COVERAGE_STATES):
     share = f"{counts[state] / len(table):.0%} of them" if len(table) else None
     col.metric(coverage.COVERAGE_LABELS[state], f"{counts[state]:,}", delta=share, delta_color="off",
                delta_arrow="off", border=True)
-m[5].metric(f"Deadline {year}", fmt_date(due.due_on), delta=due.describe(),
+m[5].metric(f"Deadline {year}", f"{due.due_on:%d %b}" if due.due_on else "Not set", delta=due.describe(),
             delta_color="inverse" if due.overdue else "off", delta_arrow="off", border=True,
             help="Set by the Secretariat on the page Focal points and deadlines.")
 
@@ -121,7 +121,7 @@ with tab_state:
         on_select="rerun", selection_mode="single-row", key="coverage_table",
         column_config={
             "code": st.column_config.TextColumn("Code", width="medium"),
-            "title": st.column_config.TextColumn("Title", width="large"),
+            "title": st.column_config.TextColumn("Title", width="medium"),
             "state": st.column_config.TextColumn(f"Progress Report {year}"),
             "implementation_status": st.column_config.TextColumn(
                 "Status", help="Implementation status: published, or as drafted so far"),
@@ -146,11 +146,23 @@ with tab_missing:
             "Download missing reports (CSV)", csv_bytes(missing), icon=":material/download:",
             file_name=f"missing-progress-reports-{congress}-{year}.csv", mime="text/csv", key="missing_csv",
         )
+        st.markdown("**By focal point**: one reminder per person")
+        st.dataframe(
+            coverage.owed_by_focal_point(missing), hide_index=True, width="stretch",
+            height=min(38 + 35 * len(missing), 320),
+            column_config={
+                "focal_point": "Focal point",
+                "email": "Email",
+                "owed": st.column_config.NumberColumn("Reports owed", format="%d"),
+                "resolutions": st.column_config.TextColumn("Resolutions", width="large"),
+            },
+        )
+        st.markdown("**By Resolution**")
         st.dataframe(
             missing, hide_index=True, width="stretch", height=min(38 + 35 * len(missing), 480),
             column_config={
                 "code": st.column_config.TextColumn("Code", width="medium"),
-                "title": st.column_config.TextColumn("Title", width="large"),
+                "title": st.column_config.TextColumn("Title", width="medium"),
                 "state": "Progress Report",
                 "focal_points": "Focal points",
                 "focal_emails": "Emails",
@@ -174,7 +186,8 @@ with tab_components:
         st.caption(f"{plural(len(by_component), 'component')} submitted Activity Reports on these Resolutions "
                    f"in {year}, most active first.")
         st.dataframe(
-            by_component, hide_index=True, width="stretch", height=min(38 + 35 * len(by_component), 420),
+            by_component[["component", "kind", "region", "reports", "resolution_count", "resolutions"]],
+            hide_index=True, width="stretch", height=min(38 + 35 * len(by_component), 420),
             column_config={
                 "component": st.column_config.TextColumn("Component", width="medium"),
                 "kind": "Kind",

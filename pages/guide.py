@@ -44,26 +44,24 @@ st.graphviz_chart(cycle.cycle_dot(counts, highlight, due.due_on), width="stretch
 if highlight:
     st.caption("The highlighted stage is where your own work sits.")
 
-cols = st.columns(3)
-for col, (stage, lines) in zip(cols, cycle.stage_lines(counts).items()):
-    with col.container(border=True):
-        st.markdown(f"**{cycle.STAGE_TITLES[stage]}**")
-        st.caption(cycle.STAGE_WHO[stage].capitalize())
-        for line in lines:
-            st.text(line)
 
 # -- your work -------------------------------------------------------------------------------------
 st.subheader("Your work", anchor=False)
 if not work:
     st.info("Nothing in the cycle waits for you. The yearly analysis and the charts show what came out of it.",
             icon=":material/info:")
-for item in work:
-    row = st.columns([4, 1, 2], vertical_alignment="center")
-    row[0].markdown(f"{cycle.STAGE_TITLES[item.stage]} · {item.label}")
-    row[1].markdown(f"**{item.count:,}**")
-    if item.page and item.page in reachable:
-        with row[2]:
-            st.page_link(item.page, label="Open", icon=":material/arrow_forward:", query_params=item.query)
+for stage in cycle.STAGES:
+    items = [w for w in work if w.stage == stage]
+    if not items:
+        continue
+    st.markdown(f"**{cycle.STAGE_TITLES[stage]}**")
+    for item in items:
+        row = st.columns([1, 8, 2], vertical_alignment="center")
+        row[0].markdown(f"### {item.count:,}")
+        row[1].markdown(item.label)
+        if item.page and item.page in reachable:
+            with row[2]:
+                st.page_link(item.page, label="Open", icon=":material/arrow_forward:", query_params=item.query)
 
 # -- deadlines -------------------------------------------------------------------------------------
 st.subheader("Deadlines", anchor=False)

@@ -174,3 +174,15 @@ def test_state_bar_shows_every_state():
     assert [t.name for t in fig.data] == ["Published", "In review", "Draft", "No report"]
     assert [t.x[0] for t in fig.data] == [3, 1, 0, 4]
     assert fig.data[0].text[0] == "Published: 3 (38%)"
+
+
+def test_reports_owed_by_each_focal_point(engine, world):
+    with Session(engine) as s:
+        table = coverage.resolution_coverage(session=s, year=Y, congress_code=CONGRESS)
+    owed = coverage.owed_by_focal_point(coverage.missing_reports(table))
+    assert owed.to_dict("records") == [
+        {"focal_point": "Alice", "email": "alice@example.org", "owed": 2,
+         "resolutions": "WCC-2025-Res-002; WCC-2025-Rec-121"},
+        {"focal_point": "Bob", "email": "bob@example.org", "owed": 1, "resolutions": "WCC-2025-Res-003"},
+        {"focal_point": "No focal point", "email": "", "owed": 1, "resolutions": "WCC-2025-Res-004"},
+    ]

@@ -116,11 +116,11 @@ def test_diagram_shows_counts_and_where_the_user_works(engine, world):
     dot = cycle.cycle_dot(counts, {"progress"}, date(Y, 12, 15))
     assert dot.startswith("digraph cycle {") and dot.endswith("}")
     assert "activity -> progress" in dot and "progress -> analysis" in dot
-    assert f"2 submitted in {Y}" in dot and "1 draft · 1 in review" in dot and f"1 published for {Y}" in dot
+    assert f"2 submitted in {Y}" in dot and "1 draft, 1 in review" in dot and f"1 published for {Y}" in dot
     assert "due 15 Dec 2026" in dot
     nodes = {line.split()[0]: line for line in dot.splitlines() if "[label=" in line and "->" not in line}
-    assert "your work is here" in nodes["progress"]
-    assert "your work is here" not in nodes["activity"] + nodes["analysis"]
+    assert "YOUR WORK IS HERE" in nodes["progress"]
+    assert "YOUR WORK IS HERE" not in nodes["activity"] + nodes["analysis"]
     assert dot.count('"') % 2 == 0
 
 
