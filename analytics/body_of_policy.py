@@ -216,7 +216,8 @@ PUBLISHED_TOTAL_TO_2020 = 1466  # IUCN: adopted from 1948 up to Marseille 2020 (
 def _layout(fig, *, height: int, **axes):
     fig.update_layout(height=height, margin=dict(l=8, r=8, t=36, b=8), font=FONT, barmode="stack", bargap=0.25,
                       plot_bgcolor="white", legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0,
-                                                        xanchor="left", title_text=""), **axes)
+                                                        xanchor="left", title_text="", traceorder="normal"),
+                      **axes)
     fig.update_xaxes(gridcolor="#eceff3", zeroline=False)
     fig.update_yaxes(gridcolor="#eceff3", zeroline=False)
     return fig
@@ -232,15 +233,16 @@ def per_congress_chart(long: pd.DataFrame):
         counts = part["count"].fillna(0).astype(int)
         fig.add_trace(go.Bar(
             x=labels, y=counts, name=series, marker_color=colour,
-            marker_pattern_shape="/" if series == REFERENCE_ONLY else "",
+            marker_pattern_shape="/" if series == REFERENCE_ONLY else "", showlegend=bool(counts.sum()),
             customdata=[[c] for c in part["code"]],
             hovertemplate="<b>%{x}</b><br>" + series + ": %{y}<extra></extra>",
         ))
     totals = long.groupby("label", sort=False)["count"].sum().reindex(labels)
     fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[str(t) if t else "" for t in totals],
                              textposition="top center", showlegend=False, hoverinfo="skip"))
+    top = float(totals.max()) if len(totals) and totals.max() > 0 else 1.0
     return _layout(fig, height=440, xaxis=dict(type="category", tickangle=-45, title_text=""),
-                   yaxis=dict(title_text="Texts adopted", rangemode="tozero"))
+                   yaxis=dict(title_text="Texts adopted", range=[0, top * 1.15]))
 
 
 def by_theme_chart(frame: pd.DataFrame):

@@ -1,5 +1,243 @@
-"""Placeholder: being built in this session."""
+"""Yearly analysis: for a Congress and a reporting year, the computed sections (status and its change,
+coverage, themes, components, action types, challenges and solutions) with the Secretariat's narrative.
+The Secretariat writes and publishes the narrative; leadership and focal points read the published one.
+Exports: the whole analysis as PDF and Excel, every table as CSV."""
 
 import streamlit as st
 
-st.info("This page is being built.", icon=":material/construction:")
+from analytics import charts
+from analytics import yearly_analysis as ya
+from analytics.filters import ProgressFilter
+from services import yearly_analysis as service
+from services.errors import ConflictError, PermissionDenied, ValidationFailed
+from services.tabular import csv_bytes
+from ui import analysis_readers as readers
+from ui import analytics_readers as ar
+from ui import url_state
+from ui.data import data_version, session
+from ui.format import fmt_date, plural
+
+actor = st.session_state["actor"]
+version = data_version()
+congresses = ar.congress_options(version)
+st.title(":material/summarize: Yearly analysis")
+if congresses.empty:
+    st.info("The register holds no Resolutions yet.", icon=":material/info:")
+    st.stop()
+codes = list(congresses["code"])
+labels = dict(zip(congresses["code"], congresses["label"]))
+
+# -- Congress and year, kept in the URL -------------------------------------------------------------
+url_state.init_text("congress", codes[0], codes)
+years = sorted(ar.data_years(version, st.session_state["congress"]), reverse=True)
+default_year = ar.resolved(version, ProgressFilter(congress=st.session_state["congress"])).year
+years = years or [default_year]
+url_state.init_int("year", default_year, min(years), max(years))
+if st.session_state["year"] not in years:  # the Congress changed, or a year without data: its latest year
+    st.session_state["year"] = default_year
+
+with st.sidebar:
+    st.header("Analysis of")
+    st.selectbox("Congress", codes, key="congress", format_func=labels.get)
+    st.selectbox("Reporting year", years, key="year")
+url_state.write_back({"congress": codes[0], "year": default_year})
+congress, year = st.session_state["congress"], int(st.session_state["year"])
+
+sections = readers.analysis_sections(version, congress, year)
+view = readers.narrative(version, actor, congress, year)
+writer = view.can_write
+
+# -- state of the narrative -------------------------------------------------------------------------
+st.markdown(f"**{sections.congress_title}** · reporting year **{year}**")
+if view.published is not None:
+    state = f"Published on {fmt_date(view.published_at)}"
+    if writer and view.unpublished_changes:
+        state += " · the draft below has unpublished changes"
+elif view.exists and writer:
+    state = f"Draft, not published · last saved {fmt_date(view.updated_at)} by {view.author}"
+else:
+    state = "Narrative not published yet"
+st.caption(state)
+if not writer and view.published is None:
+    st.info(f"The Secretariat has not published its analysis of {year} yet. The figures below are computed "
+            "from the published Progress Reports and are up to date.", icon=":material/hourglass_top:")
+
+flash = st.session_state.pop("analysis_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+
+# What a reader sees: the published text; what a writer sees: the draft.
+texts = (view.draft if writer else view.published) or {}
+if writer and view.exists:
+    note = ("Published on " + fmt_date(view.published_at) + "." if view.state == "published"
+            else "Draft, not published: for review within the Secretariat.")
+elif view.published is not None:
+    note = f"Published by the IUCN Secretariat on {fmt_date(view.published_at)}."
+else:
+    note = "The Secretariat's narrative is not published yet: this document holds the computed figures only."
+pdf_texts = tuple((f.key, f.label, texts.get(f.key, "")) for f in service.NARRATIVE_FIELDS)
+
+# -- downloads --------------------------------------------------------------------------------------
+stem = f"yearly_analysis_{congress}_{year}"
+cols = st.columns([1, 1, 2])
+cols[0].download_button("PDF", lambda: readers.pdf(version, congress, year, pdf_texts, note), f"{stem}.pdf",
+                        mime="application/pdf", icon=":material/picture_as_pdf:", key="download_pdf",
+                        help="The whole analysis with its charts, to hand to Council", width="stretch")
+cols[1].download_button("Excel", lambda: readers.excel(version, congress, year), f"{stem}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/table_view:", key="download_xlsx", help="One sheet per table",
+                        width="stretch")
+
+
+# -- sections ---------------------------------------------------------------------------------------
+def _tables(key: str) -> None:
+    names = ya.SECTION_TABLES.get(key, ())
+    if not names:
+        return
+    with st.expander(f"Data: {', '.join(names).lower()}"):
+        for name in names:
+            frame = sections.tables[name]
+            head, button = st.columns([3, 1])
+            head.markdown(f"**{name}**")
+            button.download_button("CSV", csv_bytes(frame), f"{stem}_{name.lower().replace(' ', '_')}.csv",
+                                   mime="text/csv", icon=":material/download:", key=f"csv_{name}")
+            st.dataframe(frame, hide_index=True, width="stretch", height=min(38 + 35 * len(frame), 320))
+
+
+def _plot(name: str, fig) -> None:
+    st.plotly_chart(fig, key=f"chart_{name}", config={"displayModeBar": False}, width="stretch")
+
+
+def _figures(key: str) -> None:
+    s = sections
+    if key == "key_messages":
+        h = s.headline
+        c = st.columns(4)
+        c[0].metric("Resolutions in force", f"{h['resolutions_in_force']:,}")
+        c[1].metric("With a published Progress Report", f"{h['published_share']:.0%}",
+                    help=f"{h['published']:,} of {h['resolutions_in_force']:,}")
+        c[2].metric("Activity Reports received", f"{h['activity_reports']:,}")
+        c[3].metric("Components involved", f"{h['components_involved']:,}")
+    elif key == "status":
+        _plot("status", charts.status_bars(s.status.assign(scope=f"{s.congress_label} in {year}"), "scope",
+                                           chart="status"))
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**Change since {year - 1}**")
+            _plot("change", ya.change_chart(s.change))
+        with right:
+            st.markdown("**Status over the years**")
+            _plot("years", charts.status_over_years_chart(s.status_over_years))
+        st.markdown(f"**From {year - 1} (rows) to {year} (columns)**")
+        st.dataframe(s.tables["Status change"], hide_index=True, width="stretch")
+    elif key == "coverage":
+        _plot("coverage", charts.coverage_chart(s.coverage))
+    elif key == "themes":
+        st.caption("A Resolution counts under each of its themes.")
+        _plot("theme", charts.status_by_theme_chart(s.by_theme))
+    elif key == "components":
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Activity Reports by kind of component**")
+            _plot("component_kind", charts.count_bars(s.by_component_kind, chart="component_kind"))
+            st.markdown("**Activity Reports by type of action**")
+            _plot("action_type", charts.count_bars(s.by_action_type, chart="action_type"))
+        with right:
+            st.markdown("**Activity Reports by IUCN region**")
+            _plot("region", charts.count_bars(s.by_region, chart="region"))
+    elif key == "obstacles":
+        if s.challenges.empty:
+            st.caption(f"No published Progress Report of {year} names a challenge.")
+        else:
+            _plot("challenge", charts.challenges_chart(s.challenges))
+            st.markdown("**Solutions proposed for each challenge**")
+            st.dataframe(s.solutions_by_challenge, hide_index=True, width="stretch",
+                         column_config={"challenge": "Challenge", "reports": "Progress Reports",
+                                        "solutions": st.column_config.TextColumn("Solutions proposed",
+                                                                                 width="large")})
+
+
+def _document() -> None:
+    for number, f in enumerate(service.NARRATIVE_FIELDS, start=1):
+        st.subheader(f"{number}. {f.label}")
+        text = texts.get(f.key, "")
+        if text:
+            st.text(text)  # the Secretariat's words, shown as written (never as Markdown/HTML)
+        elif writer:
+            st.caption("Not written yet: use the Write tab.")
+        _figures(f.key)
+        _tables(f.key)
+
+
+# -- writing (Secretariat) --------------------------------------------------------------------------
+def _load_form() -> None:
+    """Fill the text areas from the stored draft when another analysis is opened; keep what the user typed
+    otherwise (also after an error). The version read then goes with the next save, so a save over
+    someone else's newer text is refused rather than silently replacing it."""
+    loaded = (congress, year)
+    if st.session_state.get("analysis_loaded") != loaded:
+        for f in service.NARRATIVE_FIELDS:
+            st.session_state[f"analysis_{f.key}"] = (view.draft or {}).get(f.key, "")
+        st.session_state["analysis_loaded"] = loaded
+        st.session_state["analysis_version"] = view.version
+        st.session_state.pop("analysis_errors", None)
+
+
+def _save(publish: bool) -> None:
+    narrative = {f.key: st.session_state[f"analysis_{f.key}"] for f in service.NARRATIVE_FIELDS}
+    write = service.publish if publish else service.save_draft
+    try:
+        with session() as s:
+            saved = write(session=s, actor=actor, congress=congress, year=year, narrative=narrative,
+                          version=st.session_state["analysis_version"])
+            s.commit()
+    except (ValidationFailed, ConflictError, PermissionDenied) as refused:
+        st.session_state["analysis_errors"] = refused
+        return
+    st.session_state.pop("analysis_errors", None)
+    st.session_state["analysis_version"] = saved.version
+    st.session_state["analysis_flash"] = ("Published: leadership and focal points now read this text."
+                                          if publish else "Draft saved. Readers still see the published text."
+                                          if saved.published is not None else "Draft saved.")
+
+
+def _write_form() -> None:
+    _load_form()
+    errors = st.session_state.get("analysis_errors")
+    if isinstance(errors, ConflictError | PermissionDenied):
+        st.error(str(errors), icon=":material/sync_problem:")
+        if st.button("Reload the saved text (discards yours)", icon=":material/refresh:"):
+            st.session_state.pop("analysis_loaded", None)
+            st.session_state.pop("analysis_errors", None)
+            st.rerun()
+    elif isinstance(errors, ValidationFailed):
+        st.error("Not saved: please correct the sections marked below.", icon=":material/error:")
+    h = sections.headline
+    st.caption(f"{h['published']:,} of {plural(h['resolutions_in_force'], 'Resolution')} in force have a "
+               f"published Progress Report for {year}; {h['status_counts']['Completed']:,} completed. "
+               "The figures are in the Analysis tab. Sections left empty show their figures only; key messages "
+               "and recommendations are needed to publish.")
+    with st.form("analysis_form", border=False):
+        for f in service.NARRATIVE_FIELDS:
+            st.text_area(f.label + (" *" if f.required_to_publish else ""), key=f"analysis_{f.key}", help=f.help,
+                         height=160 if f.key in ("key_messages", "recommendations") else 120,
+                         max_chars=service.MAX_CHARS)
+            if isinstance(errors, ValidationFailed):
+                for message in errors.for_field(f.key):
+                    st.error(f"{f.label}: {message}", icon=":material/error:")
+        left, right, _ = st.columns([1, 1, 3])
+        draft = left.form_submit_button("Save draft", icon=":material/save:", width="stretch")
+        publish = right.form_submit_button("Publish", type="primary", icon=":material/publish:", width="stretch")
+    if draft or publish:
+        _save(publish=bool(publish))
+        st.rerun()  # show the outcome: messages next to the fields, or the saved text (typed text is kept)
+
+
+if writer:
+    read_tab, write_tab = st.tabs([":material/insights: Analysis", ":material/edit_note: Write the narrative"])
+    with write_tab:
+        _write_form()
+    with read_tab:
+        _document()
+else:
+    _document()

@@ -1,5 +1,126 @@
-"""Placeholder: being built in this session."""
+"""Body of policy: the Resolutions and Recommendations adopted per Congress since 1948, active or archived,
+by theme and kind. Register counts and published reference figures are shown side by side, never mixed."""
 
 import streamlit as st
 
-st.info("This page is being built.", icon=":material/construction:")
+from analytics import body_of_policy as bp
+from db import vocab
+from services.tabular import csv_bytes, excel_bytes
+from ui import analysis_readers as readers_ya
+from ui import readers, url_state
+from ui.data import data_version
+from ui.format import plural
+
+version = data_version()
+congresses = readers.congresses(version)
+themes = readers.theme_names(version)
+YEAR_MIN, YEAR_MAX = int(congresses["year"].min()), int(congresses["year"].max())
+
+url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
+url_state.init_list("theme", themes)
+url_state.init_int("from", YEAR_MIN, YEAR_MIN, YEAR_MAX)
+url_state.init_int("to", YEAR_MAX, YEAR_MIN, YEAR_MAX)
+
+st.title(":material/account_balance: Body of policy")
+st.caption("Resolutions (addressed to IUCN) and Recommendations (addressed to others) adopted by the General "
+           "Assemblies and World Conservation Congresses since 1948, still active or archived once their main "
+           "actions were done.")
+
+with st.sidebar:
+    st.header("Filters")
+    st.multiselect("Kind", list(vocab.RESOLUTION_KINDS), key="kind", placeholder="Both kinds")
+    st.multiselect("Theme", themes, key="theme", placeholder="All themes")
+    st.session_state.setdefault("bop_years", (st.session_state["from"], st.session_state["to"]))
+    st.slider("Congresses held between", YEAR_MIN, YEAR_MAX, key="bop_years")
+    st.session_state["from"], st.session_state["to"] = st.session_state["bop_years"]
+
+url_state.write_back({"kind": [], "theme": [], "from": YEAR_MIN, "to": YEAR_MAX})
+
+flt = bp.BodyFilter(
+    kinds=tuple(st.session_state["kind"]),
+    themes=tuple(st.session_state["theme"]),
+    year_from=st.session_state["from"] if st.session_state["from"] > YEAR_MIN else None,
+    year_to=st.session_state["to"] if st.session_state["to"] < YEAR_MAX else None,
+)
+data = readers_ya.body_tables(version, flt)
+per_congress, by_theme = data["per_congress"], data["by_theme"]
+totals = bp.totals(per_congress)
+
+cols = st.columns(4)
+cols[0].metric("In the register", f"{totals['register_total']:,}",
+               help=f"Texts of {plural(totals['congresses_in_register'], 'Congress', 'Congresses')} "
+                    "held in the register, under the filters")
+cols[1].metric("Resolutions · Recommendations", f"{totals['resolutions']:,} · {totals['recommendations']:,}")
+active_share = totals["active"] / totals["register_total"] if totals["register_total"] else 0
+cols[2].metric("Active", f"{totals['active']:,}", help=f"{active_share:.0%} of the texts in the register")
+cols[3].metric("Archived", f"{totals['archived']:,}",
+               help="Archived once their main actions were completed, or no longer relevant")
+
+notes = []
+if totals["congresses_reference_only"]:
+    notes.append(f"{plural(totals['congresses_reference_only'], 'Congress', 'Congresses')} not yet in the register "
+                 f"are shown with their published figure ({totals['reference_only_total']:,} texts, hatched grey).")
+if totals["congresses_unknown"]:
+    notes.append(f"For {plural(totals['congresses_unknown'], 'Congress', 'Congresses')} no count is known "
+                 "(or the filters make the published figure not comparable): their slot is empty.")
+if not flt.narrows_register and flt.year_from is None and flt.year_to is None:
+    upto_2020 = int(per_congress.loc[per_congress["year"] <= 2020, "register_total"].sum())
+    notes.append(f"IUCN reports {bp.PUBLISHED_TOTAL_TO_2020:,} texts adopted from 1948 to Marseille 2020; "
+                 f"the register holds {upto_2020:,} of them.")
+if totals["disagreements"]:
+    st.warning("The register's count differs from the published figure for "
+               + ", ".join(totals["disagreements"]) + ". See the table below.", icon=":material/rule:")
+
+st.subheader("Adopted per Congress")
+st.plotly_chart(bp.per_congress_chart(data["series"]), width="stretch", key="chart_per_congress",
+                config={"displayModeBar": False})
+for note in notes:
+    st.caption(note)
+
+st.subheader("By theme and kind")
+st.caption("A text counts under each of its themes, so the bars add up to more than the texts.")
+areas = by_theme[by_theme["framework"] == "Nature 2030"]
+st.plotly_chart(bp.by_theme_chart(areas if not areas.empty else by_theme), width="stretch",
+                key="chart_by_theme", config={"displayModeBar": False})
+with st.expander("Finer topics"):
+    topics = by_theme[by_theme["framework"] != "Nature 2030"]
+    st.dataframe(topics[["theme", "parent", "kind", "active", "archived", "total"]], hide_index=True,
+                 width="stretch", column_config={"theme": "Topic", "parent": "Under", "kind": "Kind",
+                                                 "active": "Active", "archived": "Archived", "total": "Total"})
+
+st.subheader("Congress by Congress")
+st.caption("Select a row to see its texts in the register.")
+table = per_congress.assign(
+    agrees=per_congress["agrees_with_reference"].map({True: "Yes", False: "No"}).fillna("—"),
+)[["code", "label", "year", "resolutions", "recommendations", "active", "archived", "register_total",
+   "reference_count", "agrees", "source"]]
+event = st.dataframe(
+    table.iloc[::-1], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+    key="congress_table",
+    column_config={
+        "code": "Code", "label": st.column_config.TextColumn("Congress", width="medium"),
+        "year": st.column_config.NumberColumn("Year", format="%d"),
+        "resolutions": "Resolutions", "recommendations": "Recommendations", "active": "Active",
+        "archived": "Archived", "register_total": st.column_config.NumberColumn("In the register"),
+        "reference_count": st.column_config.NumberColumn(
+            "Published figure", help="R&R adopted, from public sources (reference data)"),
+        "agrees": st.column_config.TextColumn("Agree", help="Register count equals the published figure"),
+        "source": st.column_config.TextColumn("Figure shown", help="Register, or the published reference "
+                                                                   "figure where the register holds none"),
+    },
+)
+if event.selection.rows:
+    chosen = table.iloc[::-1].iloc[event.selection.rows[0]]
+    if chosen["register_total"]:
+        st.switch_page("pages/register.py", query_params={"congress": chosen["code"]})
+    st.info(f"The register holds no text of {chosen['label']} yet.", icon=":material/info:")
+
+st.subheader("Downloads")
+downloads = bp.tables(per_congress=per_congress, by_theme=by_theme)
+cols = st.columns(len(downloads) + 1)
+cols[0].download_button("Excel (all tables)", excel_bytes(downloads), "body_of_policy.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/table_view:", key="download_xlsx")
+for col, (name, frame) in zip(cols[1:], downloads.items()):
+    col.download_button(f"{name} (CSV)", csv_bytes(frame), f"{name.lower().replace(' ', '_')}.csv",
+                        mime="text/csv", icon=":material/download:", key=f"download_{name}")

@@ -1,0 +1,155 @@
+"""The yearly analysis page on the demo data: the Secretariat writes, saves and publishes the narrative;
+leadership and focal points read the published text; Congress and year come from the URL."""
+
+import pytest
+from sqlmodel import Session, select
+
+from analytics import yearly_analysis as ya
+from db.engine import make_engine
+from db.models import AuditEvent, Congress, User, YearlyAnalysis
+from services import yearly_analysis as service
+from services.permissions import Actor
+from tests.pages.apptest import open_page, reachable
+
+PAGE = "pages/analysis.py"
+WHERE = {"congress": "WCC-2020", "year": "2024"}
+
+
+def _engine(app_db):
+    return make_engine(app_db)
+
+
+def _sections(app_db, congress="WCC-2020", year=2024):
+    engine = _engine(app_db)
+    with Session(engine) as s:
+        result = ya.sections(session=s, congress=congress, year=year)
+    engine.dispose()
+    return result
+
+
+def _stored(app_db, congress="WCC-2020", year=2024) -> YearlyAnalysis | None:
+    engine = _engine(app_db)
+    with Session(engine) as s:
+        row = s.exec(select(YearlyAnalysis).join(Congress, Congress.id == YearlyAnalysis.congress_id)
+                     .where(Congress.code == congress, YearlyAnalysis.year == year)).first()
+    engine.dispose()
+    return row
+
+
+def _publish_as_secretariat(app_db, texts: dict) -> None:
+    engine = _engine(app_db)
+    with Session(engine) as s:
+        user = s.exec(select(User).where(User.username == "secretariat")).one()
+        actor = Actor(id=user.id, username=user.username, display_name=user.display_name,
+                      roles=frozenset({"secretariat"}))
+        service.publish(session=s, actor=actor, congress="WCC-2020", year=2024, narrative=texts, version=None)
+        s.commit()
+    engine.dispose()
+
+
+def _subheaders(at) -> list[str]:
+    return [h.value for h in at.subheader]
+
+
+def _texts(at) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def test_reporters_cannot_open_it():
+    assert not reachable(PAGE, "reporter")
+
+
+@pytest.mark.parametrize("user", ["secretariat", "leader", "focal", "admin"])
+def test_each_reader_sees_the_computed_sections_for_the_url_congress_and_year(app_db, user):
+    assert reachable(PAGE, user)
+    at = open_page(PAGE, user, WHERE)
+    assert not at.exception
+    assert at.selectbox(key="congress").value == "WCC-2020" and at.selectbox(key="year").value == 2024
+    sections = _sections(app_db)
+    assert any("7th World Conservation Congress, Marseille 2020" in m.value and "2024" in m.value
+               for m in at.markdown)
+    assert _subheaders(at) == [f"{n}. {f.label}" for n, f in enumerate(service.NARRATIVE_FIELDS, start=1)]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Resolutions in force"] == f"{sections.headline['resolutions_in_force']:,}"
+    assert metrics["Activity Reports received"] == f"{sections.headline['activity_reports']:,}"
+    assert len(at.get("plotly_chart")) == 9
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:2] == ["PDF", "Excel"] and labels.count("CSV") == len(sections.tables)
+    writer = user in ("secretariat", "admin")
+    assert len(at.text_area) == (len(service.NARRATIVE_FIELDS) if writer else 0)
+    if not writer:
+        assert "has not published its analysis of 2024 yet" in at.info[0].value
+
+
+def test_another_congress_and_year_from_the_url(app_db):
+    at = open_page(PAGE, "leader", {"congress": "WCC-2016", "year": "2019"})
+    assert not at.exception
+    assert any("6th World Conservation Congress, Honolulu 2016" in m.value and "2019" in m.value
+               for m in at.markdown)
+    sections = _sections(app_db, "WCC-2016", 2019)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Resolutions in force"] == f"{sections.headline['resolutions_in_force']:,}"
+
+
+def _fill(at, **texts):
+    for key, value in texts.items():
+        at.text_area(key=f"analysis_{key}").input(value)
+    return at
+
+
+def _click(at, label: str):
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def test_secretariat_saves_a_draft_then_publishes_and_leadership_reads_it(app_db):
+    at = open_page(PAGE, "secretariat", WHERE)
+    _fill(at, key_messages="Most Resolutions moved forward.", status="Forty-two moved forward.")
+    at = _click(at, "Save draft")
+    assert not at.exception
+    row = _stored(app_db)
+    assert row.state == "draft" and row.narrative["draft"]["status"] == "Forty-two moved forward."
+    assert "Draft saved." in [s.value for s in at.success]
+    # leadership does not see a draft
+    leader = open_page(PAGE, "leader", WHERE)
+    assert "Forty-two moved forward." not in _texts(leader)
+    # publish (key messages and recommendations are required)
+    _fill(at, recommendations="Fund the follow-up.")
+    at = _click(at, "Publish")
+    assert not at.exception
+    row = _stored(app_db)
+    assert (row.state, row.version) == ("published", 2)
+    assert row.narrative["published"]["recommendations"] == "Fund the follow-up."
+    with Session(_engine(app_db)) as s:
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.entity == "yearly_analysis")
+                         .order_by(AuditEvent.id)).all()
+    assert actions == ["save_draft", "publish"]
+    for reader in ("leader", "focal"):
+        shown = open_page(PAGE, reader, WHERE)
+        assert not shown.exception
+        assert "Most Resolutions moved forward." in _texts(shown)
+        assert "Fund the follow-up." in _texts(shown)
+        assert any(c.value.startswith("Published on") for c in shown.caption)
+
+
+def test_publishing_without_the_required_sections_shows_errors_next_to_them_and_keeps_the_text(app_db):
+    at = open_page(PAGE, "secretariat", WHERE)
+    _fill(at, status="Some status text.")
+    at = _click(at, "Publish")
+    assert not at.exception
+    assert _stored(app_db) is None  # nothing written
+    errors = [e.value for e in at.error]
+    assert "Key messages: write the key messages before publishing" in errors
+    assert "Recommendations: write the recommendations before publishing" in errors
+    assert at.text_area(key="analysis_status").value == "Some status text."
+
+
+def test_a_concurrent_edit_is_refused_and_the_text_kept(app_db):
+    at = open_page(PAGE, "secretariat", WHERE)
+    _publish_as_secretariat(app_db, {"key_messages": "Someone else's text.", "recommendations": "R."})
+    _fill(at, key_messages="My text.")
+    at = _click(at, "Save draft")
+    assert not at.exception
+    assert any("Someone else saved this analysis" in e.value for e in at.error)
+    assert at.text_area(key="analysis_key_messages").value == "My text."
+    assert _stored(app_db).narrative["draft"]["key_messages"] == "Someone else's text."
