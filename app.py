@@ -4,7 +4,7 @@ import streamlit as st
 
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
-from ui.auth import current_actor, logout_button
+from ui.auth import current_actor, logout_button, register_sign_in_only
 from ui.navigation import build_navigation
 
 st.set_page_config(page_title="Resolutions Tracker", page_icon=":material/fact_check:", layout="wide")
@@ -15,9 +15,11 @@ try:
     actor = current_actor(settings)
 except ConfigurationError as problem:
     st.error(f"The app cannot start: {problem}", icon=":material/error:")
+    register_sign_in_only()
     st.stop()
 
 if actor is None:
+    register_sign_in_only()
     st.stop()
 
 st.session_state["actor"] = actor

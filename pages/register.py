@@ -1,5 +1,6 @@
 """The Resolution register: search, filters (kept in the URL), a sortable table, and a way into each Resolution."""
 
+import pandas as pd
 import streamlit as st
 
 from db import vocab
@@ -18,31 +19,46 @@ url_state.init_list("congress", list(congresses["code"]))
 url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
 url_state.init_list("theme", themes)
 url_state.init_text("status", "", ["active", "archived"])
+st.session_state["status"] = st.session_state["status"] or None  # the segmented control's "none chosen"
 url_state.init_int("from", YEAR_MIN, YEAR_MIN, YEAR_MAX)
 url_state.init_int("to", YEAR_MAX, YEAR_MIN, YEAR_MAX)
+# The year slider shows from/to (the two ends kept in the URL); moving it updates them.
+st.session_state["register_years"] = (st.session_state["from"], st.session_state["to"])
+
+FILTER_KEYS = {"q": "", "congress": [], "kind": [], "theme": [], "status": None,
+               "from": YEAR_MIN, "to": YEAR_MAX}
+
+
+def clear_filters() -> None:
+    for key, default in FILTER_KEYS.items():
+        st.session_state[key] = default
+
+
+def years_changed() -> None:
+    st.session_state["from"], st.session_state["to"] = st.session_state["register_years"]
+
 
 st.title(":material/gavel: Resolution register")
 st.caption("Every Resolution (addressed to IUCN) and Recommendation (addressed to others) adopted by the "
            "General Assemblies and World Conservation Congresses.")
 
-st.text_input("Search", key="q", placeholder="Code or words of the title, e.g. WCC-2020-Res-122 or seabed mining",
-              help="Every word must appear in the code or the title.")
+with st.container(border=True):
+    search, clear = st.columns([5, 1], vertical_alignment="bottom")
+    search.text_input("Search", key="q",
+                      placeholder="Code or words of the title, e.g. WCC-2020-Res-122 or seabed mining",
+                      help="Every word must appear in the code or the title.")
+    clear.button("Clear filters", icon=":material/filter_alt_off:", on_click=clear_filters, width="stretch")
+    cols = st.columns([2.2, 1.2, 1.6, 1.6, 2])
+    labels = {r.code: f"{r.city} {r.year}" for r in congresses.itertuples()}
+    cols[0].multiselect("Congress", list(congresses["code"]), key="congress", format_func=labels.get,
+                        placeholder="All Congresses")
+    cols[1].multiselect("Kind", list(vocab.RESOLUTION_KINDS), key="kind", placeholder="Both kinds")
+    cols[2].multiselect("Theme", themes, key="theme", placeholder="All themes")
+    cols[3].segmented_control("Status", ["active", "archived"], key="status",
+                              format_func=str.capitalize, help="Leave both off to see all.")
+    cols[4].slider("Adopted between", YEAR_MIN, YEAR_MAX, key="register_years", on_change=years_changed)
 
-with st.sidebar:
-    st.header("Filters")
-    labels = {r.code: f"{r.city} {r.year} ({r.code})" for r in congresses.itertuples()}
-    st.multiselect("Congress", list(congresses["code"]), key="congress", format_func=labels.get,
-                   placeholder="All Congresses")
-    st.multiselect("Kind", list(vocab.RESOLUTION_KINDS), key="kind", placeholder="Both kinds")
-    st.multiselect("Theme", themes, key="theme", placeholder="All themes")
-    st.segmented_control("Status", ["active", "archived"], key="status",
-                         format_func=str.capitalize, help="Leave both off to see all.")
-    st.session_state.setdefault("years", (st.session_state["from"], st.session_state["to"]))
-    st.slider("Adopted between", YEAR_MIN, YEAR_MAX, key="years")
-    st.session_state["from"], st.session_state["to"] = st.session_state["years"]
-
-url_state.write_back({"q": "", "congress": [], "kind": [], "theme": [], "status": "",
-                      "from": YEAR_MIN, "to": YEAR_MAX})
+url_state.write_back(FILTER_KEYS)
 
 flt = RegisterFilter(
     q=st.session_state["q"].strip(),
@@ -70,25 +86,24 @@ if rows.empty:
     st.stop()
 
 table = rows.assign(
-    latest=rows.apply(lambda r: f"{r.latest_status} ({r.latest_year})" if r.latest_status else "No report",
-                      axis=1),
+    latest=[f"{status} ({year})" if pd.notna(status) else vocab.NO_REPORT
+            for status, year in zip(rows["latest_status"], rows["latest_year"])],
     status=rows["status"].str.capitalize(),
-)[["code", "title", "kind", "congress", "year", "themes", "status", "latest"]]
+)[["code", "title", "year", "themes", "status", "latest"]]
 
 st.caption("Select a row to open the Resolution. Click a column header to sort.")
 event = st.dataframe(
     table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
     on_select="rerun", selection_mode="single-row", key="register_table",
     column_config={
-        "code": st.column_config.TextColumn("Code", width="medium"),
-        "title": st.column_config.TextColumn("Title", width="large"),
-        "kind": "Kind",
-        "congress": "Congress",
-        "year": st.column_config.NumberColumn("Year", format="%d"),
-        "themes": "Themes",
-        "status": "Status",
-        "latest": st.column_config.TextColumn("Latest implementation status",
-                                              help="From the latest published Progress Report"),
+        "code": st.column_config.TextColumn("Code", width=135),
+        "title": st.column_config.TextColumn("Title", width=330),
+        "year": st.column_config.NumberColumn("Year", format="%d", width=55),
+        "themes": st.column_config.TextColumn("Themes", width=125),
+        "status": st.column_config.TextColumn("Status", width=70),
+        "latest": st.column_config.TextColumn(
+            "Latest status", width=150,
+            help="Implementation status in the latest published Progress Report (and its year)"),
     },
 )
 if event.selection.rows:

@@ -5,8 +5,10 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
+from db.demo import DEMO_ACCOUNTS
 from db.engine import transaction
 from db.settings import Settings
+from db.vocab import ROLE_LABELS
 from services import users
 from services.permissions import Actor
 from ui.data import engine, session
@@ -40,11 +42,12 @@ def current_actor(settings: Settings) -> Actor | None:
 
 
 def _login_screen(authenticator: stauth.Authenticate, creds: dict, settings: Settings) -> None:
-    left, middle, right = st.columns([1, 2, 1])
+    _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title(":material/fact_check: Resolutions Tracker")
-        st.caption("How IUCN Resolutions and Recommendations are implemented: Activity Reports, "
-                   "Progress Reports and the yearly analysis.")
+        st.title(":material/fact_check: Resolutions Tracker", anchor=False)
+        st.markdown("How IUCN Resolutions and Recommendations are implemented: Activity Reports from the "
+                    "components, yearly Progress Reports from the Secretariat focal points, and the analysis "
+                    "that leadership reads.")
         try:
             authenticator.login(
                 location="main", max_login_attempts=settings.max_failed_logins,
@@ -58,16 +61,29 @@ def _login_screen(authenticator: stauth.Authenticate, creds: dict, settings: Set
         if status is False:
             locked_for = _record_failures(creds, settings)
             if locked_for:
-                st.error(f"Too many failed sign-ins: this account is locked for {locked_for} minutes.")
+                st.error(f"Too many failed sign-ins: this account is locked for {locked_for} minutes.",
+                         icon=":material/lock:")
             else:
-                st.error("Wrong username or password. Check both and try again.")
+                st.error("Wrong username or password. Check both and try again.", icon=":material/error:")
         elif status:
+            # No st.rerun() here: the authenticator has just rendered the component that stores the
+            # re-login cookie in the browser, and a rerun now would drop it before it runs. That
+            # component reruns the app itself once the cookie is set, which clears this form.
             with transaction(engine()) as s:
                 users.record_successful_login(session=s, username=st.session_state["username"])
-            st.rerun()
-        if settings.demo_mode and not status:
-            st.info("Demo mode: the demo accounts and their passwords are listed in the README.",
-                    icon=":material/info:")
+            return
+        if settings.demo_mode:
+            _demo_accounts()
+
+
+def _demo_accounts() -> None:
+    with st.expander("Demo accounts", icon=":material/info:"):
+        st.caption("Demo mode: one account per role, on demo data. They do not exist outside demo mode.")
+        st.dataframe(
+            [{"Username": name, "Password": password, "Role": ROLE_LABELS[roles[0]]}
+             for name, password, _, roles, _ in DEMO_ACCOUNTS],
+            hide_index=True, width="stretch",
+        )
 
 
 def _record_failures(creds: dict, settings: Settings) -> int:
@@ -86,9 +102,19 @@ def _record_failures(creds: dict, settings: Settings) -> int:
 def _explain(message: str, settings: Settings) -> None:
     if "attempts" in message:
         st.error(f"Too many failed sign-ins: this account is locked for up to {settings.lock_minutes} "
-                 "minutes. Try again later or ask the Secretariat.")
+                 "minutes. Try again later or ask the Secretariat.", icon=":material/lock:")
     else:
-        st.error("You cannot sign in with this account. Ask the Secretariat for access.")
+        st.error("You cannot sign in with this account. Ask the Secretariat for access.", icon=":material/error:")
+
+
+def _sign_in_page() -> None:
+    """Stands in for every page while nobody is signed in; current_actor draws the form itself."""
+
+
+def register_sign_in_only() -> None:
+    """Signed out: the sign-in screen is the only page registered, so no other page is listed or reachable
+    (without any st.navigation call Streamlit would list the files of pages/)."""
+    st.navigation([st.Page(_sign_in_page, title="Sign in", icon=":material/login:")], position="hidden")
 
 
 def logout_button() -> None:
