@@ -9,7 +9,8 @@ from analytics import body_of_policy as bp
 from db.models import Congress
 from tests import factories as f
 
-SHARED_COUNTS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "resolution_counts.csv"
+# A copy of ../shared/reference/resolution_counts.csv kept in the repo, so a clean checkout can run this.
+SHARED_COUNTS = Path(__file__).resolve().parents[2] / "db" / "reference" / "resolution_counts.csv"
 
 
 def _register(engine):
