@@ -33,7 +33,7 @@ RULE = (222, 226, 230)
 
 # Which computed figures follow each narrative section (by the narrative field's key).
 CHART_TITLES = {
-    "status": ["Status of the Resolutions", "Status over the years", "Change since last year"],
+    "status": ["Change since last year", "Status over the years"],  # the status itself is on the title page
     "coverage": ["Reporting coverage per year"],
     "themes": ["Status by theme"],
     "components": ["Activity Reports by kind of component", "Activity Reports by type of action",
@@ -254,7 +254,7 @@ class _Document(FPDF):
         self.ln(3)
 
 
-def _title_page(pdf: _Document, s: Sections, note: str) -> None:
+def _title_page(pdf: _Document, s: Sections, note: str, status_png: bytes) -> None:
     pdf.add_page()
     pdf.set_fill_color(*ACCENT)
     pdf.rect(0, 0, pdf.w, 62, style="F")
@@ -298,7 +298,7 @@ def _title_page(pdf: _Document, s: Sections, note: str) -> None:
         pdf.set_text_color(*INK)
         pdf.multi_cell(width - 8, 4, label, align="L")
     pdf.set_y(top + 64)
-    pdf.chart(f"Status of the Resolutions in {s.year}", status_chart(s.status))
+    pdf.chart(f"Status of the Resolutions in {s.year}", status_png)
     pdf.set_y(max(pdf.get_y(), pdf.h - 40))
     pdf.set_font("DejaVu", "", 8)
     pdf.set_text_color(*MUTED)
@@ -317,7 +317,7 @@ def analysis_pdf(s: Sections, *, narrative: list[tuple[str, str, str]], note: st
     pdf.set_author("IUCN Secretariat")
     pdf.set_creator("IUCN Resolutions Tracker")
     images = charts(s)
-    _title_page(pdf, s, note)
+    _title_page(pdf, s, note, images["Status of the Resolutions"])
     pdf.add_page()
     for number, (key, label, text) in enumerate(narrative, start=1):
         pdf.heading(f"{number}. {label}")

@@ -147,6 +147,17 @@ CHALLENGE_TEXT = {
     "Security and access": "Insecurity limited access to some field sites.",
     "Pandemic disruption": "Travel restrictions postponed meetings and field work.",
 }
+SOLUTION_TEXT = {  # what a focal point proposes for each kind of obstacle (the yearly analysis gathers them)
+    "Funding": "Include the Resolution in project proposals to the main donors.",
+    "Staff capacity": "Share the follow-up between the regional offices and the Commission.",
+    "Political will": "Brief the national delegations ahead of the next intergovernmental meeting.",
+    "Data and knowledge gaps": "Agree a common baseline and indicator set with the Commission experts.",
+    "Coordination between components": "Set up a working group of the components involved, meeting twice a year.",
+    "Legal and policy framework": "Offer technical support to governments drafting the relevant laws.",
+    "Conflicting economic interests": "Open a dialogue with the sectors concerned through the business programme.",
+    "Security and access": "Work through local partners and remote sensing where sites cannot be reached.",
+    "Pandemic disruption": "Move meetings online and reschedule field work.",
+}
 ACTION_TITLES = {
     "Capacity-building": "Training workshop for {who} on {topic}",
     "Convene stakeholders/Networking": "Stakeholder dialogue on {topic}",
@@ -418,8 +429,7 @@ class _Demo:
                        f"{len(activities)} Activity Report(s) were received.",
             "results": f"Progress on {self.meta[r.code].phrase} was documented by the components involved.",
             "challenges": " ".join(CHALLENGE_TEXT[c] for c in categories) or None,
-            "solutions": "Continue joint work with Members and Commissions and seek dedicated funding."
-                         if categories else None,
+            "solutions": " ".join(SOLUTION_TEXT[c] for c in categories) or None,
         }
         updated = _at(date(year, 12, 1))
         published = state == "published"
