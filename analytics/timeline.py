@@ -30,13 +30,14 @@ def status_timeline(*, session: Session, code: str) -> pd.DataFrame:
 def timeline_figure(frame: pd.DataFrame) -> go.Figure:
     """Status (on the ordered scale) by year, each point in its status colour."""
     scale = list(vocab.STATUS_SCALE)
-    fig = go.Figure(go.Scatter(
-        x=frame["year"], y=frame["status"], mode="lines+markers",
-        line={"color": "#b0b7c3", "width": 2, "shape": "hv"},
-        marker={"size": 18, "symbol": "square", "color": [vocab.STATUS_COLOURS[s] for s in frame["status"]],
-                "line": {"color": "white", "width": 1}},
-        hovertemplate="%{x}: %{y}<extra></extra>",
-    ))
+    reported = frame["status"].where(frame["status"] != vocab.NO_REPORT)  # the line skips years without one
+    fig = go.Figure([
+        go.Scatter(x=frame["year"], y=reported, mode="lines", connectgaps=True, hoverinfo="skip",
+                   line={"color": "#b0b7c3", "width": 2, "shape": "hv"}),
+        go.Scatter(x=frame["year"], y=frame["status"], mode="markers", hovertemplate="%{x}: %{y}<extra></extra>",
+                   marker={"size": 18, "symbol": "square", "line": {"color": "white", "width": 1},
+                           "color": [vocab.STATUS_COLOURS[s] for s in frame["status"]]}),
+    ])
     fig.update_layout(
         height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
         plot_bgcolor="white",

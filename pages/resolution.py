@@ -84,12 +84,11 @@ timeline = progress_readers.status_timeline(data_version(), code)
 if timeline.empty:
     st.caption("No Progress Report yet, so no status to show.")
 else:
-    st.plotly_chart(timeline_figure(timeline), config={"displayModeBar": False})
-    badges = st.columns(min(len(timeline), 10))
-    for i, point in enumerate(timeline.itertuples()):
-        with badges[i % len(badges)]:
-            st.caption(str(point.year))
-            status_badge(point.status)
+    with st.container(horizontal=True, gap="small"):
+        for point in timeline.itertuples():
+            status_badge(point.status, prefix=f"{point.year}: ")
+    if len(timeline) > 1:
+        st.plotly_chart(timeline_figure(timeline), config={"displayModeBar": False})
 for report in progress_readers.published_reports(data_version(), code):
     label = f"{report['year']} · {report['status']}" + (f" · revision {report['revision']}" if report["revision"] > 1
                                                           else "")

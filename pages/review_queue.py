@@ -36,7 +36,7 @@ st.caption(f"{plural(len(rows), 'report')} waiting" + ("" if len(rows) == len(qu
 
 for row in rows.itertuples():
     with st.container(border=True):
-        cols = st.columns([4, 1.5, 2, 2.4], vertical_alignment="center")
+        cols = st.columns([3.6, 1.4, 2, 3.2], vertical_alignment="center")
         notice = st.container()  # refusals show here, under the row
         cols[0].markdown(f"**{escape_md(row.code)}** · {row.year}  \n{escape_md(row.title)}")
         with cols[1]:
@@ -46,10 +46,10 @@ for row in rows.itertuples():
         cols[2].markdown(f"{escape_md(row.author)}  \n:gray[submitted {fmt_date(row.submitted_at)} · "
                          f"{plural(int(row.sources), 'source')}]")
         with cols[3]:
-            buttons = st.columns(3, gap="small")
-            buttons[0].page_link("pages/progress_report.py", label="Open", icon=":material/visibility:",
+            actions = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+            actions.page_link("pages/progress_report.py", label="Open", icon=":material/visibility:",
                                  query_params={"code": row.code, "year": str(row.year)})
-            if buttons[1].button("Publish", key=f"publish_{row.id}", type="primary", icon=":material/publish:"):
+            if actions.button("Publish", key=f"publish_{row.id}", type="primary", icon=":material/publish:"):
                 try:
                     with transaction(engine()) as s:
                         pr.publish(session=s, actor=actor, report_id=int(row.id), version=int(row.version))
@@ -58,7 +58,7 @@ for row in rows.itertuples():
                 else:
                     flash(f"Published {row.code} ({row.year}): {row.status}.")
                     st.rerun()
-            with buttons[2].popover("Return", icon=":material/undo:"):
+            with actions.popover("Return", icon=":material/undo:"):
                 with st.form(f"return_{row.id}", border=False):
                     comment = st.text_area("Comment for the focal point", key=f"comment_{row.id}",
                                            max_chars=pr.LIMITS["comment"])

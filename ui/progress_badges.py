@@ -22,9 +22,9 @@ STATE_BADGES = {  # state -> (label, colour, icon)
 }
 
 
-def status_badge(status: str | None) -> None:
+def status_badge(status: str | None, prefix: str = "") -> None:
     status = status or vocab.NO_REPORT
-    st.badge(status, color=STATUS_BADGE_COLOURS.get(status, "gray"))
+    st.badge(prefix + status, color=STATUS_BADGE_COLOURS.get(status, "gray"))
 
 
 def state_badge(state: str | None, returned: bool = False) -> None:
