@@ -112,7 +112,7 @@ if not shown["Return comment"].any():
     shown = shown.drop(columns="Return comment")
 
 left, right = st.columns([3, 1])
-left.caption(f"{plural(len(shown), 'report')}. Select a row to open, withdraw or reuse it.")
+left.caption(f"{plural(len(shown), 'report')}. Select a row (tick its box) to open, withdraw or reuse it.")
 with right:
     dl1, dl2 = st.columns(2)
     dl1.download_button("CSV", csv_bytes(shown), "my-activity-reports.csv", "text/csv",
@@ -121,6 +121,7 @@ with right:
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/download:", width="stretch")
 
+actions = st.container()  # above the table, so the actions on a selected row are in sight
 event = st.dataframe(
     shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 560),
     on_select="rerun", selection_mode="single-row", key="my_reports_table",
@@ -136,7 +137,7 @@ if not event.selection.rows:
 
 row = rows.iloc[event.selection.rows[0]]
 report_id, report_version = int(row["id"]), int(row["version"])
-with st.container(border=True):
+with actions, st.container(border=True):
     st.markdown(f"**{escape_md(row['title'])}** · report {report_id} · {_state_label(row)}")
     if row["state"] == "returned" and row["return_comment"]:
         st.warning(f"**Returned with this comment:** {escape_md(row['return_comment'])}", icon=":material/reply:")
@@ -156,7 +157,6 @@ with st.container(border=True):
                           help="Back to draft: the Secretariat no longer sees it until you submit it again.")
     buttons[1].page_link("pages/report_activity.py", label="Start a new report from this one",
                          icon=":material/content_copy:", query_params={"from": str(report_id)})
-    for code in row["resolutions"].split("; ")[:1]:
-        if code:
-            buttons[2].page_link("pages/resolution.py", label=f"See {code}", icon=":material/description:",
-                                 query_params={"code": code})
+    for code in [c for c in row["resolutions"].split("; ") if c][:3]:
+        buttons[2].page_link("pages/resolution.py", label=f"See {code}", icon=":material/description:",
+                             query_params={"code": code})

@@ -144,6 +144,8 @@ if st.session_state.get("ar_source") != source or KEYS["title"] not in st.sessio
 flash = st.session_state.pop("ar_flash", None)
 if flash:
     kind, saved_id, title, resolution_ids = flash
+    # A toast too: after clicking at the bottom of a long form, the message at the top is out of sight.
+    st.toast("Report submitted. Thank you!" if kind == "submitted" else "Draft saved.", icon=":material/check_circle:")
     options = readers.resolution_options(data_version(), tuple(resolution_ids))
     codes = list(options[options["id"].isin(resolution_ids)]["code"])
     if kind == "submitted":
@@ -191,93 +193,115 @@ problem = st.session_state.get("ar_problem")
 if problem:
     kind, message = problem
     st.error(message, icon=":material/sync_problem:" if kind == "conflict" else ":material/block:")
+    st.toast("Not saved: see the message at the top of the form.", icon=":material/warning:")
     if kind == "conflict":
         st.button("Discard my changes and load the saved version", on_click=_reload,
                   icon=":material/refresh:")
 errors = st.session_state.get("ar_errors", {})
 if errors:
     count = sum(len(v) for v in errors.values())
+    st.toast(f"Not saved yet: {count} field{'s' if count > 1 else ''} to correct, marked in red.",
+             icon=":material/error:")
     st.error(f"Please correct {'this problem' if count == 1 else f'these {count} problems'} "
              "(shown next to each field). Nothing you typed was lost.", icon=":material/error:")
 
 # -- the form ---------------------------------------------------------------------------------------
 chosen = tuple(st.session_state.get(KEYS["resolution_ids"]) or ())
-options = readers.resolution_options(version, chosen)
+options = readers.resolution_options(version, chosen, st.session_state.get("ar_find", "").strip())
 labels = {r.id: f"{r.code} · {r.title if len(r.title) <= 90 else r.title[:88] + '…'}"
           for r in options.itertuples()}
 component_names = dict(components)
 
-with st.form("activity_report", enter_to_submit=False):
-    st.subheader("What it is about", anchor=False)
-    if len(components) > 1 or st.session_state.get(KEYS["component_id"]) not in component_names:
-        st.selectbox("Reporting for *", list(component_names), key=KEYS["component_id"],
-                     format_func=component_names.get, placeholder="Choose your component",
-                     help="You belong to several components: choose the one this report is from.")
-    else:
-        st.caption(f"Reporting for **{escape_md(component_names[st.session_state[KEYS['component_id']]])}**")
-    _field_errors("component_id")
-    st.multiselect("Resolutions concerned *", list(labels), key=KEYS["resolution_ids"], format_func=labels.get,
-                   placeholder="Type a code (WCC-2020-Res-001) or words of the title",
-                   help="One or more. The latest Congress comes first.")
-    _field_errors("resolution_ids")
-    st.text_input("Title *", key=KEYS["title"], placeholder="e.g. Training reef managers in the Coral Triangle",
-                  help=f"A short name for the activity. {_limit('title')}")
-    _field_errors("title")
-    st.text_area("Description *", key=KEYS["description"], height=120,
-                 placeholder="What was done, by whom, for whom.", help=_limit("description"))
-    _field_errors("description")
+main, side = st.columns([5, 2], gap="large")
+with side:
+    with st.container(border=True):
+        st.markdown("**How it works**")
+        st.markdown(
+            "- **Save draft** any time: a Resolution and a title are enough. Drafts stay with your component.\n"
+            "- **Submit** when complete: the Secretariat focal points of the Resolutions see it and may "
+            "return it with a comment.\n"
+            "- Next year, open **My reports** and *start a new report from this one*: only the dates and "
+            "news to add.\n"
+            "- Once a published Progress Report cites your report, it is kept as cited; corrections make "
+            "a new version.")
+with main:
+    with st.container(border=True):
+        # Outside the form, so the Resolution list follows the search words at once.
+        st.subheader("What it is about", anchor=False)
+        if len(components) > 1 or st.session_state.get(KEYS["component_id"]) not in component_names:
+            st.selectbox("Reporting for *", list(component_names), key=KEYS["component_id"],
+                         format_func=component_names.get, placeholder="Choose your component",
+                         help="You belong to several components: choose the one this report is from.")
+        else:
+            st.caption(f"Reporting for **{escape_md(component_names[st.session_state[KEYS['component_id']]])}**")
+        _field_errors("component_id")
+        find, pick = st.columns([1, 2])
+        find.text_input("Find Resolutions", key="ar_find", placeholder="Words of the title, any order",
+                        help="Narrows the list to Resolutions whose code or title holds every word.")
+        pick.multiselect("Resolutions concerned *", list(labels), key=KEYS["resolution_ids"], format_func=labels.get,
+                         placeholder="Choose one or more (type a code such as WCC-2020-Res-001)",
+                         help="The latest Congress comes first. Archived Resolutions are not listed.")
+        _field_errors("resolution_ids")
 
-    st.subheader("The action", anchor=False)
-    left, right = st.columns([3, 2])
-    with left:
-        st.multiselect("Action types *", list(vocab.ACTION_TYPES), key=KEYS["action_types"],
-                       placeholder="Choose one or more")
-        _field_errors("action_types")
-    with right:
-        st.radio("Action status *", list(vocab.ACTION_STATUSES), key=KEYS["action_status"], horizontal=True)
-        _field_errors("action_status")
-    left, right = st.columns(2)
-    with left:
-        st.date_input("Start date *", key=KEYS["period_start"], min_value=DATE_RANGE[0],
-                      max_value=DATE_RANGE[1], format="DD/MM/YYYY")
-        _field_errors("period_start")
-    with right:
-        st.date_input("End date", key=KEYS["period_end"], min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
-                      format="DD/MM/YYYY", help="Needed when the action is completed; leave empty if not known.")
-        _field_errors("period_end")
+    with st.form("activity_report", enter_to_submit=False):
+        st.subheader("The activity", anchor=False)
+        st.text_input("Title *", key=KEYS["title"], placeholder="e.g. Training reef managers in the Coral Triangle",
+                      help=f"A short name for the activity. {_limit('title')}")
+        _field_errors("title")
+        st.text_area("Description *", key=KEYS["description"], height=120,
+                     placeholder="What was done, by whom, for whom.", help=_limit("description"))
+        _field_errors("description")
 
-    st.subheader("Where *", anchor=False)
-    st.checkbox("Global (worldwide)", key=KEYS["scope_global"])
-    left, right = st.columns(2)
-    with left:
-        st.multiselect("IUCN regions", list(vocab.IUCN_REGIONS), key=KEYS["scope_regions"],
-                       placeholder="Choose regions")
-    with right:
-        st.multiselect("Countries", list(COUNTRIES), key=KEYS["scope_countries"], placeholder="Choose countries")
-    _field_errors("scope")
+        left, right = st.columns([1, 1])
+        with left:
+            st.multiselect("Action types *", list(vocab.ACTION_TYPES), key=KEYS["action_types"],
+                           placeholder="Choose one or more")
+            _field_errors("action_types")
+        with right:
+            st.radio("Action status *", list(vocab.ACTION_STATUSES), key=KEYS["action_status"], horizontal=True)
+            _field_errors("action_status")
+        left, right = st.columns(2)
+        with left:
+            st.date_input("Start date *", key=KEYS["period_start"], min_value=DATE_RANGE[0],
+                          max_value=DATE_RANGE[1], format="DD/MM/YYYY")
+            _field_errors("period_start")
+        with right:
+            st.date_input("End date", key=KEYS["period_end"], min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
+                          format="DD/MM/YYYY", help="Needed when the action is completed; leave empty if not known.")
+            _field_errors("period_end")
 
-    st.subheader("Partners, results and needs", anchor=False)
-    left, right = st.columns(2)
-    with left:
-        st.text_area("Partners", key=KEYS["partners"], height=100, help=_limit("partners"),
-                     placeholder="Organisations you worked with")
-        _field_errors("partners")
-        st.text_area("Challenges", key=KEYS["challenges"], height=100, help=_limit("challenges"),
-                     placeholder="What slowed the work down")
-        _field_errors("challenges")
-    with right:
-        st.text_area("Results", key=KEYS["results"], height=100, help=_limit("results"),
-                     placeholder="What changed, with figures where you have them")
-        _field_errors("results")
-        st.text_area("Support needed", key=KEYS["support_needed"], height=100, help=_limit("support_needed"),
-                     placeholder="What IUCN could do to help")
-        _field_errors("support_needed")
-    st.text_area("Links", key=KEYS["links"], height=80, placeholder="https://…  (one per line)",
-                 help=f"Web pages, publications or photos: one address per line, at most {ar.LIMITS['links']}.")
-    _field_errors("links")
+        st.subheader("Where *", anchor=False)
+        st.checkbox("Global (worldwide)", key=KEYS["scope_global"])
+        left, right = st.columns(2)
+        with left:
+            st.multiselect("IUCN regions", list(vocab.IUCN_REGIONS), key=KEYS["scope_regions"],
+                           placeholder="Choose regions")
+        with right:
+            st.multiselect("Countries", list(COUNTRIES), key=KEYS["scope_countries"], placeholder="Choose countries")
+        _field_errors("scope")
 
-    left, right, _ = st.columns([1, 1, 4])
-    left.form_submit_button("Submit", type="primary", icon=":material/send:", on_click=_save, args=(True,),
-                            width="stretch")
-    right.form_submit_button("Save draft", icon=":material/save:", on_click=_save, args=(False,),
-                             width="stretch")
+        st.subheader("Partners, results and needs", anchor=False)
+        left, right = st.columns(2)
+        with left:
+            st.text_area("Partners", key=KEYS["partners"], height=100, help=_limit("partners"),
+                         placeholder="Organisations you worked with")
+            _field_errors("partners")
+            st.text_area("Challenges", key=KEYS["challenges"], height=100, help=_limit("challenges"),
+                         placeholder="What slowed the work down")
+            _field_errors("challenges")
+        with right:
+            st.text_area("Results", key=KEYS["results"], height=100, help=_limit("results"),
+                         placeholder="What changed, with figures where you have them")
+            _field_errors("results")
+            st.text_area("Support needed", key=KEYS["support_needed"], height=100, help=_limit("support_needed"),
+                         placeholder="What IUCN could do to help")
+            _field_errors("support_needed")
+        st.text_area("Links", key=KEYS["links"], height=80, placeholder="https://…  (one per line)",
+                     help=f"Web pages, publications or photos: one address per line, at most {ar.LIMITS['links']}.")
+        _field_errors("links")
+
+        left, right, _ = st.columns([1, 1, 2])
+        left.form_submit_button("Submit", type="primary", icon=":material/send:", on_click=_save, args=(True,),
+                                width="stretch")
+        right.form_submit_button("Save draft", icon=":material/save:", on_click=_save, args=(False,),
+                                 width="stretch")

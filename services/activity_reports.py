@@ -560,15 +560,16 @@ def my_reports(*, session: Session, actor: Actor, state: str | None = None, year
 
 
 def resolution_options(*, session: Session, q: str = "", include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
-    """Resolutions to pick from: active ones, the latest Congress first; every word of `q` must
-    appear in the code or the title. `include_ids` keeps already chosen ones (even archived) listed."""
+    """Resolutions to pick from: active ones whose code or title holds every word of `q`, the latest
+    Congress first; `include_ids` (those already chosen, even archived) are always listed."""
+    matching = [Resolution.status == "active"]
+    for word in q.split():
+        pattern = f"%{word}%"
+        matching.append(or_(Resolution.code.ilike(pattern), Resolution.title.ilike(pattern)))
     query = (
         select(Resolution.id, Resolution.code, Resolution.title, Congress.year)
         .join(Congress, Congress.id == Resolution.congress_id)
-        .where(or_(Resolution.status == "active", Resolution.id.in_(include_ids or (-1,))))
+        .where(or_(and_(*matching), Resolution.id.in_(include_ids or (-1,))))
         .order_by(Congress.year.desc(), Resolution.kind.desc(), Resolution.number)  # Res before Rec
     )
-    for word in q.split():
-        pattern = f"%{word}%"
-        query = query.where(or_(Resolution.code.ilike(pattern), Resolution.title.ilike(pattern)))
     return pd.DataFrame(session.exec(query).all(), columns=["id", "code", "title", "year"])

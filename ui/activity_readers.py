@@ -11,9 +11,9 @@ from ui.data import session
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def resolution_options(version: tuple, include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
+def resolution_options(version: tuple, include_ids: tuple[int, ...] = (), q: str = "") -> pd.DataFrame:
     with session() as s:
-        return activity_reports.resolution_options(session=s, include_ids=include_ids)
+        return activity_reports.resolution_options(session=s, q=q, include_ids=include_ids)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -424,3 +424,6 @@ def test_resolution_options_latest_congress_first_and_word_search(world):
         "WCC-2025-Res-005", "WCC-2020-Res-001"]
     assert list(call(w["engine"], ar.resolution_options, q="2016-Res")["code"]) == ["WCC-2016-Res-006"]
     assert "WCC-2016-Res-003" in set(call(w["engine"], ar.resolution_options, include_ids=(w["old"],))["code"])
+    # what is already chosen stays listed whatever the search words
+    assert list(call(w["engine"], ar.resolution_options, q="peatlands", include_ids=(w["res1"],))["code"]) == [
+        "WCC-2020-Res-001", "WCC-2020-Res-002"]
