@@ -1,0 +1,1 @@
+"""Benchmark data generator and timings; not part of the test run (see README, Performance)."""

@@ -1,0 +1,421 @@
+"""Time the analytics queries and the dashboard pages on a generated database (see bench/generate.py).
+
+    .venv/bin/python -m bench.run --url sqlite:////tmp/bench100k.db --label 100k-sqlite
+
+(a) each analytics query, for the landing filter and a narrow one, as the median of several runs,
+    next to the bare SQL aggregate that answers the same question, timed the same way (ratio = query /
+    bare SQL: what the Python layer and the query's shape cost on top of the database's own work);
+(b) each dashboard page's full server-side run with streamlit.testing AppTest, signed in as
+    bench.secretariat, each page in a fresh process: the sign-in run (which lands on the overview)
+    brings the engine up; then st.cache_data is cleared and the page is opened (cold), then rerun
+    (warm: the median of the reruns);
+(c) the peak memory (RSS high-water mark) of each of those processes.
+Writes bench/results-<label>.md and prints it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+USER = "bench.secretariat"
+COOKIE_KEY = "bench-only-cookie-key-0123456789abcdef"
+PAGES = ("pages/overview.py", "pages/analysis.py", "pages/body_of_policy.py", "pages/coverage.py",
+         "pages/register.py")
+# A narrow view of each page, set through the URL as a user would share it.
+PAGE_FILTERS = {
+    "pages/overview.py": {"congress": "WCC-2020", "year": "2024", "theme": ["Oceans", "Land"],
+                          "region": "Africa", "ckind": "Member"},
+    "pages/analysis.py": {"congress": "WCC-2020", "year": "2024"},
+    "pages/coverage.py": {"congress": "WCC-2020", "year": "2024", "mine": "1"},
+    "pages/register.py": {"q": "forest", "theme": "Land"},
+}
+TARGET_WARM_S = {"100k": 1.0, "1m": 3.0}
+MEMORY_LIMIT_MB = 1024
+
+
+@dataclass
+class Query:
+    name: str
+    variant: str
+    call: Callable[[Session], object]
+    bare: list[str]  # the SQL statements that answer the same question, run one after the other
+
+
+def _median_ms(fn: Callable[[], object], runs: int) -> float:
+    fn()  # the first run warms the connection and the database's page cache
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+# -- bare SQL --------------------------------------------------------------------------------------
+class Sql:
+    """Spelling of the bare statements for one dialect and one resolved filter."""
+
+    def __init__(self, dialect: str, flt):
+        self.pg = dialect == "postgresql"
+        self.flt = flt
+
+    @staticmethod
+    def lit(values) -> str:
+        return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+    def year_of(self, column: str) -> str:
+        return f"EXTRACT(YEAR FROM {column})::int" if self.pg else f"CAST(strftime('%Y', {column}) AS INTEGER)"
+
+    def ts(self, year: int) -> str:
+        return f"TIMESTAMPTZ '{year}-01-01 00:00:00+00'" if self.pg else f"'{year}-01-01 00:00:00.000000'"
+
+    def json_values(self, column: str) -> str:
+        return (f"json_array_elements_text({column}) AS v(value)" if self.pg else f"json_each({column}) AS v")
+
+    def congress(self, code: str | None = None) -> str:
+        return f"r.congress_id = (SELECT id FROM congress WHERE code = '{code or self.flt.congress}')"
+
+    def in_force(self, year: str) -> str:
+        return f"(r.archived_on IS NULL OR {self.year_of('r.archived_on')} >= {year})"
+
+    def component(self, alias: str = "c") -> str:
+        out = ""
+        if self.flt.regions:
+            out += f" AND {alias}.region IN ({self.lit(self.flt.regions)})"
+        if self.flt.component_kinds:
+            out += f" AND {alias}.kind IN ({self.lit(self.flt.component_kinds)})"
+        return out
+
+    def resolution(self, year: str, *, congress: bool = True, reported: bool = True) -> str:
+        out = self.in_force(year)
+        if congress:
+            out += " AND " + self.congress()
+        if self.flt.kinds:
+            out += f" AND r.kind IN ({self.lit(self.flt.kinds)})"
+        if self.flt.themes:
+            out += (" AND r.id IN (SELECT rt.resolution_id FROM resolution_theme rt JOIN theme t ON t.id = "
+                    f"rt.theme_id WHERE t.name IN ({self.lit(self.flt.themes)}))")
+        if reported and (self.flt.regions or self.flt.component_kinds):
+            out += (" AND r.id IN (SELECT l.resolution_id FROM activity_report_resolution l JOIN activity_report a"
+                    " ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id WHERE a.state = "
+                    f"'submitted' AND a.submitted_at < {self.ts(self.flt.year + 1)}{self.component()})")
+        return out
+
+    def activities(self) -> str:
+        """FROM/WHERE of the submitted Activity Reports of the year on the filter's Resolutions."""
+        y = self.flt.year
+        return (f"FROM activity_report a JOIN component c ON c.id = a.component_id WHERE a.state = 'submitted' "
+                f"AND a.submitted_at >= {self.ts(y)} AND a.submitted_at < {self.ts(y + 1)}{self.component()} "
+                f"AND EXISTS (SELECT 1 FROM activity_report_resolution l JOIN resolution r ON r.id = "
+                f"l.resolution_id WHERE l.activity_report_id = a.id AND "
+                f"{self.resolution(str(y), reported=False)})")
+
+    @staticmethod
+    def years(years: list[int]) -> str:
+        return "(" + " UNION ALL ".join(f"SELECT {int(y)} AS year" for y in years) + ")"
+
+
+def progress_queries(session: Session, flt, variant: str) -> list[Query]:
+    from analytics import filters, progress
+
+    flt = filters.resolve(session=session, flt=flt)
+    q = Sql(session.get_bind().dialect.name, flt)
+    y = flt.year
+    years = sorted({yr for yr in filters.data_years(session=session, congress=flt.congress) if yr <= y} | {y})
+    status = (f"SELECT p.published_status, COUNT(*) FROM resolution r LEFT JOIN progress_report p ON "
+              f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))} GROUP BY p.published_status")
+    congress_year = (f"SELECT r.congress_id, MAX(p.year) AS year FROM progress_report p JOIN resolution r ON r.id = "
+                     f"p.resolution_id WHERE p.published_status IS NOT NULL AND p.year <= {y} GROUP BY r.congress_id")
+    cy = f"COALESCE(cy.year, {y})"
+    theme_only = f" AND t.name IN ({q.lit(flt.themes)})" if flt.themes else ""
+    activity_pairs = (
+        f"SELECT DISTINCT l.resolution_id, {q.year_of('a.submitted_at')} AS year FROM activity_report_resolution l "
+        f"JOIN activity_report a ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id "
+        f"JOIN resolution r ON r.id = l.resolution_id WHERE a.state = 'submitted' AND {q.congress()}{q.component()}")
+    bare = {
+        "headline": [status, f"SELECT COUNT(*), COUNT(DISTINCT a.component_id) {q.activities()}"],
+        "status_by_congress": [
+            f"SELECT co.code, {cy}, p.published_status, COUNT(*) FROM resolution r JOIN congress co ON co.id = "
+            f"r.congress_id LEFT JOIN ({congress_year}) cy ON cy.congress_id = r.congress_id LEFT JOIN "
+            f"progress_report p ON p.resolution_id = r.id AND p.year = {cy} WHERE co.year <= {y} AND "
+            f"{q.resolution(cy, congress=False)} GROUP BY co.code, {cy}, p.published_status"],
+        "status_by_theme": [
+            f"SELECT t.name, p.published_status, COUNT(*) FROM resolution r JOIN resolution_theme rt ON "
+            f"rt.resolution_id = r.id JOIN theme t ON t.id = rt.theme_id LEFT JOIN progress_report p ON "
+            f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))}{theme_only} "
+            f"GROUP BY t.name, p.published_status"],
+        "status_over_years": [
+            f"SELECT y.year, p.published_status, COUNT(*) FROM {q.years(years)} y JOIN resolution r ON "
+            f"{q.resolution('y.year')} LEFT JOIN progress_report p ON p.resolution_id = r.id AND p.year = y.year "
+            f"GROUP BY y.year, p.published_status"],
+        "coverage_by_year": [
+            f"SELECT y.year, COUNT(*), COUNT(p.id), SUM(CASE WHEN p.id IS NULL AND ay.resolution_id IS NOT NULL "
+            f"THEN 1 ELSE 0 END) FROM {q.years(years)} y JOIN resolution r ON {q.resolution('y.year')} "
+            f"LEFT JOIN progress_report p ON p.resolution_id = r.id AND p.year = y.year AND p.published_status "
+            f"IS NOT NULL LEFT JOIN ({activity_pairs}) ay ON ay.resolution_id = r.id AND ay.year = y.year "
+            f"GROUP BY y.year"],
+        "activities_by_component_kind": [f"SELECT c.kind, COUNT(*) {q.activities()} GROUP BY c.kind"],
+        "activities_by_action_type": [
+            f"SELECT t.action_type, COUNT(*) {q.activities().replace(' WHERE ', ' JOIN activity_report_action_type t ON t.activity_report_id = a.id WHERE ', 1)} "
+            f"GROUP BY t.action_type"],
+        "activities_by_region": [f"SELECT c.region, COUNT(*) {q.activities()} GROUP BY c.region"],
+        "top_challenges": [
+            f"SELECT v.value, COUNT(*) FROM progress_report p, {q.json_values('p.challenge_categories')} WHERE "
+            f"p.year = {y} AND p.published_status IS NOT NULL AND p.resolution_id IN (SELECT r.id FROM resolution r "
+            f"WHERE {q.resolution(str(y))}) GROUP BY v.value",
+            f"SELECT COUNT(*) FROM progress_report p WHERE p.year = {y} AND p.published_status IS NOT NULL AND "
+            f"p.resolution_id IN (SELECT r.id FROM resolution r WHERE {q.resolution(str(y))})"],
+    }
+    queries = [Query(name, variant, (lambda s, f=getattr(progress, name): f(session=s, flt=flt)), sql)
+               for name, sql in bare.items() if hasattr(progress, name)]
+    behind = (f"SELECT r.code, r.title, p.published_status FROM resolution r LEFT JOIN progress_report p ON "
+              f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))}")
+    queries.append(Query("resolutions_behind (status)", variant,
+                         lambda s: progress.resolutions_behind(session=s, flt=flt, status="Underway"),
+                         [behind + " AND p.published_status = 'Underway' ORDER BY r.kind DESC, r.number"]))
+    queries.append(Query(
+        "resolutions_behind (action type)", variant,
+        lambda s: progress.resolutions_behind(session=s, flt=flt, action_type="Field activities"),
+        [behind + f" AND r.id IN (SELECT l.resolution_id FROM activity_report_resolution l JOIN activity_report a "
+                  f"ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id JOIN "
+                  f"activity_report_action_type t ON t.activity_report_id = a.id WHERE a.state = 'submitted' AND "
+                  f"a.submitted_at >= {q.ts(y)} AND a.submitted_at < {q.ts(y + 1)}{q.component()} AND "
+                  f"t.action_type = 'Field activities') ORDER BY r.kind DESC, r.number"]))
+    if variant == "landing":
+        raw = replace(flt, congress=None, year=None)
+        queries.append(Query(
+            "resolve (latest Congress and year)", variant, lambda s: filters.resolve(session=s, flt=raw),
+            [f"SELECT MAX(p.year) FROM progress_report p JOIN resolution r ON r.id = p.resolution_id WHERE "
+             f"{q.congress()} AND p.published_status IS NOT NULL",
+             f"SELECT MAX(a.submitted_at) FROM activity_report a JOIN activity_report_resolution l ON "
+             f"l.activity_report_id = a.id JOIN resolution r ON r.id = l.resolution_id WHERE {q.congress()} "
+             f"AND a.state = 'submitted'"]))
+    return queries
+
+
+def coverage_queries(session: Session, year: int, congress: str, focal_id: int | None, variant: str) -> list[Query]:
+    from analytics import coverage
+
+    q = Sql(session.get_bind().dialect.name, None)
+    scope = (f"r.congress_id = (SELECT id FROM congress WHERE code = '{congress}') AND (r.status = 'active' OR "
+             f"r.archived_on >= '{year + 1}-01-01')")
+    if focal_id is not None:
+        scope += f" AND r.id IN (SELECT resolution_id FROM focal_point_assignment WHERE user_id = {focal_id})"
+    counted = (f"a.state = 'submitted' AND a.submitted_at >= {q.ts(year)} AND a.submitted_at < {q.ts(year + 1)} "
+               f"AND NOT EXISTS (SELECT 1 FROM activity_report n WHERE n.supersedes_id = a.id AND "
+               f"n.state = 'submitted')")
+    links = (f"FROM activity_report a JOIN component co ON co.id = a.component_id JOIN activity_report_resolution l "
+             f"ON l.activity_report_id = a.id JOIN resolution r ON r.id = l.resolution_id WHERE {counted} AND {scope}")
+    state = ("CASE WHEN p.published_status IS NOT NULL OR p.state = 'published' THEN 'published' WHEN p.state "
+             "IS NOT NULL THEN p.state ELSE 'none' END")
+    args = {"session": None, "year": year, "congress_code": congress, "focal_user_id": focal_id}
+    bare = {
+        "resolution_coverage": [
+            f"SELECT r.code, {state}, COUNT(DISTINCT a.id), COUNT(DISTINCT a.component_id) FROM resolution r LEFT "
+            f"JOIN progress_report p ON p.resolution_id = r.id AND p.year = {year} LEFT JOIN "
+            f"activity_report_resolution l ON l.resolution_id = r.id LEFT JOIN activity_report a ON a.id = "
+            f"l.activity_report_id AND {counted} WHERE {scope} GROUP BY r.id, r.code, {state}"],
+        "state_counts": [
+            f"SELECT {state}, COUNT(*) FROM resolution r LEFT JOIN progress_report p ON p.resolution_id = r.id AND "
+            f"p.year = {year} WHERE {scope} GROUP BY {state}"],
+        "components_reporting": [
+            f"SELECT co.name, COUNT(DISTINCT l.resolution_id), COUNT(DISTINCT a.id) {links} GROUP BY co.id, co.name"],
+        "component_matrix": [f"SELECT co.name, r.code, COUNT(DISTINCT a.id) {links} GROUP BY co.id, co.name, r.id, r.code"],
+    }
+    return [Query(f"coverage.{name}", variant,
+                  (lambda s, f=getattr(coverage, name): f(**(args | {"session": s}))), sql)
+            for name, sql in bare.items() if hasattr(coverage, name)]
+
+
+def time_queries(engine, runs: int) -> list[dict]:
+    from analytics import filters
+    from analytics.filters import ProgressFilter
+    from db.models import User
+
+    with Session(engine) as session:
+        landing = filters.resolve(session=session, flt=ProgressFilter())
+        focal_id = session.scalar(select(User.id).where(User.username == "bench.focal.01"))
+        narrow = ProgressFilter(congress="WCC-2020", year=2024, themes=("Oceans", "Land"), kinds=("Resolution",),
+                                regions=("Africa", "West Europe"), component_kinds=("Member", "National Committee"))
+        queries = (progress_queries(session, landing, "landing") + progress_queries(session, narrow, "narrow")
+                   + coverage_queries(session, landing.year, landing.congress, None, "landing")
+                   + coverage_queries(session, 2024, "WCC-2020", focal_id, "narrow"))
+    results = []
+    for query in queries:
+        def run_call(query=query):
+            with Session(engine) as s:
+                return query.call(s)
+
+        def run_bare(query=query):
+            with Session(engine) as s:
+                for statement in query.bare:
+                    s.connection().execute(text(statement)).fetchall()
+
+        call_ms, bare_ms = _median_ms(run_call, runs), _median_ms(run_bare, runs)
+        results.append({"query": query.name, "variant": query.variant, "ms": call_ms, "bare_ms": bare_ms,
+                        "ratio": call_ms / bare_ms if bare_ms else float("nan")})
+        print(f"  {query.name:<38} {query.variant:<8} {call_ms:9.1f} ms  bare {bare_ms:9.1f} ms", flush=True)
+    return results
+
+
+# -- pages -----------------------------------------------------------------------------------------
+def page_worker(url: str, page: str, runs: int, query: dict) -> dict:
+    """Runs in its own process: sign in, open the page with an empty st.cache_data, then rerun it."""
+    os.environ.update(DATABASE_URL=url, RT_COOKIE_KEY=COOKIE_KEY)
+    os.environ.pop("RT_DEMO", None)
+    import pandas  # noqa: F401  (libraries load once per server process: not part of a page's run)
+    import plotly.express  # noqa: F401
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = USER
+    at.session_state["name"] = USER
+    started = time.perf_counter()
+    at.run()  # sign-in lands on the overview: engine up, schema checked, navigation registered
+    startup = time.perf_counter() - started
+    st.cache_data.clear()
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    started = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - started
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - started)
+    errors = [str(e.value)[:300] for e in at.exception]
+    return {"startup_s": startup, "cold_s": cold, "warm_s": statistics.median(warm),
+            "warm_max_s": max(warm), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "errors": errors, "title": [t.value for t in at.title][:1]}
+
+
+def time_page(url: str, page: str, runs: int, query: dict) -> dict:
+    command = [sys.executable, "-m", "bench.run", "--url", url, "--page", page, "--runs", str(runs),
+               "--query", json.dumps(query)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        return {"errors": [(done.stderr or done.stdout)[-500:]]}
+    return json.loads(lines[-1])
+
+
+# -- report ----------------------------------------------------------------------------------------
+def _machine(engine) -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    with engine.connect() as conn:
+        server = conn.exec_driver_sql("SELECT version()" if engine.dialect.name == "postgresql"
+                                      else "SELECT 'SQLite ' || sqlite_version()").scalar()
+    return [f"{cpu}, {os.cpu_count()} cores, {memory} GB RAM; {platform.system()} {platform.release()}",
+            f"Python {platform.python_version()}; {server.split(' on ')[0]}"]
+
+
+def _counts(engine) -> str:
+    from db.models import ActivityReport, ActivityReportResolution, ProgressReport, Resolution
+
+    with Session(engine) as s:
+        n = [s.scalar(select(func.count()).select_from(m)) for m in
+             (Resolution, ActivityReport, ActivityReportResolution, ProgressReport)]
+    return (f"{n[0]:,} Resolutions, {n[1]:,} Activity Reports ({n[2]:,} Resolution links), "
+            f"{n[3]:,} Progress Reports")
+
+
+def report(label: str, url: str, machine: list[str], counts: str, queries: list[dict], pages: list[dict]) -> str:
+    scale = label.split("-")[0].lower()
+    target = TARGET_WARM_S.get(scale)
+    backend = make_url(url).get_backend_name()
+    lines = [f"# Benchmark {label}", "", f"- Data: {counts} ({backend})", *[f"- Machine: {m}" for m in machine[:1]],
+             f"- Software: {machine[1]}", f"- Run on {date.today().isoformat()} with "
+             f"`.venv/bin/python -m bench.run --url <{backend} URL> --label {label}`", ""]
+    if pages:
+        lines += ["## Pages (AppTest, full server-side run, signed in as Secretariat)", "",
+                  f"Cold: first run with an empty st.cache_data. Warm: median of the reruns. "
+                  f"Target{'' if target is None else f': warm under {target:g} s'}, peak memory under "
+                  f"{MEMORY_LIMIT_MB} MB.", "",
+                  "| page | filters | cold (s) | warm (s) | peak RSS (MB) | target |",
+                  "|---|---|---:|---:|---:|---|"]
+        for p in pages:
+            if p.get("errors") and "warm_s" not in p:
+                lines.append(f"| {p['page']} | {p['filters']} | error | | | {p['errors'][0][:120]} |")
+                continue
+            ok = (target is None or p["warm_s"] < target) and p["peak_rss_mb"] < MEMORY_LIMIT_MB
+            flag = ("met" if ok else "**missed**") + (f" (exception: {p['errors'][0][:80]})" if p["errors"] else "")
+            lines.append(f"| {p['page']} | {p['filters']} | {p['cold_s']:.2f} | {p['warm_s']:.2f} | "
+                         f"{p['peak_rss_mb']:.0f} | {flag} |")
+        lines.append("")
+    if queries:
+        lines += ["## Analytics queries", "",
+                  "Median of the runs after one warm-up, each in a fresh session. Bare SQL: the minimal "
+                  "GROUP BY statement(s) answering the same question, run through the same connection.", "",
+                  "| query | filter | query (ms) | bare SQL (ms) | ratio |", "|---|---|---:|---:|---:|"]
+        for q in queries:
+            lines.append(f"| {q['query']} | {q['variant']} | {q['ms']:.1f} | {q['bare_ms']:.1f} | {q['ratio']:.1f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Time analytics queries and dashboard pages.")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--label", help="e.g. 100k-sqlite: names bench/results-<label>.md")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--skip-queries", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--page", help=argparse.SUPPRESS)  # internal: run one page in this process
+    parser.add_argument("--query", default="{}", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.page:
+        print(json.dumps(page_worker(args.url, args.page, args.runs, json.loads(args.query))))
+        return
+
+    from db.engine import make_engine
+
+    engine = make_engine(args.url)
+    machine, counts = _machine(engine), _counts(engine)
+    print(counts, flush=True)
+    queries = [] if args.skip_queries else time_queries(engine, args.runs)
+    pages = []
+    if not args.skip_pages:
+        for page in args.pages:
+            for name, query in (("none", {}), ("narrow", PAGE_FILTERS.get(page))):
+                if query is None:
+                    continue
+                result = time_page(args.url, page, args.runs, query) | {
+                    "page": page, "filters": "none" if not query else
+                    "&".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in query.items())}
+                pages.append(result)
+                print(f"  {page:<26} {name:<7} " + (f"cold {result['cold_s']:.2f} s  warm {result['warm_s']:.2f} s  "
+                      f"peak {result['peak_rss_mb']:.0f} MB {result['errors'][:1]}" if "warm_s" in result
+                      else f"error {result['errors']}"), flush=True)
+    engine.dispose()
+    text_out = report(args.label or "unlabelled", args.url, machine, counts, queries, pages)
+    print(text_out)
+    if args.label:
+        (ROOT / "bench" / f"results-{args.label}.md").write_text(text_out + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
