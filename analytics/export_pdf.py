@@ -350,6 +350,8 @@ def _section_tables(pdf: _Document, key: str, s: Sections) -> None:
         pdf.data_table(wide, size=8)
     elif key == "obstacles":
         pdf.heading("Solutions proposed for each challenge", level=2)
-        pdf.data_table(s.solutions_by_challenge.rename(columns={"challenge": "Challenge", "reports": "Reports",
-                                                           "solutions": "Solutions proposed"}),
-                  widths=(28, 10, 62), size=7.5)
+        bullets = s.solutions_by_challenge.assign(
+            solutions=["• " + text.replace("\n", "\n• ") for text in s.solutions_by_challenge["solutions"]])
+        pdf.data_table(bullets.rename(columns={"challenge": "Challenge", "reports": "Reports",
+                                               "solutions": "Solutions proposed"}),
+                       widths=(28, 10, 62), size=7.5)

@@ -68,9 +68,8 @@ if flash:
 
 # What a reader sees: the published text; what a writer sees: the draft.
 texts = (view.draft if writer else view.published) or {}
-if writer and view.exists:
-    note = ("Published on " + fmt_date(view.published_at) + "." if view.state == "published"
-            else "Draft, not published: for review within the Secretariat.")
+if writer and view.exists and view.state == "draft":
+    note = "Draft, not published: for review within the Secretariat."
 elif view.published is not None:
     note = f"Published by the IUCN Secretariat on {fmt_date(view.published_at)}."
 else:
@@ -234,7 +233,9 @@ def _write_form() -> None:
 
 
 if writer:
-    read_tab, write_tab = st.tabs([":material/insights: Analysis", ":material/edit_note: Write the narrative"])
+    # a keyed tab widget keeps the chosen tab across reruns, so a save lands back on the form
+    read_tab, write_tab = st.tabs([":material/insights: Analysis", ":material/edit_note: Write the narrative"],
+                                  key="analysis_tab", on_change="rerun")
     with write_tab:
         _write_form()
     with read_tab:
