@@ -1,0 +1,81 @@
+"""Each role sees exactly its pages: a page left out of st.navigation cannot be opened."""
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from db.engine import make_engine
+from db.models import User, UserRole
+from tests.pages.apptest import APP, PASSWORDS, reachable
+from ui.navigation import PAGES
+
+
+def roles_in_database(app_db, username: str) -> set[str]:
+    with Session(make_engine(app_db)) as s:
+        return set(s.exec(select(UserRole.role).join(User).where(User.username == username)).all())
+
+
+def registered_pages(user: str | None) -> set[str]:
+    """The page files the app registers for `user` (None: nobody signed in), tried one by one."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    if user:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = user
+    at.run()
+    assert not at.exception
+    found = set()
+    for spec in PAGES:
+        try:
+            at.switch_page(spec.path)
+        except ValueError:
+            continue
+        found.add(spec.path)
+    return found
+
+
+@pytest.mark.parametrize("user", sorted(PASSWORDS))
+def test_each_demo_user_reaches_exactly_the_pages_of_their_roles(app_db, user):
+    roles = roles_in_database(app_db, user)
+    assert roles, "every demo account has a role"
+    meant = {p.path for p in PAGES if "admin" in roles or p.roles & roles}
+    assert registered_pages(user) == meant
+
+
+@pytest.mark.parametrize("user, page, allowed", [
+    ("reporter", "pages/register_admin.py", False),
+    ("reporter", "pages/review_queue.py", False),
+    ("reporter", "pages/report_activity.py", True),
+    ("leader", "pages/report_activity.py", False),
+    ("leader", "pages/analysis.py", True),
+    ("focal", "pages/my_resolutions.py", True),
+    ("focal", "pages/assignments.py", False),
+    ("secretariat", "pages/register_admin.py", True),
+    ("secretariat", "pages/my_resolutions.py", False),
+    ("admin", "pages/register_admin.py", True),
+])
+def test_reachable_agrees_for_key_pages(app_db, user, page, allowed):
+    assert reachable(page, user) is allowed
+
+
+def test_everyone_reaches_the_register_and_detail_view(app_db):
+    for user in PASSWORDS:
+        assert {"pages/register.py", "pages/resolution.py"} <= registered_pages(user)
+
+
+def test_admin_reaches_every_page(app_db):
+    assert registered_pages("admin") == {p.path for p in PAGES}
+
+
+def test_nobody_signed_in_reaches_no_page(app_db):
+    assert registered_pages(None) == set()
+
+
+def test_each_role_lands_on_its_own_page(app_db):
+    landing = {"reporter": "My reports", "focal": "My Resolutions", "secretariat": "Overview", "leader": "Overview"}
+    for user, title in landing.items():
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = user
+        at.run()
+        assert not at.exception
+        assert title in at.title[0].value, user

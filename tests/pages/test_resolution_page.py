@@ -1,0 +1,111 @@
+"""The detail view of one Resolution (pages/resolution.py?code=...) on the demo data."""
+
+import pytest
+from sqlmodel import Session, select
+
+from db.engine import make_engine
+from db.models import (
+    ActivityReport,
+    ActivityReportResolution,
+    Congress,
+    FocalPointAssignment,
+    ProgressReport,
+    Resolution,
+    ResolutionTheme,
+    Theme,
+    User,
+)
+from tests.pages.apptest import PASSWORDS, open_page
+
+PAGE = "pages/resolution.py"
+
+
+def facts(app_db, code: str) -> dict:
+    """What the database says about one Resolution."""
+    with Session(make_engine(app_db)) as s:
+        res, congress = s.exec(select(Resolution, Congress).join(Congress).where(Resolution.code == code)).one()
+        return {
+            "resolution": res,
+            "congress": congress,
+            "themes": set(s.exec(select(Theme.name).join(ResolutionTheme)
+                                 .where(ResolutionTheme.resolution_id == res.id)).all()),
+            "focal_points": set(s.exec(select(User.display_name).join(FocalPointAssignment)
+                                       .where(FocalPointAssignment.resolution_id == res.id)).all()),
+            "report_years": s.exec(select(ProgressReport.year).where(ProgressReport.resolution_id == res.id)
+                                   .order_by(ProgressReport.year.desc())).all(),
+            "activities": sorted(s.exec(select(ActivityReport.title).join(ActivityReportResolution)
+                                     .where(ActivityReportResolution.resolution_id == res.id,
+                                            ActivityReport.state == "submitted")).all()),
+        }
+
+
+def texts(at) -> str:
+    """Everything written on the page as text or Markdown, in one string."""
+    return "\n".join([t.value for t in at.text] + [m.value for m in at.markdown] + [c.value for c in at.caption])
+
+
+def table_with(at, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+@pytest.mark.parametrize("user", sorted(PASSWORDS))
+def test_every_role_sees_the_detail(app_db, user):
+    code = "WCC-2020-Res-001"
+    known = facts(app_db, code)
+    at = open_page(PAGE, user, {"code": code})
+    assert not at.exception
+    assert at.header[0].value == known["resolution"].title
+    page = texts(at)
+    assert code in page
+    assert "Marseille, France (2020)" in page and "World Conservation Congress 7" in page
+    assert all(theme in page for theme in known["themes"])
+    assert known["focal_points"] and all(name in page for name in known["focal_points"])
+
+
+def test_progress_reports_by_year_and_activity_reports(app_db):
+    code = "WCC-2020-Res-010"
+    known = facts(app_db, code)
+    assert known["report_years"] and known["activities"]  # the demo data has both for this one
+    at = open_page(PAGE, "secretariat", {"code": code})
+    reports = table_with(at, "state")
+    assert list(reports["year"]) == known["report_years"]
+    assert set(reports["state"]) <= {"Draft", "In review", "Published"}
+    activities = table_with(at, "component")
+    assert sorted(activities["title"]) == known["activities"]
+    assert f"{len(known['activities'])} submitted" in texts(at)
+
+
+def test_status_of_an_archived_resolution(app_db):
+    with Session(make_engine(app_db)) as s:
+        archived = s.exec(select(Resolution).where(Resolution.status == "archived")
+                          .order_by(Resolution.code)).first()
+    at = open_page(PAGE, "leader", {"code": archived.code})
+    assert not at.exception
+    assert "Archived on" in texts(at)
+    assert "Active" not in [m.value for m in at.markdown]
+
+
+def test_real_title_from_the_reference_data(app_db):
+    at = open_page(PAGE, "reporter", {"code": "WCC-2016-Res-001"})
+    assert at.header[0].value.startswith("Identifying and archiving obsolete Resolutions")
+
+
+def test_a_resolution_without_reports_or_focal_point(app_db):
+    at = open_page(PAGE, "reporter", {"code": "WCC-2000-Res-001"})  # the demo reports on 2016 onwards
+    assert not at.exception
+    assert "No focal point assigned" in [w.value for w in at.warning]
+    assert "No Progress Report yet." in texts(at)
+    assert "No Activity Report submitted on this Resolution yet." in texts(at)
+
+
+def test_unknown_code(app_db):
+    at = open_page(PAGE, "reporter", {"code": "WCC-2020-Res-999"})
+    assert not at.exception
+    assert "There is no Resolution with the code 'WCC-2020-Res-999'" in at.error[0].value
+    assert not at.header
+
+
+def test_no_code(app_db):
+    at = open_page(PAGE, "reporter")
+    assert not at.exception
+    assert "Choose a Resolution in the register" in at.info[0].value
