@@ -151,6 +151,7 @@ class ActivityReport(SQLModel, table=True):
         one_of("state", vocab.ACTIVITY_REPORT_STATES, "ck_activity_report_state"),
         one_of("action_status", vocab.ACTION_STATUSES, "ck_activity_report_action_status", True),
         Index("ix_activity_report_state_start", "state", "period_start"),
+        Index("ix_activity_report_state_submitted", "state", "submitted_at"),  # analytics: a year's reports
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -171,7 +172,7 @@ class ActivityReport(SQLModel, table=True):
     links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     state: str = Field(default="draft", max_length=12)
     version: int = 1  # optimistic lock: every save must name the version it read
-    supersedes_id: int | None = Field(default=None, foreign_key="activity_report.id")
+    supersedes_id: int | None = Field(default=None, foreign_key="activity_report.id", index=True)
     locked: bool = False  # cited by a published Progress Report: corrections make a new version
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
