@@ -207,7 +207,7 @@ class _Document(FPDF):
             self.line(self.l_margin, self.get_y(), self.l_margin + 30, self.get_y())
             self.ln(3)
         else:
-            if self.get_y() > 235:
+            if self.get_y() > 225:
                 self.add_page()
             self.ln(2)
             self.set_font("DejaVu", "B", 11)
@@ -240,6 +240,8 @@ class _Document(FPDF):
         if frame.empty:
             self.paragraph("Nothing to show for this year.", italic=True, size=9)
             return
+        if len(frame) <= 12 and self.get_y() + 6.5 * (len(frame) + 1) > self.h - self.b_margin:
+            self.add_page()  # a short table is read whole: keep it on one page
         self.set_font("DejaVu", "", size)
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
