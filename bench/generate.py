@@ -522,6 +522,15 @@ def generate(url: str, *, activity_reports: int = 100_000, progress_reports: int
     if replace:
         _reset(url)
     engine = make_engine(url)
+    counts = fill(engine, activity_reports=activity_reports, progress_reports=progress_reports, members=members,
+                  seed=seed, log=log)
+    engine.dispose()
+    return counts
+
+
+def fill(engine: Engine, *, activity_reports: int, progress_reports: int, members: int = 400, seed: int = SEED,
+         log: Callable[[str], None] = print) -> dict[str, int]:
+    """Migrate, load the reference data and generate into `engine`'s database, which holds no Resolution."""
     started = time.perf_counter()
     upgrade(engine)
     load_reference_data(engine)
@@ -531,7 +540,6 @@ def generate(url: str, *, activity_reports: int = 100_000, progress_reports: int
     counts = Generator(engine, activity_reports=activity_reports, progress_reports=progress_reports,
                        members=members, seed=seed, log=log).run()
     _finish(engine)
-    engine.dispose()
     log(f"  total              {time.perf_counter() - started:6.1f} s")
     return counts
 
