@@ -36,7 +36,7 @@ st.caption(f"{plural(len(rows), 'report')} waiting" + ("" if len(rows) == len(qu
 
 for row in rows.itertuples():
     with st.container(border=True):
-        cols = st.columns([3.6, 1.4, 2, 3.2], vertical_alignment="center")
+        cols = st.columns([3.2, 1.2, 1.9, 3.7], vertical_alignment="center")
         notice = st.container()  # refusals show here, under the row
         cols[0].markdown(f"**{escape_md(row.code)}** · {row.year}  \n{escape_md(row.title)}")
         with cols[1]:
