@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics import body_of_policy, yearly_analysis
-from analytics.export_pdf import analysis_pdf
 from services import yearly_analysis as narrative_service
 from services.permissions import Actor
 from services.tabular import excel_bytes
@@ -36,7 +35,9 @@ def narrative(version: tuple, actor: Actor, congress: str, year: int) -> narrati
 
 @st.cache_data(max_entries=32, show_spinner="Preparing the PDF…")
 def pdf(version: tuple, congress: str, year: int, texts: tuple[tuple[str, str], ...], note: str) -> bytes:
-    """The PDF of the analysis with the given narrative sections ((label, text) pairs)."""
+    """The PDF of the analysis with the given narrative sections ((key, label, text) triples)."""
+    from analytics.export_pdf import analysis_pdf  # matplotlib and fpdf2 load only when a PDF is asked for
+
     return analysis_pdf(analysis_sections(version, congress, year), narrative=list(texts), note=note)
 
 
