@@ -1,0 +1,73 @@
+"""In real Chromium: leadership opens the overview, clicks a chart segment, sees the Resolutions behind
+it and opens one."""
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from sqlmodel import Session
+
+from analytics import progress
+from analytics.filters import ProgressFilter
+from db.engine import make_engine
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def _sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the form. On a fresh page the re-login cookie component may rerun the app while
+    the form is being filled, which empties (or briefly doubles) it: then the form is filled again."""
+    page.goto(base_url)
+    signed_in = page.get_by_text("Signed in as")
+    for _ in range(4):
+        try:
+            wait_idle(page)
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password", exact=True).fill(password)  # not the "Show password" button
+            page.get_by_role("button", name="Sign in").click()
+            signed_in.wait_for(timeout=20_000)
+            break
+        except PlaywrightError:
+            if signed_in.is_visible():
+                break
+    signed_in.wait_for()
+    wait_idle(page)
+
+
+def _click(page, locator) -> None:
+    """Click the middle of an SVG element (plotly's drag layer lies over the bars, so a DOM click on the
+    bar itself is intercepted; the mouse goes through to plotly like a user's)."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_leader_clicks_a_segment_and_opens_a_resolution_behind_it(page, live_app, demo_file):
+    engine = make_engine(f"sqlite:///{demo_file}")
+    with Session(engine) as s:
+        expected = progress.resolutions_behind(session=s, flt=ProgressFilter(congress="WCC-2020", year=2025),
+                                               congress="WCC-2020", status="On-going")
+    engine.dispose()
+    assert len(expected) > 1
+
+    _sign_in(page, live_app, "leader", "Demo-Leader-2026")
+    page.goto(f"{live_app}/?congress=WCC-2020&year=2025")
+    page.get_by_text("Signed in as").wait_for()
+    wait_idle(page)
+    page.get_by_text("Marseille 2020 (WCC-2020), reporting year 2025").wait_for()
+
+    # The per-Congress chart: bars newest first, so WCC-2025 then WCC-2020; traces follow the status scale.
+    congress_chart = page.locator(".js-plotly-plot").nth(1)
+    on_going = congress_chart.locator("g.trace.bars").nth(list(progress.vocab.STATUS_SCALE).index("On-going"))
+    _click(page, on_going.locator("path").nth(1))
+    wait_idle(page)
+    page.get_by_text(f"{len(expected)} Resolutions behind “On-going · WCC-2020”").wait_for()
+
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
+    page.wait_for_url(f"**/resolution?code={expected.iloc[0]['code']}")
+    wait_idle(page)
+    page.get_by_text(expected.iloc[0]["code"]).first.wait_for()
+    page.screenshot(path="/tmp/h5-e2e-resolution.png")
