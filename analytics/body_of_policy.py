@@ -256,7 +256,7 @@ def by_theme_chart(frame: pd.DataFrame):
                                  ("Recommendation", "archived", RECOMMENDATIONS_ARCHIVED)):
         part = frame[frame["kind"] == kind].set_index("theme").reindex(themes)
         counts = part[status].fillna(0).astype(int)
-        fig.add_trace(go.Bar(y=themes, x=counts, name=series, orientation="h",
+        fig.add_trace(go.Bar(y=themes, x=counts, name=series, orientation="h", showlegend=bool(counts.sum()),
                              marker_color=SERIES_COLOURS[series],
                              hovertemplate="<b>%{y}</b><br>" + series + ": %{x}<extra></extra>"))
     return _layout(fig, height=90 + 30 * len(themes), xaxis=dict(title_text="Texts adopted"),

@@ -62,7 +62,7 @@ if totals["congresses_reference_only"]:
                  f"are shown with their published figure ({totals['reference_only_total']:,} texts, hatched grey).")
 if totals["congresses_unknown"]:
     notes.append(f"For {plural(totals['congresses_unknown'], 'Congress', 'Congresses')} no count is known "
-                 "(or the filters make the published figure not comparable): their slot is empty.")
+                 "(or the filters make the published figure not comparable): the slot stays empty.")
 if not flt.narrows_register and flt.year_from is None and flt.year_to is None:
     upto_2020 = int(per_congress.loc[per_congress["year"] <= 2020, "register_total"].sum())
     notes.append(f"IUCN reports {bp.PUBLISHED_TOTAL_TO_2020:,} texts adopted from 1948 to Marseille 2020; "
