@@ -76,8 +76,10 @@ def wait_idle(page) -> None:
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url)
     wait_idle(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_timeout(1500)  # the cookie component reruns the app once; typing before that is lost
     wait_idle(page)
-    page.get_by_text("Signed in as").wait_for()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)  # not the "Show password" button
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for(timeout=90_000)  # after the cookie component reruns the app
+    wait_idle(page)
