@@ -1,0 +1,94 @@
+"""In Chromium: the demo reporter files an Activity Report on two Resolutions, finds it in My reports
+(and in its CSV export), and sees it on the Resolution's detail view."""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.e2e.conftest import wait_idle
+
+TITLE = "Deep-sea mining briefing for delegates"
+CODES = ("WCC-2025-Res-010", "WCC-2020-Res-122")
+
+
+def cell(page, text: str):
+    """A cell of a data table (the grid draws on a canvas and mirrors its cells for screen readers)."""
+    return page.locator("[role=gridcell]").filter(has_text=re.compile("^" + re.escape(text) + "$"))
+
+
+def sign_in_as_reporter(page, url: str) -> None:
+    """The re-login cookie component may rerun the app right after the sign-in form appears, which
+    empties the form: let it settle first, and fill the form again if it was emptied anyway."""
+    page.goto(url)
+    for _ in range(3):
+        wait_idle(page)
+        page.wait_for_timeout(1500)
+        wait_idle(page)
+        page.get_by_role("textbox", name="Username").last.fill("reporter")
+        page.get_by_role("textbox", name="Password").last.fill("Demo-Reporter-2026")
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            page.get_by_text("Signed in as").wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("could not sign in as the demo reporter")
+
+
+@pytest.mark.e2e
+def test_reporter_files_a_report_on_two_resolutions_and_sees_it_everywhere(page, live_app):
+    sign_in_as_reporter(page, live_app)
+    page.get_by_role("link", name="Report an activity").first.click()
+    wait_idle(page)
+    page.get_by_role("combobox", name="Reporting for *").wait_for(timeout=60_000)  # widgets load lazily
+
+    page.get_by_role("combobox", name="Reporting for *").click()
+    page.get_by_role("option", name="Species Survival Commission").click()
+    wait_idle(page)
+    picker = page.get_by_role("combobox", name="Resolutions concerned *")
+    for code in CODES:
+        picker.click()
+        picker.fill(code)
+        page.get_by_role("option", name=re.compile(code)).click()
+        wait_idle(page)
+    page.keyboard.press("Escape")
+
+    form = page.get_by_test_id("stForm")
+    form.get_by_role("textbox", name="Title *").fill(TITLE)
+    form.get_by_role("textbox", name="Description *").fill("Briefed 40 delegates on the seabed mining moratorium.")
+    types = form.get_by_role("combobox", name="Action types *")
+    types.click()
+    types.fill("Policy")
+    page.get_by_role("option", name="Policy influencing/advocacy").click()
+    page.keyboard.press("Escape")
+    form.get_by_text("On-going", exact=True).click()
+    form.locator("[data-testid='stDateInput']").first.click()
+    page.keyboard.type("03032026")
+    page.keyboard.press("Escape")
+    form.get_by_text("Global (worldwide)").click()
+    form.get_by_role("button", name="Submit").click()
+    wait_idle(page)
+    page.get_by_text("is submitted").wait_for()
+
+    # My reports: the new report is listed first, and the CSV export holds it too
+    page.get_by_role("link", name="My reports").first.click()
+    wait_idle(page)
+    cell(page, TITLE).wait_for(state="attached")
+    assert cell(page, "WCC-2020-Res-122; WCC-2025-Res-010").count() == 1
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    exported = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    [mine] = [row for row in exported if row["Title"] == TITLE]
+    assert (mine["State"], mine["Resolutions"]) == ("Submitted", "WCC-2020-Res-122; WCC-2025-Res-010")
+
+    # the Resolution's detail view lists it among the submitted Activity Reports
+    page.locator(".stDataFrameGlideDataEditor").first.click(position={"x": 12, "y": 52})  # tick the first row
+    wait_idle(page)
+    page.get_by_role("link", name="See WCC-2020-Res-122").click()
+    wait_idle(page)
+    page.get_by_role("heading", name="Activity Reports").wait_for()
+    cell(page, TITLE).wait_for(state="attached")
+    assert cell(page, "Species Survival Commission").count() >= 1
