@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from analytics.coverage import (
-    COVERAGE_LABELS,
     COVERAGE_STATES,
     MISSING_STATES,
     NONE,

@@ -147,9 +147,9 @@ with tab_missing:
             file_name=f"missing-progress-reports-{congress}-{year}.csv", mime="text/csv", key="missing_csv",
         )
         st.markdown("**By focal point**: one reminder per person")
+        owed = coverage.owed_by_focal_point(missing)
         st.dataframe(
-            coverage.owed_by_focal_point(missing), hide_index=True, width="stretch",
-            height=min(38 + 35 * len(missing), 320),
+            owed, hide_index=True, width="stretch", height=min(40 + 35 * len(owed), 390),
             column_config={
                 "focal_point": "Focal point",
                 "email": "Email",
