@@ -177,7 +177,7 @@ def _secretariat_work(session: Session, year: int) -> list[WorkItem]:
 def _analysis_work(session: Session, year: int) -> list[WorkItem]:
     published = session.exec(
         select(func.count(YearlyAnalysis.id)).where(YearlyAnalysis.year == year,
-                                                   YearlyAnalysis.state == "published")
+                                                   YearlyAnalysis.published_at.is_not(None))
     ).one()
     return [WorkItem("analysis", f"Yearly analyses published for {year}", published, "pages/analysis.py")]
 
@@ -192,11 +192,13 @@ def upcoming_deadlines(*, session: Session, year: int) -> pd.DataFrame:
 
 
 def analysis_state(analyses: pd.DataFrame) -> str:
+    """A yearly analysis once published stays published while a revision is drafted (published_at set)."""
     if analyses.empty:
         return "not started"
-    if (analyses["state"] == "published").all():
+    published = analyses["published_at"].notna()
+    if published.all():
         return "published"
-    return "published in part" if (analyses["state"] == "published").any() else "draft"
+    return "published in part" if published.any() else "draft"
 
 
 # -- the diagram ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from analytics import cycle
 from db import vocab
@@ -101,6 +101,18 @@ def test_secretariat_and_leadership_work(engine, world):
     }
     assert by_label(lead) == {f"Yearly analyses published for {Y}": 0}
     assert {i.stage for i in sec} == {"progress", "analysis"}
+
+
+def test_a_published_analysis_stays_published_while_revised(engine, world):
+    with Session(engine) as s:
+        row = s.exec(select(YearlyAnalysis)).one()
+        row.published_at, row.state = datetime(Y, 12, 20, tzinfo=UTC), "draft"  # revision under way
+        s.add(YearlyAnalysis(congress_id=f.congress(s, "WCC-2020").id, year=Y, author_id=world["sec"]))
+        s.commit()
+        counts = cycle.stage_counts(session=s, year=Y)
+        lead = cycle.my_work(session=s, user_id=world["sec"], roles=frozenset({"leadership"}), year=Y)
+    assert cycle.analysis_state(counts.analyses) == "published in part"
+    assert by_label(lead) == {f"Yearly analyses published for {Y}": 1}
 
 
 def test_upcoming_deadlines(engine, world):
