@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from db import vocab
@@ -35,6 +35,8 @@ from db.models import (
 from db.sql import string_agg
 from services import audit
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
+from services.link_rows import sync_links
+from services.locking import claim
 from services.permissions import Actor, require
 
 ENTITY = "activity_report"
@@ -139,19 +141,8 @@ CONFLICT = ("Someone else saved this report after you opened it, so your changes
 
 
 def _claim(session: Session, report: ActivityReport, version: int | None) -> None:
-    """Optimistic lock: bump the version only if it is still the one the user read. The conditional
-    UPDATE makes this atomic, so of two concurrent saves of one version exactly one wins."""
-    if version is None or version != report.version:
-        raise ConflictError(CONFLICT)
-    done = session.execute(
-        update(ActivityReport)
-        .where(ActivityReport.id == report.id, ActivityReport.version == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        raise ConflictError(CONFLICT)
-    report.version = version + 1
+    """Optimistic lock: of two saves of one version exactly one wins (see services.locking)."""
+    claim(session, report, version, CONFLICT)
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -296,18 +287,10 @@ def _write(session: Session, report: ActivityReport, data: ActivityInput) -> Non
     report.updated_at = utcnow()
     session.add(report)
     session.flush()
-    for link_table, column, wanted in (
-        (ActivityReportResolution, "resolution_id", data.resolution_ids),
-        (ActivityReportActionType, "action_type", data.action_types),
-    ):
-        current = {getattr(row, column): row for row in session.exec(
-            select(link_table).where(link_table.activity_report_id == report.id))}
-        for value, row in current.items():
-            if value not in wanted:
-                session.delete(row)
-        for value in wanted:
-            if value not in current:
-                session.add(link_table(activity_report_id=report.id, **{column: value}))
+    sync_links(session, ActivityReportResolution, "activity_report_id", report.id, "resolution_id",
+               data.resolution_ids)
+    sync_links(session, ActivityReportActionType, "activity_report_id", report.id, "action_type",
+               data.action_types)
     session.flush()
 
 
