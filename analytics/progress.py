@@ -17,7 +17,7 @@ Definitions (shared by the overview, the yearly analysis and the benchmark):
 from dataclasses import replace
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, exists, func, literal_column, or_, true, union_all
+from sqlalchemy import Integer, and_, cast, exists, func, literal_column, or_, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -50,12 +50,12 @@ def _in_force(year):
     return or_(Resolution.archived_on.is_(None), archived_year >= year)
 
 
-def _component_conditions(flt: ProgressFilter) -> list:
+def _component_conditions(flt: ProgressFilter, component=Component) -> list:
     conditions = []
     if flt.regions:
-        conditions.append(Component.region.in_(flt.regions))
+        conditions.append(component.region.in_(flt.regions))
     if flt.component_kinds:
-        conditions.append(Component.kind.in_(flt.component_kinds))
+        conditions.append(component.kind.in_(flt.component_kinds))
     return conditions
 
 
@@ -74,15 +74,15 @@ def _resolution_conditions(flt: ProgressFilter, *, year=None, congress: bool = T
                   .where(Theme.name.in_(flt.themes)))
         conditions.append(Resolution.id.in_(tagged))
     if reported_by_components and (flt.regions or flt.component_kinds):
+        # Correlated EXISTS: walks each candidate Resolution's own reports (resolution_id index), not
+        # every report of every year.
         _, end = year_bounds(flt.year)
-        reported = (
-            select(ActivityReportResolution.resolution_id)
-            .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
-            .join(Component, Component.id == ActivityReport.component_id)
-            .where(ActivityReport.state == SUBMITTED, ActivityReport.submitted_at < end,
-                   *_component_conditions(flt))
-        )
-        conditions.append(Resolution.id.in_(reported))
+        link, report, component = (aliased(ActivityReportResolution), aliased(ActivityReport),
+                                   aliased(Component))
+        conditions.append(exists().where(
+            link.resolution_id == Resolution.id, report.id == link.activity_report_id,
+            component.id == report.component_id, report.state == SUBMITTED, report.submitted_at < end,
+            *_component_conditions(flt, component)))
     return conditions
 
 
@@ -91,17 +91,22 @@ def _report_in(year):
     return and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year)
 
 
-def _activity_conditions(flt: ProgressFilter, year: int | None = None) -> list:
-    """Submitted Activity Reports received in the year, by components of the filter, on at least one
-    Resolution of the filter (EXISTS, so a report on two Resolutions counts once). Needs Component joined."""
+def _activities(flt: ProgressFilter, *columns, year: int | None = None):
+    """SELECT columns FROM the filter's Resolutions and the submitted Activity Reports on them received
+    in the year, by components of the filter (Component joined). Driven from the Resolutions, so only
+    their reports are read (resolution_id index); count DISTINCT report ids, as a report may concern
+    several of the Resolutions."""
     year = flt.year if year is None else year
     start, end = year_bounds(year)
-    resolutions = (select(Resolution.id).where(*_resolution_conditions(flt, year=year, reported_by_components=False))
-                   .correlate(None))  # a list of its own, even inside a query on Resolution
-    link = aliased(ActivityReportResolution)
-    on_resolutions = exists().where(link.activity_report_id == ActivityReport.id, link.resolution_id.in_(resolutions))
-    return [ActivityReport.state == SUBMITTED, ActivityReport.submitted_at >= start,
-            ActivityReport.submitted_at < end, on_resolutions, *_component_conditions(flt)]
+    return (
+        select(*columns).select_from(Resolution)
+        .join(ActivityReportResolution, ActivityReportResolution.resolution_id == Resolution.id)
+        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .where(*_resolution_conditions(flt, year=year, reported_by_components=False),
+               ActivityReport.state == SUBMITTED, ActivityReport.submitted_at >= start,
+               ActivityReport.submitted_at < end, *_component_conditions(flt))
+    )
 
 
 def _years_table(years: list[int]):
@@ -158,11 +163,9 @@ def headline(*, session: Session, flt: ProgressFilter) -> dict:
     statuses = status_counts(session=session, flt=flt).set_index("status")
     in_force = int(statuses["count"].sum())
     published = in_force - int(statuses.loc[NO_REPORT, "count"])
-    reports, components = session.exec(
-        select(func.count(ActivityReport.id), func.count(func.distinct(ActivityReport.component_id)))
-        .join(Component, Component.id == ActivityReport.component_id)
-        .where(*_activity_conditions(flt))
-    ).one()
+    reports, components = session.exec(_activities(
+        flt, func.count(func.distinct(ActivityReport.id)), func.count(func.distinct(ActivityReport.component_id))
+    )).one()
     return {
         "congress": flt.congress,
         "year": flt.year,
@@ -252,44 +255,38 @@ def status_over_years(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
 
 
 # -- coverage ---------------------------------------------------------------------------------------
-def _activity_years(flt: ProgressFilter):
-    """Distinct (Resolution, year received) pairs of submitted Activity Reports on the chosen Congress,
-    by components of the filter."""
-    received = cast(func.extract("year", ActivityReport.submitted_at), Integer)
-    congress_id = select(Congress.id).where(Congress.code == flt.congress).scalar_subquery()
-    of_congress = select(Resolution.id).where(Resolution.congress_id == congress_id)
-    return (
-        select(ActivityReportResolution.resolution_id.label("resolution_id"), received.label("year"))
-        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
-        .join(Component, Component.id == ActivityReport.component_id)
-        .where(ActivityReport.state == SUBMITTED, ActivityReportResolution.resolution_id.in_(of_congress),
-               *_component_conditions(flt))
-        .group_by(ActivityReportResolution.resolution_id, received)
-        .subquery("activity_years")
-    )
-
-
 def coverage_by_year(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(year, category, count): per year, the Resolutions in force with a published Progress Report,
-    with submitted Activity Reports received that year but no published report, and with neither."""
+    with submitted Activity Reports received that year (by components of the filter) but no published
+    report, and with neither. Two GROUP BY queries: Resolutions per year with and without a published
+    report, and Resolutions per year of receipt with Activity Reports and no published report."""
     flt = resolve(session=session, flt=flt)
     years = _years_table(_years_up_to(session, flt))
-    pairs = _activity_years(flt)
     published = ProgressReport.published_status.is_not(None)
-    activity_only = func.sum(case((and_(ProgressReport.id.is_(None), pairs.c.resolution_id.is_not(None)), 1),
-                                  else_=0))
-    rows = session.exec(
-        select(years.c.year, func.count(Resolution.id), func.count(ProgressReport.id), activity_only)
+    reported = session.exec(
+        select(years.c.year, func.count(Resolution.id), func.count(ProgressReport.id))
         .select_from(years)
         .join(Resolution, and_(*_resolution_conditions(flt, year=years.c.year)))
         .outerjoin(ProgressReport, and_(_report_in(years.c.year), published))
-        .outerjoin(pairs, and_(pairs.c.resolution_id == Resolution.id, pairs.c.year == years.c.year))
         .group_by(years.c.year)
         .order_by(years.c.year)
     ).all()
+    received = cast(func.extract("year", ActivityReport.submitted_at), Integer)
+    _, end = year_bounds(flt.year)
+    published_then = exists().where(ProgressReport.resolution_id == Resolution.id,
+                                    ProgressReport.year == received, published)
+    activity_only = dict(session.exec(
+        select(received, func.count(func.distinct(Resolution.id))).select_from(Resolution)
+        .join(ActivityReportResolution, ActivityReportResolution.resolution_id == Resolution.id)
+        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
+        .join(Component, Component.id == ActivityReport.component_id)
+        .where(*_resolution_conditions(flt, year=received), ActivityReport.state.concat("") == SUBMITTED,
+               ActivityReport.submitted_at < end, ~published_then, *_component_conditions(flt))
+        .group_by(received)
+    ).all())
     records = []
-    for year, total, with_report, with_activity in rows:  # one row per year
-        with_activity = int(with_activity or 0)
+    for year, total, with_report in reported:  # one row per year
+        with_activity = int(activity_only.get(year, 0))
         records += [(year, PUBLISHED, int(with_report)), (year, ACTIVITY_ONLY, with_activity),
                     (year, NO_REPORT, int(total) - int(with_report) - with_activity)]
     return pd.DataFrame(records, columns=["year", "category", "count"])
@@ -305,10 +302,10 @@ def _ranked(rows, labels: tuple[str, ...]) -> pd.DataFrame:
 
 def _activity_counts(session: Session, flt: ProgressFilter, label, *joins) -> list:
     """(label, number of Activity Reports) received in the year under the filter, grouped in SQL."""
-    query = select(label, func.count(ActivityReport.id)).join(Component, Component.id == ActivityReport.component_id)
+    query = _activities(flt, label, func.count(func.distinct(ActivityReport.id)))
     for target, on in joins:
         query = query.join(target, on)
-    return session.exec(query.where(*_activity_conditions(flt)).group_by(label)).all()
+    return session.exec(query.group_by(label)).all()
 
 
 def activities_by_component_kind(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
@@ -400,12 +397,7 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
         query = query.where(Resolution.id.in_(
             select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
             .where(Theme.name == theme)))
-    received = (
-        select(ActivityReportResolution.resolution_id)
-        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
-        .join(Component, Component.id == ActivityReport.component_id)
-        .where(*_activity_conditions(flt, year))
-    )
+    received = _activities(flt, ActivityReportResolution.resolution_id, year=year).correlate(None)
     if category is not None:
         if category == PUBLISHED:
             query = query.where(ProgressReport.published_status.is_not(None))
