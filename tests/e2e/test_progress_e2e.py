@@ -8,10 +8,29 @@ from sqlmodel import Session, select
 
 from db.engine import make_engine
 from db.models import FocalPointAssignment, ProgressReport, Resolution, User
-from tests.e2e.conftest import sign_in, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.e2e
 YEAR = date.today().year
+
+
+def sign_in(page, url: str, username: str, password: str) -> None:
+    """Sign in once the app is fully loaded: the cookie component's iframe reruns the app as soon as it
+    loads, and a form filled before that rerun is redrawn empty."""
+    page.goto(url)
+    page.wait_for_selector("iframe[title*='CookieManager']", state="attached")
+    try:
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # its rerun had already finished
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)  # not the "Show password" button
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for(timeout=60_000)
+    wait_idle(page)
 
 
 def go(page, label: str) -> None:
@@ -63,8 +82,10 @@ def test_focal_point_writes_secretariat_publishes_timeline_shows_it(live_app, pa
     submitted = report(engine, code)
     assert submitted.state == "in_review" and submitted.status == "Underway"
 
-    page.get_by_role("button", name="Sign out").click()
-    wait_idle(page)
+    # the Secretariat user works in a browser of their own
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
     sign_in(page, live_app, "secretariat", "Demo-Secretariat-2026")
     go(page, "Review queue")
     page.locator(f"a[href*='code={code}&']").click()
@@ -82,6 +103,7 @@ def test_focal_point_writes_secretariat_publishes_timeline_shows_it(live_app, pa
     page.get_by_text(f"{YEAR}: Underway").wait_for()
     page.get_by_text(f"{YEAR} · Underway").click()
     page.get_by_text("Two workshops and a policy brief moved the Resolution forward.").wait_for()
+    context.close()
 
 
 def test_bulk_assignment_upload_reports_bad_rows_then_imports(live_app, page, tmp_path):
@@ -93,6 +115,7 @@ def test_bulk_assignment_upload_reports_bad_rows_then_imports(live_app, page, tm
     bad.write_text("code,username\nWCC-2025-Res-005,focal\nWCC-2025-Res-999,focal\nWCC-2025-Res-005,reporter\n",
                    encoding="utf-8")
     page.locator("input[type='file']").set_input_files(str(bad))
+    page.get_by_text("bad.csv").wait_for()  # uploaded before the form is sent
     wait_idle(page)
     page.get_by_role("button", name="Check and import").click()
     wait_idle(page)
@@ -105,6 +128,7 @@ def test_bulk_assignment_upload_reports_bad_rows_then_imports(live_app, page, tm
         good = tmp_path / "good.csv"
         good.write_text("code,username\nWCC-2025-Res-005,focal\n", encoding="utf-8")
         page.locator("input[type='file']").set_input_files(str(good))
+        page.get_by_text("good.csv").wait_for()
         wait_idle(page)
         page.get_by_role("button", name="Check and import").click()
         wait_idle(page)
