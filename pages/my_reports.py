@@ -44,6 +44,9 @@ def _state_label(row) -> str:
 def _act(action: str, report_id: int, report_version: int) -> None:
     """Button callback: withdraw, or make a new version of a cited report and open it."""
     st.session_state["mr_message"] = None
+    # A fresh table key clears the selection: after the change the rows move, and the same row
+    # position would point at another report.
+    st.session_state["mr_round"] = st.session_state.get("mr_round", 0) + 1
     try:
         with transaction(engine()) as s:
             if action == "withdraw":
@@ -124,7 +127,8 @@ with right:
 actions = st.container()  # above the table, so the actions on a selected row are in sight
 event = st.dataframe(
     shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 560),
-    on_select="rerun", selection_mode="single-row", key="my_reports_table",
+    on_select="rerun", selection_mode="single-row",
+    key=f"my_reports_table_{st.session_state.get('mr_round', 0)}",
     column_config={
         "Report": st.column_config.NumberColumn(format="%d", width="small"),
         "Title": st.column_config.TextColumn(width="large"),

@@ -145,7 +145,8 @@ flash = st.session_state.pop("ar_flash", None)
 if flash:
     kind, saved_id, title, resolution_ids = flash
     # A toast too: after clicking at the bottom of a long form, the message at the top is out of sight.
-    st.toast("Report submitted. Thank you!" if kind == "submitted" else "Draft saved.", icon=":material/check_circle:")
+    st.toast("Report submitted. Thank you!" if kind == "submitted" else "Draft saved.",
+             icon=":material/check_circle:")
     options = readers.resolution_options(data_version(), tuple(resolution_ids))
     codes = list(options[options["id"].isin(resolution_ids)]["code"])
     if kind == "submitted":
@@ -238,14 +239,16 @@ with main:
         find, pick = st.columns([1, 2])
         find.text_input("Find Resolutions", key="ar_find", placeholder="Words of the title, any order",
                         help="Narrows the list to Resolutions whose code or title holds every word.")
-        pick.multiselect("Resolutions concerned *", list(labels), key=KEYS["resolution_ids"], format_func=labels.get,
+        pick.multiselect("Resolutions concerned *", list(labels), key=KEYS["resolution_ids"],
+                         format_func=labels.get,
                          placeholder="Choose one or more (type a code such as WCC-2020-Res-001)",
                          help="The latest Congress comes first. Archived Resolutions are not listed.")
         _field_errors("resolution_ids")
 
     with st.form("activity_report", enter_to_submit=False):
         st.subheader("The activity", anchor=False)
-        st.text_input("Title *", key=KEYS["title"], placeholder="e.g. Training reef managers in the Coral Triangle",
+        st.text_input("Title *", key=KEYS["title"],
+                      placeholder="e.g. Training reef managers in the Coral Triangle",
                       help=f"A short name for the activity. {_limit('title')}")
         _field_errors("title")
         st.text_area("Description *", key=KEYS["description"], height=120,
@@ -267,7 +270,8 @@ with main:
             _field_errors("period_start")
         with right:
             st.date_input("End date", key=KEYS["period_end"], min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
-                          format="DD/MM/YYYY", help="Needed when the action is completed; leave empty if not known.")
+                          format="DD/MM/YYYY",
+                          help="Needed when the action is completed; leave empty if not known.")
             _field_errors("period_end")
 
         st.subheader("Where *", anchor=False)
@@ -277,7 +281,8 @@ with main:
             st.multiselect("IUCN regions", list(vocab.IUCN_REGIONS), key=KEYS["scope_regions"],
                            placeholder="Choose regions")
         with right:
-            st.multiselect("Countries", list(COUNTRIES), key=KEYS["scope_countries"], placeholder="Choose countries")
+            st.multiselect("Countries", list(COUNTRIES), key=KEYS["scope_countries"],
+                           placeholder="Choose countries")
         _field_errors("scope")
 
         st.subheader("Partners, results and needs", anchor=False)
@@ -297,7 +302,8 @@ with main:
                          placeholder="What IUCN could do to help")
             _field_errors("support_needed")
         st.text_area("Links", key=KEYS["links"], height=80, placeholder="https://…  (one per line)",
-                     help=f"Web pages, publications or photos: one address per line, at most {ar.LIMITS['links']}.")
+                     help="Web pages, publications or photos: one address per line, "
+                          f"at most {ar.LIMITS['links']}.")
         _field_errors("links")
 
         left, right, _ = st.columns([1, 1, 2])

@@ -36,7 +36,8 @@ def select_row(at, report_id: int):
     """Select the table row of a report, as a click would."""
     position = list(table(at)["Report"]).index(report_id)
     state = {"selection": {"rows": [position], "columns": [], "cells": []}}
-    at.session_state["my_reports_table"] = state
+    table_round = at.session_state["mr_round"] if "mr_round" in at.session_state else 0
+    at.session_state[f"my_reports_table_{table_round}"] = state
     return at.run()
 
 
@@ -115,6 +116,7 @@ def test_withdraw_a_submitted_report(app_db):
     next(b for b in at.button if b.label == "Withdraw to edit").click().run()
     assert not at.exception
     assert "back to draft" in at.success[0].value
+    assert not [b for b in at.button if b.label == "Withdraw to edit"]  # the selection was cleared
     with db(app_db) as s:
         assert s.get(ActivityReport, target.id).state == "draft"
 
