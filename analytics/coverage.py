@@ -350,15 +350,12 @@ def state_bar(counts: dict[str, int]) -> go.Figure:
     return fig
 
 
-def matrix_heatmap(matrix: pd.DataFrame) -> go.Figure:
-    """Components (rows) x Resolutions (columns) with the number of Activity Reports in each cell."""
+def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The component x Resolution matrix as a table: one row per component, one column per Resolution
+    that has reports (Resolutions first, then Recommendations), the number of Activity Reports in each
+    cell, empty where none. Pivots the already aggregated long form."""
+    if matrix.empty:
+        return pd.DataFrame(columns=["component"])
     grid = matrix.pivot_table(index="component", columns="code", values="reports", aggfunc="sum")
     grid = grid.reindex(sorted(grid.columns, key=lambda c: (c.split("-")[2] != "Res", c)), axis=1)
-    fig = go.Figure(go.Heatmap(
-        z=grid.values, x=list(grid.columns), y=list(grid.index), colorscale="Blues", zmin=0, xgap=1, ygap=1,
-        hovertemplate="%{y}<br>%{x}: %{z} report(s)<extra></extra>", colorbar=dict(title="Reports"),
-    ))
-    fig.update_layout(height=max(300, 24 * len(grid.index) + 140), margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis=dict(side="top", tickangle=-60, type="category"),
-                      yaxis=dict(autorange="reversed", type="category"))
-    return fig
+    return grid.astype("Int64").reset_index().rename_axis(columns=None)

@@ -197,6 +197,10 @@ with tab_components:
                 "reports": st.column_config.NumberColumn("Activity Reports", format="%d"),
             },
         )
-        st.markdown("**Component × Resolution**: number of Activity Reports (only Resolutions with reports)")
-        st.plotly_chart(coverage.matrix_heatmap(readers.component_matrix(version, year, congress, focal_id)),
-                        config={"displayModeBar": False})
+        with st.expander("Component × Resolution matrix", icon=":material/grid_on:"):
+            st.caption("Number of Activity Reports each component submitted on each Resolution in "
+                       f"{year}; only Resolutions with reports have a column. Scroll sideways to see them all.")
+            grid = coverage.matrix_table(readers.component_matrix(version, year, congress, focal_id))
+            grid = grid.astype("string").fillna("")  # blank, not "None", where a component did not report
+            st.dataframe(grid, hide_index=True, height=min(40 + 35 * len(grid), 600),
+                         column_config={"component": st.column_config.TextColumn("Component", pinned=True)})

@@ -141,9 +141,11 @@ def test_which_components_reported_on_what(engine, world):
         ("Commission C", "WCC-2025-Res-001", 1), ("Member A", "WCC-2025-Res-001", 2),
         ("Member A", "WCC-2025-Res-002", 1), ("Member B", "WCC-2025-Res-004", 1)]
     assert set(alices["code"]) == {"WCC-2025-Res-001", "WCC-2025-Res-002"}
-    heat = coverage.matrix_heatmap(matrix)
-    assert list(heat.data[0].y) == ["Commission C", "Member A", "Member B"]
-    assert list(heat.data[0].x) == ["WCC-2025-Res-001", "WCC-2025-Res-002", "WCC-2025-Res-004"]
+    table = coverage.matrix_table(matrix)
+    assert list(table.columns) == ["component", "WCC-2025-Res-001", "WCC-2025-Res-002", "WCC-2025-Res-004"]
+    assert list(table["component"]) == ["Commission C", "Member A", "Member B"]
+    assert table.set_index("component").loc["Member A"].tolist()[:2] == [2, 1]
+    assert table.set_index("component").isna().sum().sum() == 5  # 9 cells, 4 with reports
 
 
 def test_deadline_days_left_and_overdue(engine, world):

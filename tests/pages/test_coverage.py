@@ -157,6 +157,10 @@ def test_components_that_reported(app_db):
                    ActivityReport.submitted_at < end)
         ).one()
     assert set(by_component["component"]) == names
+    matrix = at.dataframe[4].value  # component x Resolution: every cell sums to the reports per component
+    assert set(matrix["component"]) == names
+    assert (matrix.set_index("component") != "").sum(axis=1).to_dict() == dict(
+        zip(by_component["component"], by_component["resolution_count"]))
     assert top["reports"] == top_reports == by_component["reports"].max()
 
 
