@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Error as PlaywrightError
 from sqlmodel import Session
 
 from db.engine import make_engine
@@ -27,18 +27,19 @@ ONE_FORM = "document.querySelectorAll('input[aria-label=\"Username\"]').length =
 def sign_in_through_the_form(page, url: str, user: str) -> None:
     page.goto(url)
     wait_idle(page)
-    # Right after the page loads, the authenticator's cookie reader reruns the script once; a click
-    # that lands during that rerun is lost. So wait for one form, and try again if the click was lost.
-    for _ in range(3):
-        page.wait_for_function(ONE_FORM, timeout=SLOW)
-        wait_idle(page)
-        page.get_by_label("Username").fill(user)
-        page.get_by_label("Password", exact=True).fill(PASSWORDS[user])
-        page.get_by_role("button", name="Sign in").click()
+    # On a new session the script runs twice at once (the page registration, then the authenticator's
+    # cookie reader): for a moment the form can be there twice, and a click in between is lost.
+    # So wait for one form and try again if typing or the click did not take.
+    for _ in range(5):
         try:
+            page.wait_for_function(ONE_FORM, timeout=SLOW)
+            wait_idle(page)
+            page.get_by_label("Username").fill(user, timeout=5_000)
+            page.get_by_label("Password", exact=True).fill(PASSWORDS[user], timeout=5_000)
+            page.get_by_role("button", name="Sign in").click(timeout=5_000)
             page.get_by_text("Signed in as").wait_for(timeout=15_000)
             break
-        except PlaywrightTimeout:
+        except PlaywrightError:
             continue
     page.get_by_text("Signed in as").wait_for(timeout=SLOW)
     wait_idle(page)
