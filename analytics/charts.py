@@ -71,7 +71,7 @@ def status_bars(frame: pd.DataFrame, by: str, *, labels: dict | None = None, cha
             fig.add_trace(go.Bar(x=names, y=values, **bar))
     share_axis = dict(range=[0, 100], ticksuffix="%")
     if horizontal:
-        fig = _layout(fig, height=70 + 38 * len(groups), xaxis=share_axis,
+        fig = _layout(fig, height=120 + 34 * len(groups), xaxis=share_axis,
                       yaxis=dict(title_text=axis_title, autorange="reversed", type="category"))
     else:
         fig = _layout(fig, height=380, yaxis=share_axis | {"title_text": "Share of Resolutions"},
@@ -107,7 +107,7 @@ def coverage_chart(frame: pd.DataFrame) -> go.Figure:
             x=part["year"].astype(str), y=part["count"], name=category, marker_color=COVERAGE_COLOURS[category],
             customdata=[[y, category, n, _pct(s)] for y, n, s in zip(part["year"], part["count"], part["share"])],
             text=[str(n) if s >= 0.06 else "" for n, s in zip(part["count"], part["share"])],
-            textposition="inside", insidetextanchor="middle",
+            textposition="inside", insidetextanchor="middle", textangle=0,
             hovertemplate="<b>%{customdata[0]}</b><br>" + category
                           + ": %{customdata[2]} Resolutions (%{customdata[3]})<extra></extra>",
         ))
