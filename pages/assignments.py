@@ -9,12 +9,13 @@ import streamlit as st
 from db.engine import transaction
 from services import assignments
 from services.errors import NotFound, PermissionDenied, ValidationFailed
+from ui.auth import signed_in_actor
 from ui import progress_readers as readers
 from ui.data import data_version, engine
 from ui.flash import flash, show_flash
 from ui.format import fmt_date, plural
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 st.title(":material/group_add: Focal points and deadlines")
 st.caption("Each Resolution needs at least one Secretariat focal point, who writes its yearly Progress Report. "
            "The reporting calendar says when each year's Progress Reports are due.")

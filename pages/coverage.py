@@ -7,13 +7,14 @@ import streamlit as st
 
 from analytics import coverage
 from services.tabular import csv_bytes
+from ui.auth import signed_in_actor
 from ui import coverage_readers as readers
 from ui import url_state
 from ui.data import data_version
 from ui.format import fmt_date, plural
 from ui.navigation import visible_specs
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 version = data_version()
 today = date.today()
 years = readers.reporting_years(version, today)

@@ -9,12 +9,13 @@ from db.engine import transaction
 from services import activity_reports as ar
 from services.errors import ServiceError
 from services.tabular import csv_bytes, excel_bytes
+from ui.auth import signed_in_actor
 from ui import activity_readers as readers
 from ui import url_state
 from ui.data import data_version, engine
 from ui.format import escape_md, fmt_date, plural
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 version = data_version()
 
 

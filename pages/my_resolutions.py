@@ -5,13 +5,14 @@ from datetime import date
 
 import streamlit as st
 
+from ui.auth import signed_in_actor
 from ui import progress_readers as readers
 from ui.data import data_version
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge
 from ui.url_state import init_int, write_back
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 st.title(":material/assignment_ind: My Resolutions")
 st.caption("The Resolutions you are the Secretariat focal point for. Once a year, write one Progress Report "
            "for each, drawing on the Activity Reports components sent in.")

@@ -10,13 +10,14 @@ from db import vocab
 from db.engine import transaction
 from services import progress_reports as pr
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from ui.auth import signed_in_actor
 from ui import progress_readers as readers
 from ui.data import data_version, engine, session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 ss = st.session_state
 code = st.query_params.get("code", "")
 try:

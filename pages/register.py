@@ -5,9 +5,12 @@ import streamlit as st
 
 from db import vocab
 from services.register import RegisterFilter
+from ui.auth import signed_in_actor
 from ui import readers, url_state
 from ui.data import data_version
 from ui.format import plural
+
+signed_in_actor()
 
 version = data_version()
 congresses = readers.congresses(version)

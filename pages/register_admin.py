@@ -5,10 +5,11 @@ import streamlit as st
 
 from services.errors import PermissionDenied, ValidationFailed
 from services.register_file import COLUMNS, export_register, import_register
+from ui.auth import signed_in_actor
 from ui import readers
 from ui.data import data_version, engine, session
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 st.title(":material/upload_file: Register import and export")
 
 st.subheader("Import", anchor=False)

@@ -12,11 +12,12 @@ from db.countries import COUNTRIES
 from db.engine import transaction
 from services import activity_reports as ar
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from ui.auth import signed_in_actor
 from ui import activity_readers as readers
 from ui.data import data_version, engine
 from ui.format import escape_md, fmt_date
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 version = data_version()
 
 # form field -> session-state key of its widget

@@ -5,10 +5,13 @@ import streamlit as st
 from analytics.timeline import timeline_figure
 from db import vocab
 from services.errors import NotFound
+from ui.auth import signed_in_actor
 from ui import progress_readers, readers
 from ui.data import data_version
 from ui.format import fmt_date
 from ui.progress_badges import status_badge
+
+signed_in_actor()
 
 code = st.query_params.get("code", "")
 st.page_link("pages/register.py", label="Back to the register", icon=":material/arrow_back:")

@@ -6,13 +6,14 @@ import streamlit as st
 from db.engine import transaction
 from services import progress_reports as pr
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
+from ui.auth import signed_in_actor
 from ui import progress_readers as readers
 from ui.data import data_version, engine
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import status_badge
 
-actor = st.session_state["actor"]
+actor = signed_in_actor()
 st.title(":material/rate_review: Review queue")
 st.caption("Progress Reports the focal points submitted, oldest first. Publish a report to make it the "
            "Resolution's status for the year, or return it with a comment saying what to change.")

@@ -12,6 +12,7 @@ from db.vocab import ROLE_LABELS
 from services import users
 from services.permissions import Actor
 from ui.data import engine, session
+from ui.navigation import PAGES
 
 
 def _authenticator(settings: Settings) -> tuple[stauth.Authenticate, dict]:
@@ -112,9 +113,22 @@ def _sign_in_page() -> None:
 
 
 def register_sign_in_only() -> None:
-    """Signed out: the sign-in screen is the only page registered, so no other page is listed or reachable
-    (without any st.navigation call Streamlit would list the files of pages/)."""
-    st.navigation([st.Page(_sign_in_page, title="Sign in", icon=":material/login:")], position="hidden")
+    """Signed out: no page is listed and none runs (app.py stops before running one), but every page path
+    is known, so the address the user opened (a shared, filtered view) is still the one they land on
+    after signing in. Without any st.navigation call Streamlit would list the files of pages/."""
+    pages = [st.Page(_sign_in_page, title="Sign in", icon=":material/login:", default=True)]
+    pages += [st.Page(spec.path, title=spec.title) for spec in PAGES]
+    st.navigation(pages, position="hidden")
+
+
+def signed_in_actor() -> Actor:
+    """The signed-in user, for pages. Every page calls it first: on the very first request a fresh server
+    receives, Streamlit runs a pages/ script named in the address directly, before app.py has declared
+    its navigation, so the sign-in gate would be skipped. Such a visitor is sent to the gate."""
+    actor = st.session_state.get("actor")
+    if actor is None:
+        st.switch_page("app.py")
+    return actor
 
 
 def logout_button() -> None:

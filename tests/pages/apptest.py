@@ -33,6 +33,9 @@ def reachable(page: str, user: str) -> bool:
     at.session_state["authentication_status"] = True
     at.session_state["username"] = user
     at.run()
+    # Signed out, every page path is known (so a shared link survives sign-in) but none runs: only a
+    # signed-in user's navigation says what they may open.
+    assert at.session_state["actor"].username == user, f"{user} is not signed in"
     try:
         at.switch_page(page)
     except ValueError:

@@ -55,7 +55,7 @@ def _texts(at) -> list[str]:
     return [t.value for t in at.text]
 
 
-def test_reporters_cannot_open_it():
+def test_reporters_cannot_open_it(app_db):
     assert not reachable(PAGE, "reporter")
 
 

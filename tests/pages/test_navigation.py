@@ -66,8 +66,17 @@ def test_admin_reaches_every_page(app_db):
     assert registered_pages("admin") == {p.path for p in PAGES}
 
 
-def test_nobody_signed_in_reaches_no_page(app_db):
-    assert registered_pages(None) == set()
+def test_nobody_signed_in_sees_any_page(app_db):
+    """Signed out, every page path is known (a shared link survives sign-in), but opening one shows
+    only the sign-in form: no page runs."""
+    for spec in PAGES:
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.run()
+        at.switch_page(spec.path).run()
+        assert not at.exception, spec.path
+        assert [t.value for t in at.title] == [":material/fact_check: Resolutions Tracker"], spec.path
+        assert [t.label for t in at.text_input] == ["Username", "Password"], spec.path
+        assert "actor" not in at.session_state, spec.path
 
 
 def test_each_role_lands_on_its_own_page(app_db):
