@@ -19,10 +19,10 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy import and_, case, exists, func, literal, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from db import vocab
+from db.queries import current_submitted_activity
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -71,10 +71,8 @@ def owes_report(year: int):
 def counted_activity(year: int):
     """Activity Reports that count for `year`: submitted in it, and not superseded by a newer submitted one."""
     start, end = year_bounds(year)
-    newer = aliased(ActivityReport)
-    superseded = exists().where(newer.supersedes_id == ActivityReport.id, newer.state == "submitted")
-    return and_(ActivityReport.state == "submitted", ActivityReport.submitted_at >= start,
-                ActivityReport.submitted_at < end, ~superseded)
+    return and_(current_submitted_activity(), ActivityReport.submitted_at >= start,
+                ActivityReport.submitted_at < end)
 
 
 def coverage_state():

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from db import vocab
+from db.queries import current_submitted_activity
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -115,18 +116,11 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
 
 
-def _current_submitted():
-    """A submitted Activity Report not replaced by a newer submitted version (counted once)."""
-    newer = aliased(ActivityReport)
-    return and_(ActivityReport.state == "submitted",
-                ~exists().where(newer.supersedes_id == ActivityReport.id, newer.state == "submitted"))
-
-
 def source_candidates(*, session: Session, resolution_id: int, year: int,
                       include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
     """The Activity Reports on the Resolution received in `year` (plus any already chosen)."""
     start, end = _year_bounds(year)
-    received = and_(_current_submitted(), ActivityReport.submitted_at >= start, ActivityReport.submitted_at < end)
+    received = and_(current_submitted_activity(), ActivityReport.submitted_at >= start, ActivityReport.submitted_at < end)
     chosen = ActivityReport.id.in_(include_ids or (-1,))
     rows = session.exec(
         select(ActivityReport.id, ActivityReport.title, Component.id, Component.name, ActivityReport.action_status,
@@ -177,7 +171,7 @@ def my_resolutions(*, session: Session, user_id: int, year: int) -> pd.DataFrame
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(last_published, last_published.c.resolution_id == ActivityReportResolution.resolution_id,
               isouter=True)
-        .where(_current_submitted(), ActivityReportResolution.resolution_id.in_(mine))
+        .where(current_submitted_activity(), ActivityReportResolution.resolution_id.in_(mine))
         .group_by(ActivityReportResolution.resolution_id).subquery()
     )
     this, prev = aliased(ProgressReport), aliased(ProgressReport)

@@ -20,6 +20,7 @@ from db.models import (
     User,
     utcnow,
 )
+from db.queries import current_submitted_activity
 from db.sql import string_agg
 from services import audit
 from services.errors import NotFound, ValidationFailed, FieldError
@@ -146,7 +147,7 @@ def resolution_detail(*, session: Session, code: str) -> dict:
         .join(ActivityReportResolution)
         .join(Component, Component.id == ActivityReport.component_id)
         .where(ActivityReportResolution.resolution_id == resolution.id)
-        .where(ActivityReport.state == "submitted")  # drafts stay with their authors
+        .where(current_submitted_activity())  # drafts stay with their authors; a correction replaces the original
         .order_by(ActivityReport.submitted_at.desc())
     ).all()
     return {

@@ -158,3 +158,29 @@ def test_detail_of_an_archived_resolution_without_reports(data):
 def test_detail_of_an_unknown_code(data):
     with Session(data) as s, pytest.raises(NotFound, match="WCC-2020-Res-999"):
         resolution_detail(session=s, code="WCC-2020-Res-999")
+
+
+def test_detail_shows_a_corrected_activity_report_once(engine):
+    with Session(engine) as s:
+        res = factories.resolution(s, 7)
+        comp = factories.component(s)
+        author = factories.user(s, "author", components=(comp,))
+        original = factories.activity_report(s, comp, author, (res,), title="First wording")
+        factories.activity_report(s, comp, author, (res,), title="Corrected wording", supersedes=original)
+        factories.activity_report(s, comp, author, (res,), title="Unrelated report")
+        s.commit()
+        detail = resolution_detail(session=s, code=res.code)
+    assert sorted(detail["activity_reports"]["title"]) == ["Corrected wording", "Unrelated report"]
+
+
+def test_detail_keeps_the_original_while_its_correction_is_a_draft(engine):
+    with Session(engine) as s:
+        res = factories.resolution(s, 8)
+        comp = factories.component(s)
+        author = factories.user(s, "author", components=(comp,))
+        original = factories.activity_report(s, comp, author, (res,), title="First wording")
+        factories.activity_report(s, comp, author, (res,), state="draft", title="Correction under way",
+                                  supersedes=original)
+        s.commit()
+        detail = resolution_detail(session=s, code=res.code)
+    assert list(detail["activity_reports"]["title"]) == ["First wording"]

@@ -1,0 +1,14 @@
+"""Query conditions that several services and analytics share, so each rule is written once."""
+
+from sqlalchemy import and_, exists
+from sqlalchemy.orm import aliased
+
+from db.models import ActivityReport
+
+
+def current_submitted_activity():
+    """A submitted Activity Report not replaced by a newer submitted version (a correction of a cited
+    report): the one that counts and is shown, once."""
+    newer = aliased(ActivityReport)
+    return and_(ActivityReport.state == "submitted",
+                ~exists().where(newer.supersedes_id == ActivityReport.id, newer.state == "submitted"))
