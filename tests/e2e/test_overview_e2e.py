@@ -58,9 +58,16 @@ def test_leader_clicks_a_segment_and_opens_a_resolution_behind_it(page, live_app
     # The per-Congress chart: bars newest first, so WCC-2025 then WCC-2020; traces follow the status scale.
     congress_chart = page.locator(".js-plotly-plot").nth(1)
     on_going = congress_chart.locator("g.trace.bars").nth(list(progress.vocab.STATUS_SCALE).index("On-going"))
-    _click(page, on_going.locator("path").nth(1))
-    wait_idle(page)
-    page.get_by_text(f"{len(expected)} Resolutions behind “On-going · WCC-2020”").wait_for()
+    behind = page.get_by_text(f"{len(expected)} Resolutions behind “On-going · WCC-2020”")
+    for _ in range(3):  # a click that lands while plotly is still drawing the chart selects nothing
+        _click(page, on_going.locator("path").nth(1))
+        wait_idle(page)
+        try:
+            behind.wait_for(timeout=15_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(1000)
+    behind.wait_for()
 
     table = page.locator("[data-testid='stDataFrame']").first
     table.scroll_into_view_if_needed()
