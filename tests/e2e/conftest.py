@@ -68,18 +68,31 @@ def page(live_app):
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script (patiently: a CI machine may be busy)."""
     page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE, timeout=30_000)
+    page.wait_for_selector(APP_IDLE, timeout=90_000)
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the real form. On a new session the re-login cookie component reruns the app just
+    after the form first appears, which can empty it or, for a moment, show it twice: so wait for the app
+    to settle, and fill the form again until the sign-in takes."""
+    from playwright.sync_api import Error as PlaywrightError
+
     page.goto(base_url)
-    wait_idle(page)
-    page.wait_for_timeout(1500)  # the cookie component reruns the app once; typing before that is lost
-    wait_idle(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)  # not the "Show password" button
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as").wait_for(timeout=90_000)  # after the cookie component reruns the app
+    signed_in = page.get_by_text("Signed in as")
+    for _ in range(5):
+        try:
+            wait_idle(page)
+            page.wait_for_timeout(1000)
+            wait_idle(page)
+            page.get_by_label("Username").last.fill(username, timeout=10_000)
+            page.get_by_label("Password", exact=True).last.fill(password, timeout=10_000)  # not "Show password"
+            page.get_by_role("button", name="Sign in").last.click(timeout=10_000)
+            signed_in.wait_for(timeout=20_000)
+            break
+        except PlaywrightError:
+            if signed_in.count():
+                break
+    signed_in.wait_for(timeout=60_000)
     wait_idle(page)

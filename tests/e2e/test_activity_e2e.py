@@ -6,9 +6,9 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import sign_in, wait_idle
 
 TITLE = "Deep-sea mining briefing for delegates"
 CODES = ("WCC-2025-Res-010", "WCC-2020-Res-122")
@@ -19,31 +19,19 @@ def cell(page, text: str):
     return page.locator("[role=gridcell]").filter(has_text=re.compile("^" + re.escape(text) + "$"))
 
 
-def sign_in_as_reporter(page, url: str) -> None:
-    """The re-login cookie component may rerun the app right after the sign-in form appears, which
-    empties the form: let it settle first, and fill the form again if it was emptied anyway."""
-    page.goto(url)
-    for _ in range(3):
-        wait_idle(page)
-        page.wait_for_timeout(1500)
-        wait_idle(page)
-        page.get_by_role("textbox", name="Username").last.fill("reporter")
-        page.get_by_role("textbox", name="Password").last.fill("Demo-Reporter-2026")
-        page.get_by_role("button", name="Sign in").click()
-        try:
-            page.get_by_text("Signed in as").wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError("could not sign in as the demo reporter")
-
-
 @pytest.mark.e2e
 def test_reporter_files_a_report_on_two_resolutions_and_sees_it_everywhere(page, live_app):
-    sign_in_as_reporter(page, live_app)
-    page.get_by_role("link", name="Report an activity").first.click()
-    wait_idle(page)
-    page.get_by_role("combobox", name="Reporting for *").wait_for(timeout=60_000)  # widgets load lazily
+    sign_in(page, live_app, "reporter", "Demo-Reporter-2026")
+    reporting_for = page.get_by_role("combobox", name="Reporting for *")
+    for _ in range(3):  # a click during the rerun that stores the sign-in cookie can be lost
+        page.get_by_role("link", name="Report an activity").first.click()
+        wait_idle(page)
+        try:
+            reporting_for.wait_for(timeout=20_000)
+            break
+        except PlaywrightError:
+            continue
+    reporting_for.wait_for(timeout=60_000)  # widgets load lazily
 
     page.get_by_role("combobox", name="Reporting for *").click()
     page.get_by_role("option", name="Species Survival Commission").click()

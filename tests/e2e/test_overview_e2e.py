@@ -8,29 +8,9 @@ from sqlmodel import Session
 from analytics import progress
 from analytics.filters import ProgressFilter
 from db.engine import make_engine
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, base_url: str, username: str, password: str) -> None:
-    """Sign in through the form. On a fresh page the re-login cookie component may rerun the app while
-    the form is being filled, which empties (or briefly doubles) it: then the form is filled again."""
-    page.goto(base_url)
-    signed_in = page.get_by_text("Signed in as")
-    for _ in range(4):
-        try:
-            wait_idle(page)
-            page.get_by_label("Username").fill(username)
-            page.get_by_label("Password", exact=True).fill(password)  # not the "Show password" button
-            page.get_by_role("button", name="Sign in").click()
-            signed_in.wait_for(timeout=20_000)
-            break
-        except PlaywrightError:
-            if signed_in.is_visible():
-                break
-    signed_in.wait_for()
-    wait_idle(page)
 
 
 def _click(page, locator) -> None:
@@ -49,7 +29,7 @@ def test_leader_clicks_a_segment_and_opens_a_resolution_behind_it(page, live_app
     engine.dispose()
     assert len(expected) > 1
 
-    _sign_in(page, live_app, "leader", "Demo-Leader-2026")
+    sign_in(page, live_app, "leader", "Demo-Leader-2026")
     page.goto(f"{live_app}/?congress=WCC-2020&year=2025")
     page.get_by_text("Signed in as").wait_for()
     wait_idle(page)

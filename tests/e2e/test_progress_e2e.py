@@ -8,29 +8,11 @@ from sqlmodel import Session, select
 
 from db.engine import make_engine
 from db.models import FocalPointAssignment, ProgressReport, Resolution, User
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 YEAR = date.today().year
-
-
-def sign_in(page, url: str, username: str, password: str) -> None:
-    """Sign in once the app is fully loaded: the cookie component's iframe reruns the app as soon as it
-    loads, and a form filled before that rerun is redrawn empty."""
-    page.goto(url)
-    page.wait_for_selector("iframe[title*='CookieManager']", state="attached")
-    try:
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5_000)
-    except PlaywrightTimeout:
-        pass  # its rerun had already finished
-    wait_idle(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)  # not the "Show password" button
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as").wait_for(timeout=60_000)
-    wait_idle(page)
 
 
 def go(page, label: str) -> None:

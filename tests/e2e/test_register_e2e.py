@@ -3,46 +3,18 @@
 import re
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sqlmodel import Session
 
 from db.engine import make_engine
 from services.register import resolution_detail
-from tests.e2e.conftest import APP_IDLE
+from tests.e2e.conftest import sign_in, wait_idle
 from tests.pages.apptest import PASSWORDS
 
 pytestmark = pytest.mark.e2e
 SLOW = 120_000  # ms: the first run of a fresh server on a busy CI machine can be slow
 
 
-def wait_idle(page) -> None:
-    """conftest.wait_idle with more patience (the machine may be running other suites)."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE, timeout=SLOW)
-
-
 ONE_FORM = "document.querySelectorAll('input[aria-label=\"Username\"]').length === 1"
-
-
-def sign_in_through_the_form(page, url: str, user: str) -> None:
-    page.goto(url)
-    wait_idle(page)
-    # On a new session the script runs twice at once (the page registration, then the authenticator's
-    # cookie reader): for a moment the form can be there twice, and a click in between is lost.
-    # So wait for one form and try again if typing or the click did not take.
-    for _ in range(5):
-        try:
-            page.wait_for_function(ONE_FORM, timeout=SLOW)
-            wait_idle(page)
-            page.get_by_label("Username").fill(user, timeout=5_000)
-            page.get_by_label("Password", exact=True).fill(PASSWORDS[user], timeout=5_000)
-            page.get_by_role("button", name="Sign in").click(timeout=5_000)
-            page.get_by_text("Signed in as").wait_for(timeout=15_000)
-            break
-        except PlaywrightError:
-            continue
-    page.get_by_text("Signed in as").wait_for(timeout=SLOW)
-    wait_idle(page)
 
 
 def matching(page) -> str:
@@ -50,7 +22,7 @@ def matching(page) -> str:
 
 
 def test_sign_in_filter_the_register_and_open_a_resolution(page, live_app, demo_file):
-    sign_in_through_the_form(page, live_app, "reporter")
+    sign_in(page, live_app, "reporter", PASSWORDS["reporter"])
     page.get_by_role("link", name="Resolutions").click()
     page.get_by_role("heading", name="Resolution register").wait_for()
     wait_idle(page)
@@ -88,7 +60,7 @@ def test_sign_in_filter_the_register_and_open_a_resolution(page, live_app, demo_
 
 
 def test_signed_in_user_stays_signed_in_after_a_reload_until_signing_out(page, live_app):
-    sign_in_through_the_form(page, live_app, "secretariat")
+    sign_in(page, live_app, "secretariat", PASSWORDS["secretariat"])
     assert any(c["name"] == "resolutions_tracker_auth" for c in page.context.cookies())
     page.reload()
     wait_idle(page)
