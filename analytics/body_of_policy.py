@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from analytics.charts import FONT
 from db import vocab
 from db.models import Congress, Resolution, ResolutionTheme, Theme
+from db.queries import tagged_with
 
 REGISTER = "Register"
 REFERENCE = "Reference figure"
@@ -63,9 +64,7 @@ def _conditions(flt: BodyFilter) -> list:
     if flt.kinds:
         conditions.append(Resolution.kind.in_(flt.kinds))
     if flt.themes:
-        tagged = (select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
-                  .where(Theme.name.in_(flt.themes)))
-        conditions.append(Resolution.id.in_(tagged))
+        conditions.append(tagged_with(flt.themes))
     return conditions
 
 

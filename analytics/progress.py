@@ -34,6 +34,7 @@ from db.models import (
     ResolutionTheme,
     Theme,
 )
+from db.queries import tagged_with
 from db.sql import json_array_values
 
 NO_REPORT = vocab.NO_REPORT
@@ -70,9 +71,7 @@ def _resolution_conditions(flt: ProgressFilter, *, year=None, congress: bool = T
     if flt.kinds:
         conditions.append(Resolution.kind.in_(flt.kinds))
     if flt.themes:
-        tagged = (select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
-                  .where(Theme.name.in_(flt.themes)))
-        conditions.append(Resolution.id.in_(tagged))
+        conditions.append(tagged_with(flt.themes))
     if reported_by_components and (flt.regions or flt.component_kinds):
         # Correlated EXISTS: walks each candidate Resolution's own reports (resolution_id index), not
         # every report of every year.

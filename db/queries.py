@@ -3,7 +3,9 @@
 from sqlalchemy import and_, exists
 from sqlalchemy.orm import aliased
 
-from db.models import ActivityReport
+from sqlmodel import select
+
+from db.models import ActivityReport, Resolution, ResolutionTheme, Theme
 
 
 def current_submitted_activity():
@@ -12,3 +14,10 @@ def current_submitted_activity():
     newer = aliased(ActivityReport)
     return and_(ActivityReport.state == "submitted",
                 ~exists().where(newer.supersedes_id == ActivityReport.id, newer.state == "submitted"))
+
+
+def tagged_with(themes):
+    """A Resolution carrying at least one of the named themes."""
+    tagged = (select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
+              .where(Theme.name.in_(themes)))
+    return Resolution.id.in_(tagged)

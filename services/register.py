@@ -20,7 +20,7 @@ from db.models import (
     User,
     utcnow,
 )
-from db.queries import current_submitted_activity
+from db.queries import current_submitted_activity, tagged_with
 from db.sql import string_agg
 from services import audit
 from services.errors import NotFound, ValidationFailed, FieldError
@@ -72,12 +72,7 @@ def _filtered(query, flt: RegisterFilter):
     if flt.year_to is not None:
         query = query.where(Congress.year <= flt.year_to)
     if flt.themes:
-        tagged = (
-            select(ResolutionTheme.resolution_id)
-            .join(Theme)
-            .where(Theme.name.in_(flt.themes))
-        )
-        query = query.where(Resolution.id.in_(tagged))
+        query = query.where(tagged_with(flt.themes))
     return query
 
 
