@@ -255,7 +255,8 @@ class Generator:
                 rows.append((next_id, "National Committee", f"IUCN National Committee of {country} (bench)",
                              None, region, country))
                 next_id += 1
-        self.sink.write("component", ["id", "kind", "name", "acronym", "region", "country"], rows)
+        self.sink.write("component", ["id", "kind", "name", "acronym", "region", "country", "active"],
+                        [(*r, True) for r in rows])
         self.components += [Component(id=r[0], kind=r[1], name=r[2], region=r[4], country=r[5]) for r in rows]
 
     def _users(self) -> None:
@@ -266,7 +267,7 @@ class Generator:
 
         def add(username: str, name: str, role: str, component_id: int | None) -> int:
             uid = len(users) + 1
-            users.append((uid, username, name, f"{username}@bench.iucn.invalid", password_hash, True, 0,
+            users.append((uid, username, name, f"{username}@bench.iucn.invalid", password_hash, True, "en",
                           created))
             roles.append((uid, role))
             if component_id:
@@ -286,7 +287,7 @@ class Generator:
             self.reporters[c.id] = [add(f"bench.reporter.{c.id}.{k}", f"Reporter {k} of {c.name}"[:120],
                                         "reporter", c.id) for k in range(1, extra + 1)]
         self.sink.write("app_user", ["id", "username", "display_name", "email", "password_hash", "active",
-                                     "failed_logins", "created_at"], users)
+                                     "language", "created_at"], users)
         self.sink.write("user_role", ["user_id", "role"], roles)
         self.sink.write("user_component", ["user_id", "component_id"], memberships)
         kinds = {c.id: c.kind for c in self.components}

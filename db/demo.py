@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from db import vocab
 from db.engine import transaction
+from db.security import hash_password
 from db.models import (
     ActivityReport,
     ActivityReportActionType,
@@ -232,11 +233,8 @@ class _Demo:
         return components
 
     def _user(self, username, name, roles, components, password=None) -> User:
-        from services.users import hash_password  # services may import db, not the reverse at import time
-
-        secret = password or f"unusable-{self.rng.random()}"
         user = User(username=username, display_name=name, email=f"{username}@demo.iucn.invalid",
-                    password_hash=hash_password(secret, self.rounds if password else 4))
+                    password_hash=hash_password(password, self.rounds) if password else None)
         self.s.add(user)
         self.s.flush()
         for role in roles:

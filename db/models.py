@@ -93,20 +93,25 @@ class Component(SQLModel, table=True):
     acronym: str | None = Field(default=None, max_length=20)
     region: str | None = Field(default=None, max_length=60)  # IUCN statutory region
     country: str | None = Field(default=None, max_length=80)
+    active: bool = True  # deactivated, never deleted: reports keep their component
 
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    __table_args__ = (
+        one_of("language", vocab.LANGUAGES, "ck_app_user_language"),
+        Index("uq_app_user_email", "email", unique=True),  # stored lower-case: one account per address
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=60, unique=True)
     display_name: str = Field(max_length=120)
     email: str = Field(max_length=200)
-    password_hash: str = Field(max_length=100)  # bcrypt, never the password
+    password_hash: str | None = Field(default=None, max_length=100)  # bcrypt; None until a password is set
     active: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = None
+    language: str = Field(default="en", max_length=5)  # preferred interface language
     created_at: datetime = Field(default_factory=utcnow)
+    last_sign_in_at: datetime | None = None
 
 
 class UserRole(SQLModel, table=True):
@@ -323,3 +328,90 @@ class AuditEvent(SQLModel, table=True):
     entity_id: str | None = Field(default=None, max_length=40)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class SignInSession(SQLModel, table=True):
+    """One signed-in browser. The re-login cookie carries a random id whose hash is stored here; every run
+    checks it, so ending the row ends the session (sign-out, deactivation, password change or reset)."""
+
+    __tablename__ = "sign_in_session"
+    __table_args__ = (one_of("method", vocab.SIGN_IN_METHODS, "ck_sign_in_session_method"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 of the cookie's id, never the id
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    method: str = Field(max_length=10)
+    client: str | None = Field(default=None, max_length=64)  # the address it signed in from
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime  # absolute lifetime
+    ended_at: datetime | None = None
+    ended_reason: str | None = Field(default=None, max_length=20)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins per username and per client address ("user:alice", "ip:10.0.0.1"): each failure
+    makes the next attempt wait longer; waiting never locks anyone out for long."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: str = Field(max_length=120, primary_key=True)
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow)
+    blocked_until: datetime | None = None
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use link to set a password (account activation or reset). Only its hash is stored."""
+
+    __tablename__ = "account_token"
+    __table_args__ = (one_of("purpose", vocab.TOKEN_PURPOSES, "ck_account_token_purpose"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    purpose: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class OutboxMail(SQLModel, table=True):
+    """Every mail the app sends waits here until the SMTP server took it; failures are retried later,
+    so a mail never blocks or undoes the write that caused it."""
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (Index("ix_outbox_mail_pending", "sent_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_address: str = Field(max_length=200)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = None
+
+
+class AccessRequest(SQLModel, table=True):
+    """Someone signed in by single sign-on with no account asks for a component and a role."""
+
+    __tablename__ = "access_request"
+    __table_args__ = (
+        one_of("state", vocab.ACCESS_REQUEST_STATES, "ck_access_request_state"),
+        one_of("role", vocab.ROLES, "ck_access_request_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, index=True)  # lower-case, as the provider vouched for it
+    name: str = Field(max_length=120)
+    component_id: int | None = Field(default=None, foreign_key="component.id")
+    role: str = Field(max_length=20)
+    message: str | None = Field(default=None, sa_column=Column(Text))
+    state: str = Field(default="pending", max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = None
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the account it created

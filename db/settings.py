@@ -14,14 +14,35 @@ class ConfigurationError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Smtp:
+    """The mail server (RT_SMTP_*). No host: mail waits in the outbox (and, in demo mode, is shown on the
+    admin's "Sent mail" page)."""
+
+    host: str | None = None
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    sender: str = "Resolutions Tracker <no-reply@localhost>"
+    starttls: bool = True  # RT_SMTP_STARTTLS=0 for a local relay that speaks plain SMTP
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     demo_mode: bool
     cookie_key: str
-    cookie_name: str = "resolutions_tracker_auth"
-    cookie_expiry_days: float = 7.0
-    max_failed_logins: int = 5
-    lock_minutes: int = 15
+    cookie_name: str = "resolutions_tracker_session"
+    public_url: str = "http://localhost:8501"  # RT_PUBLIC_URL: links in mails, and the Secure cookie flag
+    password_login: bool = True  # RT_PASSWORD_LOGIN=0: single sign-on only
+    session_idle_days: float = 7.0  # RT_SESSION_IDLE_DAYS: a session unused this long ends
+    session_max_days: float = 30.0  # RT_SESSION_MAX_DAYS: and every session ends this long after sign-in
+    reset_link_minutes: int = 60
+    activation_link_days: int = 14
+    smtp: Smtp = Smtp()
+
+    @property
+    def secure_cookie(self) -> bool:
+        return self.public_url.lower().startswith("https://")
 
     def check(self) -> None:
         """Refuse to run outside demo mode with a missing or default cookie key."""
@@ -41,10 +62,33 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {value!r}.") from None
+
+
 def load_settings() -> Settings:
-    demo = _flag(os.environ.get("RT_DEMO"))
+    env = os.environ
+    demo = _flag(env.get("RT_DEMO"))
     return Settings(
-        database_url=os.environ.get("DATABASE_URL") or DEFAULT_SQLITE_URL,
+        database_url=env.get("DATABASE_URL") or DEFAULT_SQLITE_URL,
         demo_mode=demo,
-        cookie_key=os.environ.get("RT_COOKIE_KEY") or (DEMO_COOKIE_KEY if demo else ""),
+        cookie_key=env.get("RT_COOKIE_KEY") or (DEMO_COOKIE_KEY if demo else ""),
+        public_url=(env.get("RT_PUBLIC_URL") or Settings.public_url).rstrip("/"),
+        password_login=_flag(env.get("RT_PASSWORD_LOGIN", "1")),
+        session_idle_days=_number("RT_SESSION_IDLE_DAYS", Settings.session_idle_days),
+        session_max_days=_number("RT_SESSION_MAX_DAYS", Settings.session_max_days),
+        smtp=Smtp(
+            host=env.get("RT_SMTP_HOST") or None,
+            port=int(_number("RT_SMTP_PORT", Smtp.port)),
+            user=env.get("RT_SMTP_USER") or None,
+            password=env.get("RT_SMTP_PASSWORD") or None,
+            sender=env.get("RT_SMTP_FROM") or Smtp.sender,
+            starttls=_flag(env.get("RT_SMTP_STARTTLS", "1")),
+        ),
     )

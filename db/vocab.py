@@ -86,3 +86,11 @@ ROLE_LABELS = {
     "leadership": "Leadership",
     "admin": "Administrator",
 }
+
+# Interface languages (English first: the default and the fallback).
+LANGUAGES = ("en", "fr", "es")
+LANGUAGE_LABELS = {"en": "English", "fr": "Français", "es": "Español"}
+
+SIGN_IN_METHODS = ("password", "sso")
+TOKEN_PURPOSES = ("activate", "reset")
+ACCESS_REQUEST_STATES = ("pending", "approved", "declined")

@@ -24,7 +24,13 @@ RULES: dict[str, frozenset[str]] = {
     "register.import": frozenset({"secretariat"}),
     "register.edit": frozenset({"secretariat"}),
     "register.export": frozenset({"secretariat", "leadership", "focal_point", "reporter"}),
+    # Accounts and organisations: the administrator only (admin may do everything)
     "users.manage": frozenset(),
+    "components.manage": frozenset(),
+    "access.review": frozenset(),
+    "mail.view": frozenset(),
+    "audit.view": frozenset({"secretariat"}),
+    "account.edit": frozenset({"reporter", "focal_point", "secretariat", "leadership"}),  # one's own
     # Activity Reports: component membership is checked again in services/activity_reports.py
     "activity.write": frozenset({"reporter", "focal_point", "secretariat"}),
     "activity.return": frozenset({"focal_point", "secretariat"}),  # and focal point of the Resolution

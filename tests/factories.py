@@ -16,7 +16,7 @@ from db.models import (
     UserRole,
 )
 from services.permissions import Actor
-from services.users import hash_password
+from db.security import hash_password
 
 
 def congress(session: Session, code: str = "WCC-2020") -> Congress:

@@ -49,6 +49,16 @@ PAGES: tuple[PageSpec, ...] = (
              "Administration"),
     PageSpec("pages/register_admin.py", "Register import and export", ":material/upload_file:", SECRETARIAT,
              "Administration"),
+    PageSpec("pages/users_admin.py", "Users", ":material/group:", frozenset({"admin"}), "Administration"),
+    PageSpec("pages/components_admin.py", "Organisations", ":material/corporate_fare:", frozenset({"admin"}),
+             "Administration"),
+    PageSpec("pages/access_requests.py", "Access requests", ":material/person_add:", frozenset({"admin"}),
+             "Administration"),
+    PageSpec("pages/audit_trail.py", "Audit trail", ":material/history:", frozenset({"secretariat", "admin"}),
+             "Administration"),
+    PageSpec("pages/sent_mail.py", "Sent mail", ":material/outgoing_mail:", frozenset({"admin"}),
+             "Administration"),
+    PageSpec("pages/my_account.py", "My account", ":material/account_circle:", EVERYONE, "Help"),
     PageSpec("pages/guide.py", "Guide", ":material/help:", EVERYONE, "Help"),
 )
 

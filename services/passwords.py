@@ -1,0 +1,44 @@
+"""The password rule, in one place: at least 12 characters, at most bcrypt's 72 bytes, and not one of the
+30,000 most common passwords (db/reference/common_passwords.txt), nor the username or email."""
+
+from functools import cache
+from pathlib import Path
+
+from db.security import BCRYPT_MAX_BYTES
+from services.errors import FieldError, ValidationFailed
+
+MIN_LENGTH = 12
+COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "db" / "reference" / "common_passwords.txt"
+RULE = (f"At least {MIN_LENGTH} characters; not a common password. A few unrelated words make a good one "
+        "(for example: lantern river orchid 42).")
+
+
+@cache
+def _common() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def problems(password: str, *, username: str | None = None, email: str | None = None) -> list[str]:
+    """Why `password` is refused (empty when it is good)."""
+    if len(password) < MIN_LENGTH:
+        return [f"use at least {MIN_LENGTH} characters (this one has {len(password)})"]
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        return [f"use at most {BCRYPT_MAX_BYTES} bytes (this one has {len(password.encode('utf-8'))}; "
+                "accented letters and symbols count two to four)"]
+    lowered = password.lower()
+    if lowered in _common() or len(set(lowered)) <= 2:
+        return ["this password is on the list of common passwords; choose another"]
+    if (username and lowered == username.lower()) or (email and lowered == email.lower()):
+        return ["the password may not be your username or email"]
+    return []
+
+
+def check(password: str, *, confirm: str | None = None, username: str | None = None,
+          email: str | None = None, field: str = "password") -> None:
+    """Raise ValidationFailed (on `field`, and on `confirm` when the two differ) unless the rule is met."""
+    errors = [FieldError(field, p) for p in problems(password, username=username, email=email)]
+    if confirm is not None and confirm != password:
+        errors.append(FieldError("confirm", "the two passwords differ"))
+    if errors:
+        raise ValidationFailed(errors)
