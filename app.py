@@ -1,10 +1,13 @@
-"""Resolutions Tracker: configuration, login gate, role-based navigation, logout. Nothing else."""
+"""Resolutions Tracker: configuration, sign-in gate, role-based navigation, sign-out. Nothing else."""
 
 import streamlit as st
 
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
-from ui.auth import current_actor, logout_button, register_sign_in_only
+from ui import mail_worker
+from ui.auth import gate, register_sign_in_only, sign_out_button, write_cookie
+from ui.data import engine
+from ui.format import escape_md
 from ui.navigation import build_navigation
 
 st.set_page_config(page_title="Resolutions Tracker", page_icon=":material/fact_check:", layout="wide")
@@ -12,7 +15,9 @@ st.set_page_config(page_title="Resolutions Tracker", page_icon=":material/fact_c
 settings = load_settings()
 try:
     settings.check()
-    actor = current_actor(settings)
+    engine()  # the schema is upgraded and the database checked before anyone signs in
+    mail_worker.start(settings)
+    actor = gate(settings)
 except ConfigurationError as problem:
     st.error(f"The app cannot start: {problem}", icon=":material/error:")
     register_sign_in_only()
@@ -20,12 +25,14 @@ except ConfigurationError as problem:
 
 if actor is None:
     register_sign_in_only()
+    write_cookie(settings)
     st.stop()
 
 st.session_state["actor"] = actor
 page = build_navigation(actor)
 with st.sidebar:
-    st.caption(f"Signed in as **{actor.display_name}** · "
+    st.caption(f"Signed in as **{escape_md(actor.display_name)}** · "
                + ", ".join(ROLE_LABELS[r] for r in sorted(actor.roles)))
-    logout_button()
+    sign_out_button(settings)
+    write_cookie(settings)
 page.run()

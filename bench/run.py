@@ -33,7 +33,7 @@ from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-USER = "bench.secretariat"
+USER = "bench.secretariat"  # bench.generate.SECRETARIAT_USER, password bench.generate.PASSWORD
 COOKIE_KEY = "bench-only-cookie-key-0123456789abcdef"
 PAGES = ("pages/overview.py", "pages/analysis.py", "pages/body_of_policy.py", "pages/coverage.py",
          "pages/register.py")
@@ -300,10 +300,12 @@ def page_worker(url: str, page: str, runs: int, query: dict) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from bench.generate import PASSWORD
+    from tests.pages.apptest import session_token
+    from ui.auth import SESSION_KEY
+
     at = AppTest.from_file(APP, default_timeout=600)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = USER
-    at.session_state["name"] = USER
+    at.session_state[SESSION_KEY] = session_token(USER, PASSWORD)
     started = time.perf_counter()
     at.run()  # sign-in lands on the overview: engine up, schema checked, navigation registered
     startup = time.perf_counter() - started

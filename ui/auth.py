@@ -1,80 +1,190 @@
-"""The login gate: streamlit-authenticator renders the form and the re-login cookie; the users table
-is the source of truth; failed sign-ins lock an account for a while."""
+"""The sign-in gate. Who is signed in is decided on every run from a server-side session (services.sign_in):
+the session id lives in this browser session's state and in the re-login cookie, which carries nothing else.
+
+- Password sign-in: our own form; the check runs in the submit button's callback, before the script, so
+  the run that follows already draws the signed-in app (no second form, no lost click, the address and
+  its filters untouched).
+- Single sign-on: Streamlit's st.login with the OpenID Connect provider of `.streamlit/secrets.toml`
+  `[auth]`; the provider's email is matched to the users table; someone with no account may ask for one.
+- The cookie is written and cleared by a tiny script in the page (st.html), not by a component, so it
+  costs no extra rerun. Reading it needs no script: st.context.cookies has it from the connection.
+"""
+
+import json
 
 import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
 
 from db.demo import DEMO_ACCOUNTS
 from db.engine import transaction
-from db.settings import Settings
+from db.settings import Settings, load_settings
 from db.vocab import ROLE_LABELS
-from services import users
+from services import sign_in
 from services.permissions import Actor
-from ui.data import engine, session
+from ui.data import engine
 from ui.navigation import PAGES
 
-
-def _authenticator(settings: Settings) -> tuple[stauth.Authenticate, dict]:
-    with session() as s:
-        creds = users.credentials(session=s, max_failed_logins=settings.max_failed_logins)
-    authenticator = stauth.Authenticate(
-        creds, settings.cookie_name, settings.cookie_key, settings.cookie_expiry_days,
-        auto_hash=False, login_sleep_time=0,
-    )
-    return authenticator, creds
+SESSION_KEY = "_rt_session"  # this browser session's sign-in session id
+_REFUSED_KEY = "_rt_refused_cookie"  # a cookie found ended: not tried again in this browser session
+_COOKIE_KEY = "_rt_cookie_action"  # ("set", token) or ("clear",): done by the next script run
+_ERROR_KEY = "_rt_sign_in_error"
+SSO_LABEL = "Sign in with IUCN Accounts"
 
 
-def current_actor(settings: Settings) -> Actor | None:
-    """Show the login form until the user is signed in; then return who they are."""
-    authenticator, creds = _authenticator(settings)
-    st.session_state["_authenticator"] = authenticator
-    if not st.session_state.get("authentication_status"):
-        _login_screen(authenticator, creds, settings)
-    if not st.session_state.get("authentication_status"):
-        return None
-    with session() as s:
-        actor = users.actor_for(session=s, username=st.session_state["username"])
-    if actor is None:  # deactivated since the cookie was issued
-        authenticator.logout(location="unrendered")
-        st.error("This account is no longer active. Ask the Secretariat for access.")
-        return None
+def sso_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` has an [auth] section (no secrets file at all: no)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def _client() -> str | None:
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # None without a browser (AppTest)
+
+
+def gate(settings: Settings) -> Actor | None:
+    """The signed-in user; or None, and the screen that lets them in (sign-in, set a password, request
+    access) has been drawn."""
+    finish_sign_out()
+    actor = current_actor(settings)
+    if actor is None and "_rt_screen_drawn" not in st.session_state:
+        sign_in_screen(settings)
+    st.session_state.pop("_rt_screen_drawn", None)
     return actor
 
 
-def _login_screen(authenticator: stauth.Authenticate, creds: dict, settings: Settings) -> None:
+def current_actor(settings: Settings) -> Actor | None:
+    """The signed-in user, or None."""
+    token = st.session_state.get(SESSION_KEY)
+    if token is None:
+        cookie = st.context.cookies.get(settings.cookie_name)
+        if isinstance(cookie, str) and cookie and cookie != st.session_state.get(_REFUSED_KEY):
+            token = cookie
+    if token:
+        with transaction(engine()) as s:
+            actor = sign_in.resume(session=s, token=token, settings=settings)
+        if actor is not None:
+            st.session_state[SESSION_KEY] = token
+            return actor
+        _forget(token)
+    if sso_configured() and st.user.is_logged_in:
+        return _single_sign_on(settings)
+    return None
+
+
+def _remember(signed: sign_in.SignedIn) -> None:
+    st.session_state[SESSION_KEY] = signed.token
+    st.session_state[_COOKIE_KEY] = ("set", signed.token)
+    st.session_state.pop(_ERROR_KEY, None)
+
+
+def _forget(token: str | None) -> None:
+    """This browser session's sign-in ended (sign-out, expiry, deactivation, reset elsewhere)."""
+    st.session_state[_REFUSED_KEY] = token
+    for key in (SESSION_KEY, "actor"):
+        st.session_state.pop(key, None)
+    st.session_state[_COOKIE_KEY] = ("clear",)
+
+
+def write_cookie(settings: Settings) -> None:
+    """Set or clear the re-login cookie in the browser, once, when a sign-in or sign-out asked for it."""
+    action = st.session_state.pop(_COOKIE_KEY, None)
+    if action is None:
+        return
+    attributes = "; Path=/; SameSite=Lax" + ("; Secure" if settings.secure_cookie else "")
+    if action[0] == "set":
+        max_age = int(settings.session_max_days * 86400)
+        cookie = f"{settings.cookie_name}={action[1]}{attributes}; Max-Age={max_age}"
+    else:
+        cookie = f"{settings.cookie_name}={attributes}; Max-Age=0"
+    # The value is our own URL-safe token: no user text reaches this script.
+    st.html(f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True,
+            width="content")
+
+
+def _single_sign_on(settings: Settings) -> Actor | None:
+    st.session_state["_rt_screen_drawn"] = True  # whatever happens below draws its own screen
+    email = (st.user.get("email") or "").strip()
+    if not email or st.user.get("email_verified") is False:
+        _header()
+        st.error("Your IUCN Accounts sign-in did not give a verified email address, which the Resolutions "
+                 "Tracker needs to find your account. Ask the IUCN Accounts support.", icon=":material/error:")
+        st.button("Sign out", on_click=st.logout)
+        return None
+    with transaction(engine()) as s:
+        result = sign_in.sso_sign_in(session=s, email=email, client=_client(), settings=settings)
+    if isinstance(result, sign_in.SignedIn):
+        del st.session_state["_rt_screen_drawn"]
+        _remember(result)
+        return result.actor
+    _header()
+    if isinstance(result, sign_in.Refused):
+        st.error(result.message, icon=":material/block:")
+        st.button("Sign out", on_click=st.logout)
+        return None
+    from ui.access_request import request_access_form
+
+    request_access_form(email=email, name=st.user.get("name") or email, settings=settings)
+    return None
+
+
+# -- the sign-in screen -----------------------------------------------------------------------------
+
+def _header() -> None:
+    st.title(":material/fact_check: Resolutions Tracker", anchor=False)
+
+
+def sign_in_screen(settings: Settings) -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title(":material/fact_check: Resolutions Tracker", anchor=False)
+        _header()
+        token = st.query_params.get("set_password")
+        if token:
+            from ui.account_forms import set_password_form
+
+            if set_password_form(token, settings):
+                return
         st.markdown("How IUCN Resolutions and Recommendations are implemented: Activity Reports from the "
                     "components, yearly Progress Reports from the Secretariat focal points, and the analysis "
                     "that leadership reads.")
-        try:
-            authenticator.login(
-                location="main", max_login_attempts=settings.max_failed_logins,
-                fields={"Form name": "Sign in", "Username": "Username", "Password": "Password",
-                        "Login": "Sign in"},
-            )
-        except LoginError as error:
-            _explain(str(error), settings)
-            return
-        status = st.session_state.get("authentication_status")
-        if status is False:
-            locked_for = _record_failures(creds, settings)
-            if locked_for:
-                st.error(f"Too many failed sign-ins: this account is locked for {locked_for} minutes.",
-                         icon=":material/lock:")
-            else:
-                st.error("Wrong username or password. Check both and try again.", icon=":material/error:")
-        elif status:
-            # No st.rerun() here: the authenticator has just rendered the component that stores the
-            # re-login cookie in the browser, and a rerun now would drop it before it runs. That
-            # component reruns the app itself once the cookie is set, which clears this form.
-            with transaction(engine()) as s:
-                users.record_successful_login(session=s, username=st.session_state["username"])
-            return
-        if settings.demo_mode:
+        if sso_configured():
+            st.button(SSO_LABEL, icon=":material/key:", type="primary", on_click=st.login,
+                      width="stretch")
+        if settings.password_login:
+            _password_form(settings)
+        elif not sso_configured():
+            st.error("No way to sign in is configured: set RT_PASSWORD_LOGIN=1 or configure single sign-on.")
+        if settings.demo_mode and settings.password_login:
             _demo_accounts()
+
+
+def _password_form(settings: Settings) -> None:
+    with st.form("sign_in", enter_to_submit=True):
+        st.subheader("Sign in", anchor=False)
+        st.text_input("Username", key="sign_in_username", autocomplete="username")
+        st.text_input("Password", key="sign_in_password", type="password", autocomplete="current-password")
+        st.form_submit_button("Sign in", type="primary", on_click=_submit_password, args=(settings,))
+    error = st.session_state.get(_ERROR_KEY)
+    if error:
+        st.error(error, icon=":material/error:")
+    with st.expander("Forgot your password?", icon=":material/lock_reset:"):
+        from ui.account_forms import forgot_password_form
+
+        forgot_password_form(settings)
+
+
+def _submit_password(settings: Settings) -> None:
+    username = st.session_state.get("sign_in_username", "")
+    password = st.session_state.get("sign_in_password", "")
+    st.session_state["sign_in_password"] = ""  # never kept in the session after the attempt
+    with transaction(engine()) as s:
+        result = sign_in.password_sign_in(session=s, username=username, password=password,
+                                          client=_client(), settings=settings)
+    if isinstance(result, sign_in.Refused):
+        st.session_state[_ERROR_KEY] = result.message
+    else:
+        _remember(result)
 
 
 def _demo_accounts() -> None:
@@ -87,29 +197,8 @@ def _demo_accounts() -> None:
         )
 
 
-def _record_failures(creds: dict, settings: Settings) -> int:
-    """The authenticator counts a failure in the credentials dict it was given; carry it to the database."""
-    locked_for = 0
-    for username, entry in creds["usernames"].items():
-        if entry["failed_login_attempts"] and not entry["locked"]:
-            with transaction(engine()) as s:
-                locked_for = users.record_failed_login(
-                    session=s, username=username, max_failed_logins=settings.max_failed_logins,
-                    lock_minutes=settings.lock_minutes,
-                ) or locked_for
-    return locked_for
-
-
-def _explain(message: str, settings: Settings) -> None:
-    if "attempts" in message:
-        st.error(f"Too many failed sign-ins: this account is locked for up to {settings.lock_minutes} "
-                 "minutes. Try again later or ask the Secretariat.", icon=":material/lock:")
-    else:
-        st.error("You cannot sign in with this account. Ask the Secretariat for access.", icon=":material/error:")
-
-
 def _sign_in_page() -> None:
-    """Stands in for every page while nobody is signed in; current_actor draws the form itself."""
+    """Stands in for every page while nobody is signed in; app.py draws the sign-in screen itself."""
 
 
 def register_sign_in_only() -> None:
@@ -122,16 +211,39 @@ def register_sign_in_only() -> None:
 
 
 def signed_in_actor() -> Actor:
-    """The signed-in user, for pages. Every page calls it first: on the very first request a fresh server
-    receives, Streamlit runs a pages/ script named in the address directly, before app.py has declared
-    its navigation, so the sign-in gate would be skipped. Such a visitor is sent to the gate."""
-    actor = st.session_state.get("actor")
+    """The signed-in user, for pages: every page calls it first, and it checks the session again. Streamlit
+    sometimes runs a pages/ script without app.py (the first request a fresh server receives names a page
+    file; AppTest reruns the page alone), so the page itself must not trust what an earlier run left in
+    st.session_state. A visitor without an open session is sent to the gate."""
+    settings = load_settings()
+    token = st.session_state.get(SESSION_KEY)
+    actor = None
+    if token:
+        with transaction(engine()) as s:
+            actor = sign_in.resume(session=s, token=token, settings=settings)
     if actor is None:
+        if token:
+            _forget(token)
         st.switch_page("app.py")
+    st.session_state["actor"] = actor
     return actor
 
 
-def logout_button() -> None:
-    authenticator = st.session_state.get("_authenticator")
-    if authenticator is not None:
-        authenticator.logout("Sign out", location="sidebar", key="sign_out")
+def _sign_out(settings: Settings) -> None:
+    token = st.session_state.get(SESSION_KEY)
+    if token:
+        with transaction(engine()) as s:
+            sign_in.sign_out(session=s, token=token, settings=settings)
+    _forget(token)
+    if sso_configured() and st.user.is_logged_in:
+        st.session_state["_rt_sso_logout"] = True
+
+
+def sign_out_button(settings: Settings) -> None:
+    st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=_sign_out, args=(settings,))
+
+
+def finish_sign_out() -> None:
+    """After a sign-out, end the identity provider's Streamlit session too (st.logout reloads the page)."""
+    if st.session_state.pop("_rt_sso_logout", False):
+        st.logout()

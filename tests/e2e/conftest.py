@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,17 +26,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_app(demo_file, tmp_path):
-    """Base URL of the app on a private copy of the demo database."""
-    copy = tmp_path / "e2e.db"
-    shutil.copy(demo_file, copy)
-    port = _free_port()
-    env = os.environ | {"DATABASE_URL": f"sqlite:///{copy}", "RT_DEMO": "1"}
+@contextmanager
+def running_app(env: dict[str, str], args: tuple[str, ...] = (), port: int | None = None) -> Iterator[str]:
+    """Start `streamlit run app.py` with `env` added to this process' environment (DATABASE_URL, RT_DEMO,
+    RT_COOKIE_KEY, RT_SMTP_*, ...) and extra command-line `args`; yield its base URL; stop it after."""
+    port = port or _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
+        cwd=ROOT, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -43,13 +43,28 @@ def live_app(demo_file, tmp_path):
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
             break
         except OSError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.3)
     else:
         proc.kill()
         raise RuntimeError("the app did not start:\n" + proc.stdout.read().decode())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    if proc.poll() is not None:
+        raise RuntimeError("the app stopped:\n" + proc.stdout.read().decode())
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def live_app(demo_file, tmp_path):
+    """Base URL of the app on a private copy of the demo database."""
+    copy = tmp_path / "e2e.db"
+    shutil.copy(demo_file, copy)
+    with running_app({"DATABASE_URL": f"sqlite:///{copy}", "RT_DEMO": "1"}) as url:
+        yield url
 
 
 @pytest.fixture
@@ -74,25 +89,12 @@ def wait_idle(page) -> None:
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:
-    """Sign in through the real form. On a new session the re-login cookie component reruns the app just
-    after the form first appears, which can empty it or, for a moment, show it twice: so wait for the app
-    to settle, and fill the form again until the sign-in takes."""
-    from playwright.sync_api import Error as PlaywrightError
-
+    """Sign in through the real form, once: the password is checked before the next run, which already draws
+    the signed-in app (no second form to wait for, nothing to retry)."""
     page.goto(base_url)
-    signed_in = page.get_by_text("Signed in as")
-    for _ in range(5):
-        try:
-            wait_idle(page)
-            page.wait_for_timeout(1000)
-            wait_idle(page)
-            page.get_by_label("Username").last.fill(username, timeout=10_000)
-            page.get_by_label("Password", exact=True).last.fill(password, timeout=10_000)  # not "Show password"
-            page.get_by_role("button", name="Sign in").last.click(timeout=10_000)
-            signed_in.wait_for(timeout=20_000)
-            break
-        except PlaywrightError:
-            if signed_in.count():
-                break
-    signed_in.wait_for(timeout=60_000)
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)  # not "Show password"
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text("Signed in as").wait_for(timeout=60_000)
     wait_idle(page)

@@ -9,8 +9,6 @@ pytestmark = pytest.mark.e2e
 
 def _settle(page) -> None:
     wait_idle(page)
-    page.wait_for_timeout(1500)  # the cookie component reruns the app once after the first load
-    wait_idle(page)
 
 
 def test_the_first_request_of_a_fresh_server_for_a_page_gets_the_sign_in_form(page, live_app):
@@ -27,9 +25,8 @@ def test_a_shared_filtered_link_opens_after_signing_in(page, live_app):
     page.goto(live_app)  # the server's first request goes to the front door
     _settle(page)
     sign_in(page, f"{live_app}/register?congress=WCC-2020&q=deep-ocean", "leader", "Demo-Leader-2026")
-    # The page of the link, with its search. (Known issue: the Congress filter of the link is sometimes
-    # dropped by the rerun that stores the sign-in cookie; see the closing note of this change.)
-    assert "/register?" in page.url and "q=deep-ocean" in page.url
+    # The page of the link, with its search and its Congress: signing in reruns nothing that could drop them.
+    assert "/register?" in page.url and "q=deep-ocean" in page.url and "congress=WCC-2020" in page.url
     matching = page.get_by_test_id("stMetric").filter(has_text="Matching").get_by_test_id("stMetricValue")
     matching.wait_for()
     assert matching.inner_text() == "1"  # WCC-2020-Res-122, the one text on deep-ocean ecosystems

@@ -1,23 +1,46 @@
-"""Drive the app with streamlit.testing: sign in through session state, open a page by its file."""
+"""Drive the app with streamlit.testing: sign in through a real server-side session, open a page by its file."""
 
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from db.demo import DEMO_ACCOUNTS
+from db.engine import make_engine, transaction
+from db.settings import load_settings
+from services import sign_in
+from ui.auth import SESSION_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORDS = {username: password for username, password, *_ in DEMO_ACCOUNTS}
 
 
+def session_token(username: str, password: str | None = None) -> str:
+    """Sign `username` in with their password (a demo user's by default) on the database of DATABASE_URL,
+    as the sign-in form does, and return the session id the browser would keep."""
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(engine) as s:
+            result = sign_in.password_sign_in(session=s, username=username,
+                                              password=password or PASSWORDS[username], client=None,
+                                              settings=settings)
+    finally:
+        engine.dispose()
+    assert isinstance(result, sign_in.SignedIn), f"{username} could not sign in: {result}"
+    return result.token
+
+
+def signed_in_app(user: str | None, timeout: float = 30) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if user:
+        at.session_state[SESSION_KEY] = session_token(user)
+    return at
+
+
 def open_page(page: str | None, user: str | None, query: dict | None = None, timeout: float = 30) -> AppTest:
     """Run app.py as `user` (a demo username, or None for nobody signed in) and open `page`
     (a path such as "pages/register.py", or None for the landing page)."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    if user:
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = user
-        at.session_state["name"] = user
+    at = signed_in_app(user, timeout)
     at.run()
     if page:
         at.switch_page(page)
@@ -29,9 +52,7 @@ def open_page(page: str | None, user: str | None, query: dict | None = None, tim
 
 def reachable(page: str, user: str) -> bool:
     """Whether `page` is registered in the navigation of `user` (an unregistered page cannot be opened)."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user
+    at = signed_in_app(user)
     at.run()
     # Signed out, every page path is known (so a shared link survives sign-in) but none runs: only a
     # signed-in user's navigation says what they may open.

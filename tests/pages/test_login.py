@@ -1,16 +1,19 @@
-"""Sign-in through the real form: good and bad passwords, the temporary lock, inactive accounts, and the
-refusal to start with a bad configuration. (Sign-out and the re-login cookie need a browser: tests/e2e.)"""
+"""The sign-in gate through the real form: good and bad passwords, throttling, deactivated accounts, sign-out
+and copied session ids, changes that take effect at the next click, and the refusal to start with a bad
+configuration. (The re-login cookie in a real browser: tests/e2e/test_sessions_e2e.py.)"""
+
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from db.engine import make_engine
-from db.models import User
+from db.engine import make_engine, transaction
+from db.models import SignInSession, SignInThrottle, User, UserRole, utcnow
 from db.settings import DEMO_COOKIE_KEY
-from tests.pages.apptest import APP, PASSWORDS
-
-MAX_FAILURES = 5  # db.settings.Settings.max_failed_logins
+from services import sign_in
+from tests.pages.apptest import APP, PASSWORDS, session_token
+from ui.auth import SESSION_KEY
 
 
 def login_form() -> AppTest:
@@ -20,9 +23,9 @@ def login_form() -> AppTest:
     return at
 
 
-def sign_in(at: AppTest, username: str, password: str) -> AppTest:
-    at.text_input[0].input(username)
-    at.text_input[1].input(password)
+def sign_in_through_form(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
     next(b for b in at.button if b.label == "Sign in").click().run()
     assert not at.exception
     return at
@@ -35,73 +38,112 @@ def signed_in_as(at: AppTest) -> str | None:
     return None
 
 
+def db(app_db):
+    return make_engine(app_db)
+
+
 def user_row(app_db, username: str) -> User:
-    with Session(make_engine(app_db)) as s:
+    with Session(db(app_db)) as s:
         return s.exec(select(User).where(User.username == username)).one()
 
 
-def test_login_page(app_db):
+def test_sign_in_screen(app_db):
     at = login_form()
     assert "Resolutions Tracker" in at.title[0].value
-    assert [t.label for t in at.text_input] == ["Username", "Password"]
-    assert signed_in_as(at) is None
-    assert "actor" not in at.session_state
+    assert [t.label for t in at.text_input] == ["Username", "Password", "Email or username"]
+    assert signed_in_as(at) is None and "actor" not in at.session_state
+    assert {e.label for e in at.expander} >= {"Demo accounts", "Forgot your password?"}
     demo = next(e for e in at.expander if e.label == "Demo accounts")
     assert set(demo.dataframe[0].value["Username"]) == set(PASSWORDS)
+    assert not [b for b in at.button if b.label == "Sign in with IUCN Accounts"]  # no [auth] configured
 
 
 @pytest.mark.parametrize("user", sorted(PASSWORDS))
-def test_good_login_through_the_form(app_db, user):
-    at = sign_in(login_form(), user, PASSWORDS[user])
-    assert at.session_state["authentication_status"] is True
+def test_good_sign_in_through_the_form(app_db, user):
+    at = sign_in_through_form(login_form(), user, PASSWORDS[user])
     assert signed_in_as(at).startswith(f"Signed in as **{user_row(app_db, user).display_name}**")
     assert at.session_state["actor"].username == user
     assert not at.error
+    assert at.session_state["sign_in_password"] == ""  # the password is not kept in the session
+    assert not [t for t in at.text_input if t.label == "Password"]  # the form is gone in the same run
+    with Session(db(app_db)) as s:
+        row = s.exec(select(SignInSession).join(User).where(User.username == user)).one()
+        assert row.ended_at is None and row.method == "password"
 
 
 def test_bad_password_gives_a_clear_message(app_db):
-    at = sign_in(login_form(), "reporter", "not-the-password")
-    assert at.error[0].value == "Wrong username or password. Check both and try again."
+    at = sign_in_through_form(login_form(), "reporter", "not-the-password")
+    assert at.error[0].value == sign_in.WRONG
     assert signed_in_as(at) is None and "actor" not in at.session_state
-    assert user_row(app_db, "reporter").failed_logins == 1
+    assert at.text_input(key="sign_in_username").value == "reporter"  # kept for the next try
+    with Session(db(app_db)) as s:
+        assert s.get(SignInThrottle, "user:reporter").failures == 1
 
 
 def test_unknown_user_gives_the_same_message(app_db):
-    at = sign_in(login_form(), "nobody", "whatever")
-    assert at.error[0].value == "Wrong username or password. Check both and try again."
+    at = sign_in_through_form(login_form(), "nobody", "whatever-it-is")
+    assert at.error[0].value == sign_in.WRONG
 
 
-def test_repeated_failures_lock_the_account(app_db):
+def test_repeated_failures_slow_down_without_locking_the_owner_out(app_db):
     at = login_form()
-    for _ in range(MAX_FAILURES - 1):
-        sign_in(at, "leader", "wrong")
-        assert "Wrong username or password" in at.error[0].value
-    sign_in(at, "leader", "wrong")
-    assert "locked" in at.error[0].value
-    assert user_row(app_db, "leader").locked_until is not None
-    # Even the right password is refused while the lock lasts, in a fresh session too.
-    at = sign_in(login_form(), "leader", PASSWORDS["leader"])
-    assert "locked" in at.error[0].value
+    for _ in range(sign_in.FREE_FAILURES + 1):
+        sign_in_through_form(at, "leader", "wrong-password")
+        assert at.error[0].value == sign_in.WRONG
+    sign_in_through_form(at, "leader", PASSWORDS["leader"])  # too soon, even with the right password
+    assert at.error[0].value.startswith("Too many failed sign-ins. Wait")
     assert signed_in_as(at) is None
-
-
-def test_a_good_sign_in_resets_the_failure_count(app_db):
-    at = login_form()
-    sign_in(at, "focal", "wrong")
-    sign_in(at, "focal", PASSWORDS["focal"])
+    with transaction(db(app_db)) as s:  # the wait is over
+        s.get(SignInThrottle, "user:leader").blocked_until = utcnow() - timedelta(seconds=1)
+    sign_in_through_form(at, "leader", PASSWORDS["leader"])
     assert signed_in_as(at)
-    assert user_row(app_db, "focal").failed_logins == 0
 
 
-def test_inactive_account_cannot_sign_in(app_db):
-    with Session(make_engine(app_db)) as s:
-        user = s.exec(select(User).where(User.username == "reporter")).one()
-        user.active = False
-        s.add(user)
-        s.commit()
-    at = sign_in(login_form(), "reporter", PASSWORDS["reporter"])
+def test_a_deactivated_account_cannot_sign_in(app_db):
+    with transaction(db(app_db)) as s:
+        s.exec(select(User).where(User.username == "reporter")).one().active = False
+    at = sign_in_through_form(login_form(), "reporter", PASSWORDS["reporter"])
     assert signed_in_as(at) is None
-    assert at.error
+    assert at.error[0].value == sign_in.DEACTIVATED
+
+
+def test_sign_out_ends_the_session_and_the_copied_id_no_longer_works(app_db):
+    at = sign_in_through_form(login_form(), "focal", PASSWORDS["focal"])
+    token = at.session_state[SESSION_KEY]
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert not at.exception
+    assert signed_in_as(at) is None and at.text_input(key="sign_in_username")
+    with Session(db(app_db)) as s:
+        assert s.exec(select(SignInSession).where(SignInSession.ended_at.is_(None))).all() == []
+    copied = AppTest.from_file(APP, default_timeout=30)  # another browser holding the same id
+    copied.session_state[SESSION_KEY] = token
+    copied.run()
+    assert signed_in_as(copied) is None and "actor" not in copied.session_state
+
+
+def test_deactivation_and_a_role_change_take_effect_at_the_next_click(app_db):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[SESSION_KEY] = session_token("secretariat")
+    at.run()
+    assert at.session_state["actor"].roles == {"secretariat"}
+    with transaction(db(app_db)) as s:
+        user = s.exec(select(User).where(User.username == "secretariat")).one()
+        s.add(UserRole(user_id=user.id, role="leadership"))
+    at.run()
+    assert at.session_state["actor"].roles == {"secretariat", "leadership"}
+    with transaction(db(app_db)) as s:
+        s.exec(select(User).where(User.username == "secretariat")).one().active = False
+    at.run()
+    assert not at.exception
+    assert signed_in_as(at) is None and "actor" not in at.session_state
+    assert at.text_input(key="sign_in_username")
+
+
+def test_password_sign_in_can_be_switched_off(app_db, monkeypatch):
+    monkeypatch.setenv("RT_PASSWORD_LOGIN", "0")
+    at = login_form()
+    assert not at.text_input
+    assert "No way to sign in is configured" in at.error[0].value
 
 
 def test_refuses_to_start_without_a_cookie_key_outside_demo_mode(app_db, monkeypatch):

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine
 from db.models import User, UserRole
-from tests.pages.apptest import APP, PASSWORDS, reachable
+from tests.pages.apptest import APP, PASSWORDS, reachable, signed_in_app
 from ui.navigation import PAGES
 
 
@@ -17,10 +17,7 @@ def roles_in_database(app_db, username: str) -> set[str]:
 
 def registered_pages(user: str | None) -> set[str]:
     """The page files the app registers for `user` (None: nobody signed in), tried one by one."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    if user:
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = user
+    at = signed_in_app(user)
     at.run()
     assert not at.exception
     found = set()
@@ -75,16 +72,14 @@ def test_nobody_signed_in_sees_any_page(app_db):
         at.switch_page(spec.path).run()
         assert not at.exception, spec.path
         assert [t.value for t in at.title] == [":material/fact_check: Resolutions Tracker"], spec.path
-        assert [t.label for t in at.text_input] == ["Username", "Password"], spec.path
+        assert [t.label for t in at.text_input][:2] == ["Username", "Password"], spec.path
         assert "actor" not in at.session_state, spec.path
 
 
 def test_each_role_lands_on_its_own_page(app_db):
     landing = {"reporter": "My reports", "focal": "My Resolutions", "secretariat": "Overview", "leader": "Overview"}
     for user, title in landing.items():
-        at = AppTest.from_file(APP, default_timeout=30)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = user
+        at = signed_in_app(user)
         at.run()
         assert not at.exception
         assert title in at.title[0].value, user

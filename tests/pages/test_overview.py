@@ -9,7 +9,7 @@ from analytics.filters import ProgressFilter
 from db.engine import make_engine
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import APP, reachable
+from tests.pages.apptest import reachable, signed_in_app
 
 PAGE = "pages/overview.py"
 ROLES = ("reporter", "focal", "secretariat", "leader", "admin")
@@ -18,10 +18,7 @@ ROLES = ("reporter", "focal", "secretariat", "leader", "admin")
 def open_page(page: str, user: str, query: dict | None = None) -> AppTest:
     """Like apptest.open_page, but the URL holds the query from the very first run, as in a browser
     (leadership and the Secretariat land on the overview, so their first run already reads it)."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user
-    at.session_state["name"] = user
+    at = signed_in_app(user)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
