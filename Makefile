@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make run   start the app on an embedded SQLite database with the demo data and demo accounts
-#   make test  run every test (PostgreSQL too when TEST_DATABASE_URL is set)
+#   make test  run the linter and every test (PostgreSQL too when TEST_DATABASE_URL is set)
 PYTHON ?= python3.11
 VENV ?= .venv
 PORT ?= 8501
@@ -25,6 +25,7 @@ browser:
 		echo "chromium is missing: install Debian's chromium package for the browser tests"
 
 test: $(STAMP) browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -22,7 +22,6 @@ from sqlalchemy import and_, case, exists, func, literal, or_
 from sqlmodel import Session, select
 
 from db import vocab
-from db.queries import current_submitted_activity
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -34,6 +33,7 @@ from db.models import (
     Resolution,
     User,
 )
+from db.queries import current_submitted_activity
 from db.sql import string_agg
 
 NONE = "none"

@@ -59,7 +59,9 @@ ROLE_EXPECTATIONS = {
                    "the coverage view, then write the yearly analysis.",
     "leadership": "Read the summary charts and the yearly analysis once it is published; export tables for "
                   "Council papers.",
-    "admin": "Manage the user accounts and their roles; you can also do everything the Secretariat does.",
+    "admin": "Manage the organisations and the user accounts (Administration: Users, Organisations), "
+             "approve or decline access requests from single sign-on, and read the audit trail and the sent "
+             "mail; you can also do everything the Secretariat does.",
 }
 assert set(ROLE_EXPECTATIONS) == set(vocab.ROLES)
 

@@ -20,7 +20,8 @@ import pandas as pd  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
 
-from analytics.charts import BAR_COLOUR as BAR, COVERAGE_COLOURS  # noqa: E402
+from analytics.charts import BAR_COLOUR as BAR  # noqa: E402
+from analytics.charts import COVERAGE_COLOURS
 from analytics.progress import COVERAGE_CATEGORIES, PUBLISHED  # noqa: E402
 from analytics.yearly_analysis import CHANGE_COLOURS, CHANGES, Sections, transition_matrix  # noqa: E402
 from db import vocab  # noqa: E402

@@ -21,7 +21,7 @@ from sqlalchemy import Integer, and_, cast, exists, func, literal_column, or_, t
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from analytics.filters import SUBMITTED, ProgressFilter, resolve, data_years, year_bounds
+from analytics.filters import SUBMITTED, ProgressFilter, data_years, resolve, year_bounds
 from db import vocab
 from db.models import (
     ActivityReport,

@@ -247,7 +247,7 @@ class Generator:
                     f"(bench member {i + 1:04d})")
             rows.append((next_id + i, "Member", name, None, region, country))
         next_id += self.n_members
-        for i, (region, countries) in enumerate(COUNTRIES.items()):
+        for region, countries in COUNTRIES.items():
             rows.append((next_id, "Regional Committee", f"IUCN {region} Regional Committee (bench)", None,
                          region, None))
             next_id += 1

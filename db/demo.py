@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 
 from db import vocab
 from db.engine import transaction
-from db.security import hash_password
 from db.models import (
     ActivityReport,
     ActivityReportActionType,
@@ -36,6 +35,7 @@ from db.models import (
     UserComponent,
     UserRole,
 )
+from db.security import hash_password
 
 SEED = 2026
 CURRENT_YEAR = 2026
@@ -393,7 +393,8 @@ class _Demo:
                 state = "draft"
             report = ActivityReport(
                 component_id=component_id, author_id=author.id,
-                title=ACTION_TITLES[types[0]].format(topic=self.meta[r.code].phrase, who=component.acronym or "members"),
+                title=ACTION_TITLES[types[0]].format(topic=self.meta[r.code].phrase,
+                                                     who=component.acronym or "members"),
                 description=f"{component.name} carried out this work to implement {r.code} in {year}. "
                             f"It focused on {self.meta[r.code].phrase} and involved {len(types)} kind(s) of action.",
                 action_status="Completed" if completed and end < date(CURRENT_YEAR, 11, 1) else "On-going",

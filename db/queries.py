@@ -2,7 +2,6 @@
 
 from sqlalchemy import and_, exists
 from sqlalchemy.orm import aliased
-
 from sqlmodel import select
 
 from db.models import ActivityReport, Resolution, ResolutionTheme, Theme

@@ -11,10 +11,10 @@ from analytics.filters import ProgressFilter
 from services import yearly_analysis as service
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.tabular import csv_bytes
-from ui.auth import signed_in_actor
 from ui import analysis_readers as readers
 from ui import analytics_readers as ar
 from ui import url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version, session
 from ui.format import fmt_date, plural
 

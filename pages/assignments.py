@@ -9,8 +9,8 @@ import streamlit as st
 from db.engine import transaction
 from services import assignments
 from services.errors import NotFound, PermissionDenied, ValidationFailed
-from ui.auth import signed_in_actor
 from ui import progress_readers as readers
+from ui.auth import signed_in_actor
 from ui.data import data_version, engine
 from ui.flash import flash, show_flash
 from ui.format import fmt_date, plural

@@ -6,9 +6,9 @@ import streamlit as st
 from analytics import body_of_policy as bp
 from db import vocab
 from services.tabular import csv_bytes, excel_bytes
-from ui.auth import signed_in_actor
 from ui import analysis_readers as readers_ya
 from ui import readers, url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import plural
 

@@ -7,9 +7,9 @@ import streamlit as st
 
 from analytics import coverage
 from services.tabular import csv_bytes
-from ui.auth import signed_in_actor
 from ui import coverage_readers as readers
 from ui import url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import fmt_date, plural
 from ui.navigation import visible_specs
@@ -75,7 +75,8 @@ left_out = readers.archived_left_out(version, year, congress)
 scope = "assigned to you" if only_mine else f"of {congress}"
 m = st.columns(6)
 m[0].metric("Resolutions", f"{len(table):,}", border=True,
-            help=f"Resolutions {scope} that owe a Progress Report for {year}. " + (f"{plural(left_out, 'archived Resolution')} archived in "
+            help=f"Resolutions {scope} that owe a Progress Report for {year}. "
+                 + (f"{plural(left_out, 'archived Resolution')} archived in "
                                                     f"{year} or before owe nothing and are left out." if left_out
                                                     else "Archived Resolutions owe no report from the year "
                                                          "they were archived."))

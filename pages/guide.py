@@ -7,9 +7,9 @@ import streamlit as st
 
 from analytics import cycle
 from db.vocab import ROLE_LABELS, ROLES
-from ui.auth import signed_in_actor
 from ui import coverage_readers as readers
 from ui import url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import fmt_date
 from ui.navigation import visible_specs

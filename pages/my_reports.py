@@ -9,9 +9,9 @@ from db.engine import transaction
 from services import activity_reports as ar
 from services.errors import ServiceError
 from services.tabular import csv_bytes, excel_bytes
-from ui.auth import signed_in_actor
 from ui import activity_readers as readers
 from ui import url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version, engine
 from ui.format import escape_md, fmt_date, plural
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import streamlit as st
 
-from ui.auth import signed_in_actor
 from ui import progress_readers as readers
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge

@@ -10,9 +10,9 @@ from analytics import charts
 from analytics.filters import ProgressFilter
 from analytics.progress import NO_REPORT
 from db import vocab
-from ui.auth import signed_in_actor
 from ui import analytics_readers as ar
 from ui import readers, url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import plural
 

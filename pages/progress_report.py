@@ -10,8 +10,8 @@ from db import vocab
 from db.engine import transaction
 from services import progress_reports as pr
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
-from ui.auth import signed_in_actor
 from ui import progress_readers as readers
+from ui.auth import signed_in_actor
 from ui.data import data_version, engine, session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural

@@ -5,8 +5,8 @@ import streamlit as st
 
 from db import vocab
 from services.register import RegisterFilter
-from ui.auth import signed_in_actor
 from ui import readers, url_state
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import plural
 

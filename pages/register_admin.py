@@ -5,8 +5,8 @@ import streamlit as st
 
 from services.errors import PermissionDenied, ValidationFailed
 from services.register_file import COLUMNS, export_register, import_register
-from ui.auth import signed_in_actor
 from ui import readers
+from ui.auth import signed_in_actor
 from ui.data import data_version, engine, session
 
 actor = signed_in_actor()

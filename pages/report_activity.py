@@ -2,7 +2,6 @@
 report started from an earlier one (?from=N). Nothing typed is lost: the fields live in session state,
 and errors, conflicts and refusals are shown above or next to the fields, never by clearing them."""
 
-from dataclasses import asdict
 from datetime import date
 
 import streamlit as st
@@ -12,8 +11,8 @@ from db.countries import COUNTRIES
 from db.engine import transaction
 from services import activity_reports as ar
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
-from ui.auth import signed_in_actor
 from ui import activity_readers as readers
+from ui.auth import signed_in_actor
 from ui.data import data_version, engine
 from ui.format import escape_md, fmt_date
 

@@ -5,8 +5,8 @@ import streamlit as st
 from analytics.timeline import timeline_figure
 from db import vocab
 from services.errors import NotFound
-from ui.auth import signed_in_actor
 from ui import progress_readers, readers
+from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import fmt_date
 from ui.progress_badges import status_badge

@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 from db.models import AuditEvent, User
 from services.errors import NotFound
 from services.permissions import Actor, require
+from services.tabular import safe_cell
 
 SYSTEM = "system"  # shown for events no user caused (reference data, jobs)
 COLUMNS = ["id", "at", "user", "action", "entity", "entity_id", "before", "after"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def compact_json(value: Any) -> str:
@@ -26,14 +26,6 @@ def compact_json(value: Any) -> str:
     if value is None:
         return ""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet cell that cannot run as a formula (OWASP CSV injection): text starting with
-    = + - @ (or a tab or carriage return) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -13,7 +13,7 @@ def data_rows(data: bytes, columns: tuple[str, ...]) -> Iterator[tuple[int, list
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed([FieldError("file", f"the file is not UTF-8 text (byte {exc.start})", 1)])
+        raise ValidationFailed([FieldError("file", f"the file is not UTF-8 text (byte {exc.start})", 1)]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from db import vocab
-from db.queries import current_submitted_activity
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -37,6 +36,7 @@ from db.models import (
     User,
     utcnow,
 )
+from db.queries import current_submitted_activity
 from services import audit
 from services.assignments import resolution_by_code
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -95,7 +95,8 @@ class ProgressView:
 # -- permissions ------------------------------------------------------------------------------------------
 def is_assigned(session: Session, actor: Actor, resolution_id: int) -> bool:
     return session.exec(select(FocalPointAssignment.id).where(
-        FocalPointAssignment.resolution_id == resolution_id, FocalPointAssignment.user_id == actor.id)).first() is not None
+        FocalPointAssignment.resolution_id == resolution_id, FocalPointAssignment.user_id == actor.id,
+    )).first() is not None
 
 
 def may_write(session: Session, actor: Actor, resolution_id: int) -> bool:
@@ -120,7 +121,8 @@ def source_candidates(*, session: Session, resolution_id: int, year: int,
                       include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
     """The Activity Reports on the Resolution received in `year` (plus any already chosen)."""
     start, end = _year_bounds(year)
-    received = and_(current_submitted_activity(), ActivityReport.submitted_at >= start, ActivityReport.submitted_at < end)
+    received = and_(current_submitted_activity(), ActivityReport.submitted_at >= start,
+                    ActivityReport.submitted_at < end)
     chosen = ActivityReport.id.in_(include_ids or (-1,))
     rows = session.exec(
         select(ActivityReport.id, ActivityReport.title, Component.id, Component.name, ActivityReport.action_status,

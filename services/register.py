@@ -23,7 +23,7 @@ from db.models import (
 from db.queries import current_submitted_activity, tagged_with
 from db.sql import string_agg
 from services import audit
-from services.errors import NotFound, ValidationFailed, FieldError
+from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
 
 REGISTER_COLUMNS = ["code", "title", "kind", "congress", "year", "themes", "status", "latest_status",

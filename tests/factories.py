@@ -15,8 +15,8 @@ from db.models import (
     UserComponent,
     UserRole,
 )
-from services.permissions import Actor
 from db.security import hash_password
+from services.permissions import Actor
 
 
 def congress(session: Session, code: str = "WCC-2020") -> Congress:

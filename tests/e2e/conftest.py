@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -31,11 +32,17 @@ def running_app(env: dict[str, str], args: tuple[str, ...] = (), port: int | Non
     """Start `streamlit run app.py` with `env` added to this process' environment (DATABASE_URL, RT_DEMO,
     RT_COOKIE_KEY, RT_SMTP_*, ...) and extra command-line `args`; yield its base URL; stop it after."""
     port = port or _free_port()
+    log = tempfile.TemporaryFile()  # a file, not a pipe nobody reads: a chatty app never stalls on it
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
-        cwd=ROOT, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT,
     )
+
+    def output() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")
+
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -48,14 +55,15 @@ def running_app(env: dict[str, str], args: tuple[str, ...] = (), port: int | Non
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError("the app did not start:\n" + proc.stdout.read().decode())
+        raise RuntimeError("the app did not start:\n" + output())
     if proc.poll() is not None:
-        raise RuntimeError("the app stopped:\n" + proc.stdout.read().decode())
+        raise RuntimeError("the app stopped:\n" + output())
     try:
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture
@@ -93,7 +101,7 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     the signed-in app (no second form to wait for, nothing to retry)."""
     page.goto(base_url)
     wait_idle(page)
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password)  # not "Show password"
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_text("Signed in as").wait_for(timeout=60_000)

@@ -16,7 +16,7 @@ def test_the_first_request_of_a_fresh_server_for_a_page_gets_the_sign_in_form(pa
     # must send the visitor to the gate instead of showing itself.
     page.goto(f"{live_app}/review_queue")
     _settle(page)
-    page.get_by_label("Username").first.wait_for()
+    page.get_by_label("Username", exact=True).first.wait_for()
     assert page.get_by_text("Review queue").count() == 0
     assert page.get_by_text("Signed in as").count() == 0
 

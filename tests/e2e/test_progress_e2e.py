@@ -8,7 +8,6 @@ from sqlmodel import Session, select
 
 from db.engine import make_engine
 from db.models import FocalPointAssignment, ProgressReport, Resolution, User
-
 from tests.e2e.conftest import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e

@@ -30,22 +30,22 @@ def test_reload_keeps_the_session_and_sign_out_ends_it_for_a_copied_cookie_too(p
     page.reload()
     wait_idle(page)
     page.get_by_text("Signed in as").wait_for()  # the cookie signed us in again
-    assert page.get_by_label("Username").count() == 0
+    assert page.get_by_label("Username", exact=True).count() == 0
 
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_label("Username").wait_for()
+    page.get_by_label("Username", exact=True).wait_for()
     wait_idle(page)
     assert session_cookie(page.context) is None  # cleared in this browser...
     page.reload()
     wait_idle(page)
-    page.get_by_label("Username").wait_for()
+    page.get_by_label("Username", exact=True).wait_for()
     assert page.get_by_text("Signed in as").count() == 0
 
     # ...and a copy taken before signing out is refused by the server.
     thief = other_browser(page, cookie)
     thief.goto(live_app)
     wait_idle(thief)
-    thief.get_by_label("Username").wait_for()
+    thief.get_by_label("Username", exact=True).wait_for()
     assert thief.get_by_text("Signed in as").count() == 0
 
 

@@ -41,7 +41,8 @@ def test_every_role_sees_the_whole_body_of_policy(app_db, user):
     assert metrics["Active"] == f"{_count(app_db, Resolution.status == 'active'):,}"
     assert metrics["Archived"] == f"{_count(app_db, Resolution.status == 'archived'):,}"
     assert metrics["Resolutions · Recommendations"] == (
-        f"{_count(app_db, Resolution.kind == 'Resolution'):,} · {_count(app_db, Resolution.kind == 'Recommendation'):,}")
+        f"{_count(app_db, Resolution.kind == 'Resolution'):,} · "
+        f"{_count(app_db, Resolution.kind == 'Recommendation'):,}")
     table = _table(at)
     assert len(table) == 27 and table.iloc[-1]["code"] == "GA-1948" and table.iloc[0]["code"] == "WCC-2025"
     held = table[table["register_total"] > 0]

@@ -3,12 +3,11 @@ give for them, and the drill-down to the Resolutions behind a segment."""
 
 import pytest
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 from analytics import progress
 from analytics.filters import ProgressFilter
 from db.engine import make_engine
-from streamlit.testing.v1 import AppTest
-
 from tests.pages.apptest import reachable, signed_in_app
 
 PAGE = "pages/overview.py"

@@ -43,7 +43,7 @@ def test_timeline_and_full_reports(app_db, user):
         assert any(f"{year}: {status}]" in b for b in badges), (year, status, badges)
     assert at.get("plotly_chart")
     labels = [e.label for e in at.expander]
-    for year, (status, summary) in published.items():
+    for year, (status, _summary) in published.items():
         assert f"{year} · {status}" in labels
     newest = next(e for e in at.expander if e.label == f"{last} · {published[last][0]}")
     assert published[last][1] in [t.value for t in newest.text]

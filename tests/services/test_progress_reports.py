@@ -270,7 +270,8 @@ def test_correction_after_publication_is_a_new_revision(world):
             (1, "Underway", "Reef work advanced."), (2, "Completed", "All reefs surveyed.")]
         listed = pr.revisions(session=s, report_id=report.id)
         assert list(listed["revision"]) == [2, 1]
-        assert listed.iloc[0]["changes"] == "Changed: status, summary" and listed.iloc[1]["changes"] == "First publication"
+        assert listed.iloc[0]["changes"] == "Changed: status, summary"
+        assert listed.iloc[1]["changes"] == "First publication"
         assert pr.published_reports(session=s, code=CODE)[0]["summary"] == "All reefs surveyed."
     assert [e.action for e in events(w["engine"], report.id)] == ["submit", "publish", "new_version", "submit",
                                                                   "publish"]

@@ -1,0 +1,263 @@
+"""Organisations (admin): search, a selected organisation's members, reports and edit form, deactivation,
+new organisations, and the all-or-nothing CSV import and the export in the same format."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from db import vocab
+from db.engine import transaction
+from services import components
+from services.errors import NotFound, PermissionDenied, ValidationFailed
+from ui.auth import signed_in_actor
+from ui.data import engine, session
+from ui.flash import flash, show_flash
+
+actor = signed_in_actor()
+st.title(":material/corporate_fare: Organisations")
+st.caption("The IUCN components that report: Members, Commissions, Secretariat units and offices, National and "
+           "Regional Committees. An organisation is never deleted: deactivate one that no longer takes part, "
+           "and its Activity Reports keep it.")
+show_flash()
+
+NO_REGION = ""
+REGIONS = (NO_REGION, *vocab.IUCN_REGIONS)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def region_label(region: str) -> str:
+    return region or "No region"
+
+
+def show_errors(failed: ValidationFailed, field: str) -> None:
+    for message in failed.for_field(field):
+        st.error(message, icon=":material/error:")
+
+
+def next_revision() -> None:
+    """Fresh keys for the edit form, so it shows what is now stored."""
+    st.session_state["org_rev"] = st.session_state.get("org_rev", 0) + 1
+
+
+def fields_form(prefix: str, current: dict, submit_label: str, submit_icon: str) -> tuple[dict, dict, bool]:
+    """The five fields of an organisation, each with a slot right under it for its errors.
+    Returns (values, slots, submitted); call inside st.form."""
+    slots = {}
+    values = {}
+    values["name"] = st.text_input("Name", value=current.get("name") or "", key=f"{prefix}_name", max_chars=200)
+    slots["name"] = st.container()
+    left, right = st.columns(2)
+    with left:
+        values["acronym"] = st.text_input("Acronym", value=current.get("acronym") or "", key=f"{prefix}_acronym",
+                                          max_chars=20)
+        slots["acronym"] = st.container()
+        kind = current.get("kind")
+        values["kind"] = st.selectbox("Kind", vocab.COMPONENT_KINDS, key=f"{prefix}_kind",
+                                      index=vocab.COMPONENT_KINDS.index(kind) if kind in vocab.COMPONENT_KINDS
+                                      else None, placeholder="Choose a kind")
+        slots["kind"] = st.container()
+    with right:
+        region = current.get("region") or NO_REGION
+        values["region"] = st.selectbox("Region", REGIONS, key=f"{prefix}_region", format_func=region_label,
+                                        index=REGIONS.index(region) if region in REGIONS else 0,
+                                        help="The IUCN statutory region; none for a global organisation.")
+        slots["region"] = st.container()
+        values["country"] = st.text_input("Country", value=current.get("country") or "", key=f"{prefix}_country",
+                                          max_chars=80)
+        slots["country"] = st.container()
+    submitted = st.form_submit_button(submit_label, type="primary", icon=submit_icon)
+    return values, slots, submitted
+
+
+def show_field_errors(failed: ValidationFailed, slots: dict) -> None:
+    for field, slot in slots.items():
+        with slot:
+            show_errors(failed, field)
+    other = [e.message for e in failed.errors if e.field not in slots]
+    for message in other:
+        st.error(message, icon=":material/error:")
+
+
+with session() as s:
+    counts = components.component_counts(session=s, actor=actor)
+st.markdown(f"**{plural(counts['total'], 'organisation')}**, {counts['deactivated']:,} deactivated")
+
+# -- new organisation -----------------------------------------------------------------------------------
+with st.expander("New organisation", icon=":material/add_business:"):
+    with st.form("org_new", clear_on_submit=False, border=False):
+        new_values, new_slots, create = fields_form("new", {}, "Create organisation", ":material/add:")
+    if create:
+        try:
+            with transaction(engine()) as s:
+                row = components.create_component(session=s, actor=actor, **new_values)
+        except ValidationFailed as failed:
+            show_field_errors(failed, new_slots)
+        except PermissionDenied as denied:
+            st.error(str(denied), icon=":material/error:")
+        else:
+            for field in new_values:
+                st.session_state.pop(f"new_{field}", None)
+            st.session_state["org_open"] = row.id
+            flash("Organisation created.")
+            st.rerun()
+
+# -- search ---------------------------------------------------------------------------------------------
+text_col, kind_col, region_col, status_col = st.columns([3, 2, 2, 1.5])
+text = text_col.text_input("Search", key="org_q", placeholder="Words of the name, acronym or country")
+kinds = kind_col.multiselect("Kind", vocab.COMPONENT_KINDS, key="org_kinds", placeholder="Every kind")
+regions = region_col.multiselect("Region", vocab.IUCN_REGIONS, key="org_regions", placeholder="Every region")
+status = status_col.selectbox("Status", ("All", "Active", "Deactivated"), key="org_status")
+with session() as s:
+    table = components.search_components(
+        session=s, actor=actor, text=text, kinds=tuple(kinds), regions=tuple(regions),
+        active={"All": None, "Active": True, "Deactivated": False}[status])
+
+ids = [int(i) for i in table["id"]]
+st.caption(f"{plural(len(table), 'organisation')} found. Select a row to see its members and reports and to "
+           "edit it.")
+# The table's key follows the rows it shows: when they change (a filter, an edit that moves a row, someone
+# else's import), the selection starts again from the open organisation's id, never from a stale position.
+table_key = "org_table_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
+open_id = st.session_state.get("org_open")
+default = {"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None
+event = st.dataframe(
+    table, hide_index=True, width="stretch", key=table_key, on_select="rerun", selection_mode="single-row",
+    selection_default=default,
+    column_order=["name", "acronym", "kind", "region", "country", "active", "members", "reports"],
+    column_config={
+        "name": st.column_config.TextColumn("Name", width="large"),
+        "acronym": "Acronym", "kind": "Kind", "region": "Region", "country": "Country",
+        "active": st.column_config.CheckboxColumn("Active"),
+        "members": st.column_config.NumberColumn("Members", format="%d"),
+        "reports": st.column_config.NumberColumn("Activity Reports", format="%d"),
+    },
+)
+rows = event.selection.rows
+open_id = ids[rows[0]] if rows and rows[0] < len(ids) else None
+st.session_state["org_open"] = open_id
+
+# -- the selected organisation --------------------------------------------------------------------------
+detail = None
+if open_id is not None:
+    try:
+        with session() as s:
+            detail = components.component_detail(session=s, actor=actor, component_id=open_id)
+    except NotFound as missing:
+        st.warning(str(missing), icon=":material/warning:")
+if detail is not None:
+    st.divider()
+    head, action = st.columns([4, 1], vertical_alignment="center")
+    with head:
+        st.subheader(":material/corporate_fare: Selected organisation", anchor=False)
+        st.text(" · ".join(v for v in (detail["name"], detail["acronym"], detail["kind"], detail["region"],
+                                       detail["country"]) if v))
+        if not detail["active"]:
+            st.badge("Deactivated", icon=":material/block:", color="red")
+    with action:
+        if detail["active"]:
+            label, icon, tip = ("Deactivate", ":material/block:",
+                                "It stays in the reports that name it, and can be reactivated at any time.")
+        else:
+            label, icon, tip = "Reactivate", ":material/check_circle:", None
+        if st.button(label, icon=icon, key=f"org_active_{open_id}", help=tip):
+            try:
+                with transaction(engine()) as s:
+                    components.set_component_active(session=s, actor=actor, component_id=open_id,
+                                                    active=not detail["active"])
+            except (NotFound, PermissionDenied) as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                flash("Organisation reactivated." if not detail["active"] else "Organisation deactivated.")
+                next_revision()
+                st.rerun()
+
+    edit_tab, members_tab, reports_tab = st.tabs([
+        ":material/edit: Edit",
+        f":material/group: Members ({len(detail['members']):,})",
+        f":material/description: Activity Reports ({detail['report_count']:,})",
+    ])
+    with edit_tab:
+        rev = st.session_state.get("org_rev", 0)
+        with st.form(f"org_edit_{open_id}", clear_on_submit=False, border=False):
+            values, slots, save = fields_form(f"edit_{open_id}_{rev}", detail, "Save", ":material/save:")
+        if save:
+            try:
+                with transaction(engine()) as s:
+                    components.update_component(session=s, actor=actor, component_id=open_id, **values)
+            except ValidationFailed as failed:
+                show_field_errors(failed, slots)
+            except (NotFound, PermissionDenied) as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                flash("Organisation saved.")
+                next_revision()
+                st.rerun()
+    with members_tab:
+        if detail["members"]:
+            st.dataframe(pd.DataFrame(detail["members"]), hide_index=True, width="stretch", column_config={
+                "username": "Username", "display_name": "Name", "email": "Email",
+                "active": st.column_config.CheckboxColumn("Active")})
+        else:
+            st.caption("No user belongs to this organisation.")
+    with reports_tab:
+        if detail["reports"]:
+            if detail["report_count"] > len(detail["reports"]):
+                st.caption(f"The newest {len(detail['reports']):,} of {detail['report_count']:,}.")
+            st.dataframe(pd.DataFrame(detail["reports"]), hide_index=True, width="stretch", column_config={
+                "id": st.column_config.NumberColumn("Report", format="%d"),
+                "title": st.column_config.TextColumn("Title", width="large"), "state": "State",
+                "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY")})
+        else:
+            st.caption("No Activity Report names this organisation.")
+
+# -- import and export ----------------------------------------------------------------------------------
+st.divider()
+st.subheader(":material/import_export: Import and export", anchor=False)
+st.markdown(
+    "A CSV file (UTF-8) with the columns, in this order: `" + ",".join(components.COLUMNS) + "`. `kind` is "
+    "one of " + ", ".join(vocab.COMPONENT_KINDS) + "; `region` is an IUCN statutory region or empty. Rows are "
+    "matched to organisations by name (capitals do not matter): a new name adds an organisation, a known one "
+    "is updated where a value differs. Every row is checked first: if one is wrong, nothing is imported and "
+    "every problem is listed. The export has the same format, so it can be edited and imported back."
+)
+with st.form("org_import", clear_on_submit=False):
+    upload = st.file_uploader("Organisations file", type=["csv"])
+    check = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+if check:
+    if upload is None:
+        st.error("Choose a CSV file first.", icon=":material/error:")
+    else:
+        try:
+            result = components.import_components(engine=engine(), actor=actor, data=upload.getvalue())
+        except ValidationFailed as failed:
+            st.error(f"Nothing was imported: {plural(len(failed.errors), 'problem')} found. Fix them and upload "
+                     "the file again.", icon=":material/error:")
+            st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
+                                       for e in failed.errors], columns=["line", "column", "problem"]),
+                         hide_index=True, width="stretch",
+                         column_config={"line": st.column_config.NumberColumn("Line", format="%d"),
+                                        "column": "Column",
+                                        "problem": st.column_config.TextColumn("Problem", width="large")})
+        except PermissionDenied as denied:
+            st.error(str(denied), icon=":material/error:")
+        else:
+            flash(f"Imported: {result.created:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged.")
+            next_revision()
+            st.rerun()
+
+export_engine = engine()
+
+
+def export_file() -> bytes:
+    """Built only when the download is asked for (Streamlit runs it on the click)."""
+    with Session(export_engine) as s:
+        return components.export_components(session=s, actor=actor)
+
+
+st.download_button("Download CSV", data=export_file, file_name="organisations.csv", mime="text/csv",
+                   icon=":material/download:", on_click="ignore")

@@ -1,0 +1,283 @@
+"""Users (admin): find accounts, open one to edit it, deactivate or reactivate it or send it a password-reset
+link; make new accounts (each receives an activation mail); import and export the accounts as CSV."""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from db import vocab
+from db.engine import transaction
+from db.settings import load_settings
+from services import accounts
+from services.errors import NotFound, PermissionDenied, ValidationFailed
+from ui import mail_worker
+from ui.auth import signed_in_actor
+from ui.data import engine, session
+from ui.flash import flash, show_flash
+from ui.format import escape_md, fmt_date
+
+actor = signed_in_actor()
+settings = load_settings()
+st.title(":material/group: Users")
+st.caption("Who may sign in, with which roles and for which organisations. An account is never deleted: "
+           "deactivate it, and it is signed out everywhere at once. Role changes take effect at the user's "
+           "next click.")
+show_flash()
+
+LAST_SIGN_IN = {"any": "Any time", "recent": "In the last 30 days", "never": "Never"}
+STATUS = {"all": "All", "active": "Active", "deactivated": "Deactivated"}
+ACTIVATION = (f"New users receive an activation mail with a link to choose their password (it works once, for "
+              f"{settings.activation_link_days} days). Mail waits in the outbox until the mail server takes it "
+              "(the administrator's Sent mail page shows it).")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def role_label(role: str) -> str:
+    return vocab.ROLE_LABELS.get(role, role)
+
+
+def show_field_errors(failed: ValidationFailed, slots: dict) -> None:
+    """Each field's errors in the slot right under it; the rest above the form's button."""
+    for field, slot in slots.items():
+        with slot:
+            for message in failed.for_field(field):
+                st.error(message, icon=":material/error:")
+    for e in failed.errors:
+        if e.field not in slots:
+            st.error(e.message, icon=":material/error:")
+
+
+def next_revision() -> None:
+    """Fresh keys for the edit form, so it shows what is now stored."""
+    st.session_state["users_rev"] = st.session_state.get("users_rev", 0) + 1
+
+
+with session() as s:
+    choices = accounts.component_choices(session=s, actor=actor)
+component_names = dict(zip(choices["id"].astype(int), choices["name"]))
+active_components = [int(i) for i in choices.loc[choices["active"].astype(bool), "id"]]
+
+
+def account_fields(prefix: str, current: dict, with_username: bool) -> tuple[dict, dict]:
+    """The fields of an account, each with a slot under it for its errors (call inside st.form)."""
+    values, slots = {}, {}
+    if with_username:
+        values["username"] = st.text_input("Username", key=f"{prefix}_username", max_chars=60,
+                                           help="3 to 60 letters, digits and . _ - (no spaces). It never changes.")
+        slots["username"] = st.container()
+    left, right = st.columns(2)
+    with left:
+        values["display_name"] = st.text_input("Name", value=current.get("display_name", ""),
+                                               key=f"{prefix}_display_name", max_chars=120)
+        slots["display_name"] = st.container()
+    with right:
+        values["email"] = st.text_input("Email", value=current.get("email", ""), key=f"{prefix}_email",
+                                        max_chars=200)
+        slots["email"] = st.container()
+    values["roles"] = st.multiselect("Roles", vocab.ROLES, default=current.get("roles", []), key=f"{prefix}_roles",
+                                     format_func=role_label, placeholder="Choose one or more roles")
+    slots["roles"] = st.container()
+    kept = [i for i in current.get("component_ids", []) if i not in active_components]
+    values["components"] = st.multiselect(
+        "Organisations", active_components + kept, default=current.get("component_ids", []),
+        key=f"{prefix}_components", format_func=lambda i: component_names.get(i, str(i)),
+        placeholder="Type a name", help="The components this person reports for (component focal points).")
+    slots["components"] = st.container()
+    return values, slots
+
+
+users_tab, new_tab, file_tab = st.tabs([":material/group: Accounts", ":material/person_add: New user",
+                                        ":material/import_export: Import and export"])
+
+# -- search, table and the selected account ------------------------------------------------------------
+with users_tab:
+    text_col, role_col, comp_col, status_col, seen_col = st.columns([3, 2, 2, 1.3, 1.7])
+    text = text_col.text_input("Search", key="users_q", placeholder="Words of the username, name or email")
+    roles = role_col.multiselect("Role", vocab.ROLES, key="users_roles", format_func=role_label,
+                                 placeholder="Every role")
+    component = comp_col.selectbox("Organisation", list(component_names), key="users_component", index=None,
+                                   format_func=component_names.get, placeholder="Every organisation")
+    status = status_col.selectbox("Status", list(STATUS), key="users_status", format_func=STATUS.get)
+    seen = seen_col.selectbox("Last sign-in", list(LAST_SIGN_IN), key="users_seen", format_func=LAST_SIGN_IN.get)
+    with session() as s:
+        table = accounts.search_users(
+            session=s, actor=actor, text=text, roles=tuple(roles), component_id=component,
+            active={"all": None, "active": True, "deactivated": False}[status],
+            signed_in_since=datetime.now(UTC) - timedelta(days=30) if seen == "recent" else None,
+            never_signed_in=seen == "never")
+
+    ids = [int(i) for i in table["id"]]
+    st.caption(f"{plural(len(table), 'account')} found. Select a row to open the account below.")
+    # The table's key follows its rows, so a filter or an edit never leaves a stale selected position.
+    table_key = "users_table_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
+    open_id = st.session_state.get("users_open")
+    default = {"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None
+    shown = table.assign(roles=table["roles"].map(
+        lambda codes: "; ".join(role_label(c) for c in codes.split("; ")) if codes else ""))
+    event = st.dataframe(
+        shown, hide_index=True, width="stretch", key=table_key, on_select="rerun", selection_mode="single-row",
+        selection_default=default,
+        column_order=["username", "display_name", "email", "roles", "components", "active", "last_sign_in_at"],
+        column_config={
+            "username": "Username", "display_name": "Name", "email": "Email", "roles": "Roles",
+            "components": st.column_config.TextColumn("Organisations", width="medium"),
+            "active": st.column_config.CheckboxColumn("Active"),
+            "last_sign_in_at": st.column_config.DatetimeColumn("Last sign-in", format="D MMM YYYY, HH:mm"),
+        },
+    )
+    rows = event.selection.rows
+    open_id = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    st.session_state["users_open"] = open_id
+
+    detail = None
+    if open_id is not None:
+        try:
+            with session() as s:
+                detail = accounts.user_detail(session=s, actor=actor, user_id=open_id)
+        except NotFound as missing:
+            st.warning(str(missing), icon=":material/warning:")
+    if detail is not None:
+        st.divider()
+        st.subheader(":material/person: Selected account", anchor=False)
+        st.text(f"{detail['display_name']} · {detail['username']} · {detail['email']}")
+        facts = [f"Created {fmt_date(detail['created_at'])}",
+                 f"last sign-in {fmt_date(detail['last_sign_in_at'])}" if detail["last_sign_in_at"]
+                 else "never signed in",
+                 "password set" if detail["has_password"] else "no password yet (activation link not used)"]
+        st.caption("; ".join(facts) + ".")
+        if not detail["active"]:
+            st.badge("Deactivated", icon=":material/block:", color="red")
+
+        rev = st.session_state.get("users_rev", 0)
+        with st.form(f"users_edit_{open_id}", clear_on_submit=False):
+            values, slots = account_fields(f"edit_{open_id}_{rev}", detail, with_username=False)
+            save = st.form_submit_button("Save", type="primary", icon=":material/save:")
+        if save:
+            try:
+                with transaction(engine()) as s:
+                    accounts.update_user(session=s, actor=actor, user_id=open_id, **values)
+            except ValidationFailed as failed:
+                show_field_errors(failed, slots)
+            except (NotFound, PermissionDenied) as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                flash(f"Account {escape_md(detail['username'])} saved.")
+                next_revision()
+                st.rerun()
+
+        active_col, reset_col = st.columns(2)
+        with active_col:
+            if detail["active"]:
+                own = detail["id"] == actor.id
+                clicked = st.button("Deactivate", icon=":material/block:", key=f"users_active_{open_id}",
+                                    disabled=own, help="You cannot deactivate your own account." if own else
+                                    "Signs the user out everywhere at once; the account can be reactivated.")
+            else:
+                clicked = st.button("Reactivate", icon=":material/check_circle:", key=f"users_active_{open_id}")
+            if clicked:
+                try:
+                    with transaction(engine()) as s:
+                        accounts.set_active(session=s, actor=actor, user_id=open_id, active=not detail["active"],
+                                            settings=settings)
+                except (ValidationFailed, NotFound, PermissionDenied) as problem:
+                    st.error(str(problem) if not isinstance(problem, ValidationFailed)
+                             else "; ".join(e.message for e in problem.errors), icon=":material/error:")
+                else:
+                    flash(f"Account {escape_md(detail['username'])} " + ("reactivated." if not detail["active"] else
+                                                              "deactivated: it is signed out everywhere."))
+                    st.rerun()
+        with reset_col:
+            if st.button("Send password-reset link", icon=":material/lock_reset:", key=f"users_reset_{open_id}",
+                         disabled=not detail["active"],
+                         help=f"Mails {escape_md(detail['email'])} a link to choose a new password (it works once, "
+                              "within "
+                              f"{settings.reset_link_minutes} minutes)."):
+                try:
+                    with transaction(engine()) as s:
+                        accounts.send_reset_link(session=s, actor=actor, user_id=open_id, settings=settings)
+                except (ValidationFailed, NotFound, PermissionDenied) as problem:
+                    st.error(str(problem) if not isinstance(problem, ValidationFailed)
+                             else "; ".join(e.message for e in problem.errors), icon=":material/error:")
+                else:
+                    mail_worker.nudge()
+                    flash(f"A password-reset link is on its way to {escape_md(detail['email'])}.")
+                    st.rerun()
+
+# -- new user ------------------------------------------------------------------------------------------
+with new_tab:
+    st.info(ACTIVATION, icon=":material/mail:")
+    with st.form("users_new", clear_on_submit=False):
+        new_values, new_slots = account_fields("new", {}, with_username=True)
+        create = st.form_submit_button("Create user", type="primary", icon=":material/person_add:")
+    if create:
+        try:
+            with transaction(engine()) as s:
+                user = accounts.create_user(session=s, actor=actor, settings=settings, **new_values)
+                made = (user.id, user.username, user.email)
+        except ValidationFailed as failed:
+            show_field_errors(failed, new_slots)
+        except PermissionDenied as denied:
+            st.error(str(denied), icon=":material/error:")
+        else:
+            for field in new_values:
+                st.session_state.pop(f"new_{field}", None)
+            st.session_state["users_open"] = made[0]
+            mail_worker.nudge()
+            flash(f"Account {escape_md(made[1])} created. An activation mail with a link to choose a password is "
+                  f"on its way to {escape_md(made[2])}.")
+            st.rerun()
+
+# -- import and export ---------------------------------------------------------------------------------
+with file_tab:
+    st.markdown(
+        "A CSV file (UTF-8) with the columns, in this order: `" + ",".join(accounts.COLUMNS) + "`. `roles` is a "
+        "`;`-separated list of role codes (" + ", ".join(f"`{r}`" for r in vocab.ROLES) + "); `components` a "
+        "`;`-separated list of organisation names. Rows are matched to accounts by username: a new username "
+        "makes an account, a known one is updated where a value differs; accounts absent from the file are left "
+        "alone. Every row is checked first: if one is wrong, nothing is imported and every problem is listed. "
+        f"At most {accounts.MAX_FILE_BYTES // 1024 // 1024} MB. The export has the same format."
+    )
+    st.caption(ACTIVATION)
+    with st.form("users_import", clear_on_submit=False):
+        upload = st.file_uploader("Accounts file", type=["csv"])
+        check = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+    if check:
+        if upload is None:
+            st.error("Choose a CSV file first.", icon=":material/error:")
+        else:
+            try:
+                result = accounts.import_users(engine=engine(), actor=actor, data=upload.getvalue(),
+                                               settings=settings)
+            except ValidationFailed as failed:
+                st.error(f"Nothing was imported: {plural(len(failed.errors), 'problem')} found. Fix them and "
+                         "upload the file again.", icon=":material/error:")
+                st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
+                                           for e in failed.errors], columns=["line", "column", "problem"]),
+                             hide_index=True, width="stretch",
+                             column_config={"line": st.column_config.NumberColumn("Line", format="%d"),
+                                            "column": "Column",
+                                            "problem": st.column_config.TextColumn("Problem", width="large")})
+            except PermissionDenied as denied:
+                st.error(str(denied), icon=":material/error:")
+            else:
+                mail_worker.nudge()
+                flash(f"Imported: {result.created:,} new (each mailed an activation link), {result.updated:,} "
+                      f"updated, {result.unchanged:,} unchanged.")
+                next_revision()
+                st.rerun()
+
+    export_engine = engine()
+
+    def export_file() -> bytes:
+        """Built only when the download is asked for (Streamlit runs it on the click)."""
+        with Session(export_engine) as s:
+            return accounts.export_users(session=s, actor=actor)
+
+    st.download_button("Download CSV", data=export_file, file_name="users.csv", mime="text/csv",
+                       icon=":material/download:", on_click="ignore")

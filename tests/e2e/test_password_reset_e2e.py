@@ -1,0 +1,133 @@
+"""Forgot your password, in real Chromium, with the app's mail going to a real SMTP server: the link in the
+mail sets a new password, which signs in; the old one no longer does; the link works once."""
+
+import re
+import shutil
+
+import pytest
+
+from tests.e2e import smtp
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _free_port,
+    running_app,
+    sign_in,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+smtp_server = smtp.smtp_server  # the fixture: a real SMTP server on a free port
+
+EMAIL = "reporter@demo.iucn.invalid"
+OLD = "Demo-Reporter-2026"
+NEW = "lantern river orchid 42"
+
+
+@pytest.fixture
+def mail_app(demo_file, tmp_path, smtp_server):
+    """The app on a copy of the demo database, its mail going to `smtp_server`."""
+    copy = tmp_path / "e2e.db"
+    shutil.copy(demo_file, copy)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {"DATABASE_URL": f"sqlite:///{copy}", "RT_DEMO": "1", "RT_PUBLIC_URL": url, **smtp_server.env()}
+    with running_app(env, port=port) as started:
+        assert started == url
+        yield url
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def retried(page, answer, act) -> None:
+    """Do `act` until `answer` shows. A new session's first runs can redraw the screen just after it
+    appears, emptying what was typed (see conftest.sign_in): settle first, and try again if needed."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(4):
+        try:
+            wait_idle(page)
+            page.wait_for_timeout(1000)
+            wait_idle(page)
+            act()
+            answer.wait_for(timeout=15_000)
+            return
+        except PlaywrightError:
+            if answer.count():
+                return
+    answer.wait_for()
+
+
+def ask_for_link(page, who: str) -> None:
+    def act():
+        if not page.get_by_label("Email or username").is_visible():
+            page.get_by_text("Forgot your password?").first.click()
+        page.get_by_label("Email or username").fill(who, timeout=10_000)
+        page.get_by_role("button", name="Send me a link").click(timeout=10_000)
+
+    retried(page, page.get_by_text("If an account matches, a link"), act)
+
+
+def set_password(page, password: str) -> None:
+    def act():
+        page.get_by_text("Set your password").wait_for(timeout=10_000)
+        page.get_by_role("textbox", name="New password", exact=True).fill(password, timeout=10_000)
+        page.get_by_role("textbox", name="Repeat the new password").fill(password, timeout=10_000)
+        page.get_by_role("button", name="Set my password").click(timeout=10_000)
+
+    retried(page, page.get_by_text("Your password is set. Sign in with it now."), act)
+
+
+def test_forgotten_password_by_mail(mail_app, browser, smtp_server):
+    page = new_page(browser)
+    page.goto(mail_app)
+    ask_for_link(page, EMAIL)
+
+    [received] = smtp_server.wait_for(1, timeout=60)  # the app's mail thread, nudged
+    assert received["To"] == EMAIL
+    body = received.get_content()
+    assert "Your username: reporter" in body
+    link = re.search(r"http://\S+\?set_password=\S+", body).group(0)
+    assert link.startswith(mail_app + "/?set_password=")
+
+    page.goto(link)
+    set_password(page, NEW)
+    page.get_by_role("button", name="Go to sign in").click()
+    wait_idle(page)
+    assert "set_password" not in page.url
+    page.context.close()
+
+    fresh = new_page(browser)
+    sign_in(fresh, mail_app, "reporter", NEW)
+    assert fresh.get_by_text("Signed in as").count()
+    fresh.context.close()
+
+    old = new_page(browser)
+    old.goto(mail_app)
+    retried(old, old.get_by_text("Wrong username or password"), lambda: (
+        old.get_by_label("Username", exact=True).last.fill("reporter", timeout=10_000),
+        old.get_by_label("Password", exact=True).last.fill(OLD, timeout=10_000),
+        old.get_by_role("button", name="Sign in").last.click(timeout=10_000)))
+    assert not old.get_by_text("Signed in as").count()
+
+    old.goto(link)  # the same link, a second time
+    wait_idle(old)
+    old.get_by_text("This link does not work").wait_for()
+    assert not old.locator("[data-testid='stException']").count()
+    assert not old.get_by_role("textbox", name="New password", exact=True).count()
+    old.context.close()

@@ -1,0 +1,131 @@
+"""My account (every role), driven with AppTest on a copy of the demo data."""
+
+import pytest
+from sqlmodel import Session, select
+
+from db.engine import make_engine, transaction
+from db.models import User
+from db.security import check_password
+from db.settings import load_settings
+from services import my_account, sign_in
+from tests.pages.apptest import PASSWORDS, open_page, session_token
+
+PAGE = "pages/my_account.py"
+NEW = "lantern river orchid 42"
+
+
+@pytest.fixture(autouse=True)
+def cheap_bcrypt(monkeypatch):
+    monkeypatch.setattr(my_account, "ROUNDS", 4)
+
+
+def stored(app_db, username: str) -> User:
+    with Session(make_engine(app_db)) as s:
+        return s.exec(select(User).where(User.username == username)).one()
+
+
+def still_open(app_db, token: str) -> bool:
+    with transaction(make_engine(app_db)) as s:
+        return sign_in.resume(session=s, token=token, settings=load_settings()) is not None
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("user", sorted(PASSWORDS))
+def test_every_role_changes_its_display_name_and_sees_field_errors(app_db, user):
+    at = open_page(PAGE, user)  # switch_page raises ValueError when the page is not in the navigation
+    assert not at.exception
+    before = stored(app_db, user)
+    assert at.text_input(key="account_display_name").value == before.display_name
+    assert at.text_input(key="account_email").value == before.email
+    assert at.selectbox(key="account_language").value == "en"
+    assert [t.value for t in at.text_input if t.label == "Username"] == [user]
+
+    at.text_input(key="account_display_name").set_value("  A New Name ")
+    button(at, "Save").click().run()
+    assert not at.exception
+    assert stored(app_db, user).display_name == "A New Name"
+    assert "Your profile is saved." in [m.value for m in at.success]
+    assert at.text_input(key="account_display_name").value == "A New Name"
+
+    # every problem at once, under its field, with what was typed kept
+    at.text_input(key="account_display_name").set_value("")
+    at.text_input(key="account_email").set_value("not an address")
+    at.selectbox(key="account_language").set_value("fr")
+    button(at, "Save").click().run()
+    assert not at.exception
+    assert errors(at) == ["Enter the name others see",
+                          "This is not an email address (for example: name@iucn.org)"]
+    assert at.text_input(key="account_display_name").value == ""
+    assert at.text_input(key="account_email").value == "not an address"
+    assert at.selectbox(key="account_language").value == "fr"
+    after = stored(app_db, user)
+    assert (after.display_name, after.email, after.language) == ("A New Name", before.email, "en")
+
+
+def test_an_email_of_another_account_is_refused_on_the_page(app_db):
+    at = open_page(PAGE, "leader")
+    at.text_input(key="account_email").set_value(stored(app_db, "focal").email.upper())
+    button(at, "Save").click().run()
+    assert errors(at) == ["Another account already uses this email address"]
+    assert stored(app_db, "leader").email == stored(app_db, "leader").email.lower() != stored(app_db, "focal").email
+
+
+def test_change_password_through_the_form(app_db):
+    elsewhere = session_token("reporter")  # the same account in another browser
+    at = open_page(PAGE, "reporter")
+    here = at.session_state["_rt_session"]
+    assert "You are also signed in on **1 other browser or device**" in " ".join(m.value for m in at.markdown)
+    assert at.text_input(key="account_new").proto.help == my_account.passwords.RULE
+
+    # a wrong current password and two different new ones: both said, under their fields, input kept
+    at.text_input(key="account_current").set_value("not my password")
+    at.text_input(key="account_new").set_value(NEW)
+    at.text_input(key="account_confirm").set_value(NEW + "?")
+    button(at, "Change password").click().run()
+    assert not at.exception
+    assert errors(at) == ["This is not your current password", "The two passwords differ"]
+    assert at.text_input(key="account_new").value == NEW
+    assert check_password(PASSWORDS["reporter"], stored(app_db, "reporter").password_hash)
+    assert still_open(app_db, elsewhere)
+
+    at.text_input(key="account_current").set_value(PASSWORDS["reporter"])
+    at.text_input(key="account_confirm").set_value(NEW)
+    button(at, "Change password").click().run()
+    assert not at.exception
+    assert any("other session of your account was signed out" in m.value for m in at.success)
+    assert check_password(NEW, stored(app_db, "reporter").password_hash)
+    assert not still_open(app_db, elsewhere)
+    assert still_open(app_db, here) and at.session_state["actor"].username == "reporter"
+    assert [t.value for t in at.text_input if t.key in ("account_current", "account_new", "account_confirm")] \
+        == ["", "", ""]
+    assert "You are signed in on this browser only." in [m.value for m in at.markdown]
+    assert button(at, "Sign out everywhere else").disabled
+
+
+def test_a_weak_new_password_is_refused_on_the_page(app_db):
+    at = open_page(PAGE, "admin")
+    at.text_input(key="account_current").set_value(PASSWORDS["admin"])
+    at.text_input(key="account_new").set_value("short")
+    at.text_input(key="account_confirm").set_value("short")
+    button(at, "Change password").click().run()
+    assert errors(at) == ["Use at least 12 characters (this one has 5)"]
+    assert check_password(PASSWORDS["admin"], stored(app_db, "admin").password_hash)
+
+
+def test_sign_out_everywhere_else(app_db):
+    others = [session_token("focal"), session_token("focal")]
+    at = open_page(PAGE, "focal")
+    assert "You are also signed in on **2 other browsers or devices**" in " ".join(m.value for m in at.markdown)
+    button(at, "Sign out everywhere else").click().run()
+    assert not at.exception
+    assert "Signed out of 2 other sessions; this browser stays signed in." in [m.value for m in at.success]
+    assert not any(still_open(app_db, t) for t in others)
+    assert still_open(app_db, at.session_state["_rt_session"])
+    assert button(at, "Sign out everywhere else").disabled

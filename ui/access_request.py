@@ -1,0 +1,83 @@
+"""The screen for someone signed in with IUCN Accounts whose email has no account: ask for access, or see
+that the request is waiting. Drawn by the sign-in gate (ui/auth.py); nobody is signed in to the app yet."""
+
+import streamlit as st
+
+from db.engine import transaction
+from db.settings import Settings
+from db.vocab import ROLE_LABELS
+from services import access_requests
+from services.errors import ValidationFailed
+from ui import mail_worker
+from ui.data import engine, session
+from ui.format import fmt_date
+
+_SENT_KEY = "_access_request_sent"
+ASKABLE = {role: ROLE_LABELS[role] for role in access_requests.ASKABLE_ROLES}
+
+
+def _errors(failed: ValidationFailed | None, field: str) -> None:
+    for message in failed.for_field(field) if failed else []:
+        st.error(message, icon=":material/error:")
+
+
+def request_access_form(*, email: str, name: str, settings: Settings) -> None:
+    """Explain why the app does not open, then show the pending request or the form to ask for access."""
+    # User text (the email and name the provider gave) is shown with st.text only, never as Markdown.
+    st.subheader(":material/person_add: Request access", anchor=False)
+    st.text(f"You are signed in as {email} with IUCN Accounts, but the Resolutions Tracker has no account "
+            "for this address yet.")
+    with session() as s:
+        waiting = access_requests.pending_for(session=s, email=email)
+        organisations = access_requests.organisations(session=s) if waiting is None else None
+
+    if waiting is not None:
+        if st.session_state.pop(_SENT_KEY, False):
+            st.success("Your request was sent. An administrator will look at it; you will get a mail at this "
+                       "address when it is decided.", icon=":material/check_circle:")
+        st.info(f"Your request of {fmt_date(waiting.created_at)} is waiting for an administrator. You will "
+                "get a mail when it is decided; then sign in again with IUCN Accounts.",
+                icon=":material/hourglass_top:")
+    else:
+        _form(email, name, organisations, settings)
+    st.button("Sign out", key="access_request_sign_out", icon=":material/logout:", on_click=st.logout,
+              help="Sign out of IUCN Accounts, for example to use another address.")
+
+
+def _form(email: str, name: str, organisations, settings: Settings) -> None:
+    st.markdown("Tell an administrator which organisation you report for and what you need to do. "
+                "They will create your account, and you will get a mail when it is ready.")
+    labels = dict(zip(organisations["id"].tolist(), organisations["label"].tolist()))
+    with st.form("request_access", clear_on_submit=False, border=True):
+        st.text(f"Name: {name}")
+        component_id = st.selectbox(
+            "Organisation", list(labels), index=None, format_func=labels.get, key="access_request_component",
+            placeholder="Type the name or acronym of your organisation",
+            help="The IUCN Member, Commission, Committee or Secretariat unit you report for. Required for "
+                 "component focal points.")
+        component_slot = st.container()
+        role = st.selectbox("Role wanted", list(ASKABLE), format_func=ASKABLE.get, key="access_request_role",
+                            help="Component focal points report their organisation's activities; the "
+                                 "other roles are for IUCN Secretariat staff and leadership.")
+        role_slot = st.container()
+        message = st.text_area("Message", key="access_request_message", max_chars=access_requests.MAX_MESSAGE,
+                               placeholder="Optional: your position, who asked you to report, ...")
+        message_slot = st.container()
+        other_slot = st.container()
+        sent = st.form_submit_button("Send request", type="primary", icon=":material/send:")
+    failed: ValidationFailed | None = None
+    if sent:
+        try:
+            with transaction(engine()) as s:
+                access_requests.submit_request(session=s, email=email, name=name, component_id=component_id,
+                                               role=role, message=message, settings=settings)
+        except ValidationFailed as problem:
+            failed = problem
+        else:
+            mail_worker.nudge()
+            st.session_state[_SENT_KEY] = True
+            st.rerun()
+    for slot, field in ((component_slot, "component_id"), (role_slot, "role"), (message_slot, "message"),
+                        (other_slot, "email")):
+        with slot:
+            _errors(failed, field)

@@ -1,0 +1,112 @@
+"""What the sign-in screen shows for passwords set by mail: "Forgot your password?" and the form a
+set-password link (…/?set_password=<token>) opens. ui/auth.py calls them; services.account_tokens does
+the work."""
+
+import streamlit as st
+
+from db.engine import transaction
+from db.settings import Settings
+from services import account_tokens, passwords
+from services.errors import ValidationFailed
+from ui import mail_worker
+from ui.data import engine, session
+
+QUERY_PARAM = "set_password"
+_ERRORS = "_rt_set_password_errors"  # {field: [messages]} of the last refused attempt
+_DONE = "_rt_password_set_with"  # the token that set a password in this browser session
+_SENT = "_rt_reset_requested"
+_NEW, _REPEAT, _WHO = "set_password_new", "set_password_repeat", "forgot_password_who"
+
+
+# -- forgot password --------------------------------------------------------------------------------
+
+def forgot_password_form(settings: Settings) -> None:
+    """One field, one button, and the same answer whether or not an account matched."""
+    _forgot_form(settings, heading=False)
+
+
+def _forgot_form(settings: Settings, *, heading: bool) -> None:
+    with st.form("forgot_password", enter_to_submit=True):
+        if heading:
+            st.subheader("Forgot your password?", anchor=False)
+        st.caption("Enter the email address or username of your account: we mail you a link to set a new "
+                   "password.")
+        st.text_input("Email or username", key=_WHO, autocomplete="email", max_chars=200)
+        submitted = st.form_submit_button("Send me a link", icon=":material/send:")
+    if submitted:
+        who = st.session_state.get(_WHO, "").strip()
+        if not who:
+            st.error("Enter your email address or username.", icon=":material/error:")
+            return
+        with transaction(engine()) as s:
+            account_tokens.request_reset(s, email_or_username=who, settings=settings)
+        mail_worker.nudge()
+        st.session_state[_SENT] = True
+    if st.session_state.get(_SENT):
+        st.success(account_tokens.sent_sentence(settings), icon=":material/mark_email_read:")
+
+
+# -- set a password from a link ---------------------------------------------------------------------
+
+def _submit(token: str) -> None:
+    password = st.session_state.get(_NEW, "")
+    confirm = st.session_state.get(_REPEAT, "")
+    try:
+        with transaction(engine()) as s:
+            account_tokens.set_password(s, token=token, password=password, confirm=confirm)
+    except ValidationFailed as failed:
+        st.session_state[_ERRORS] = {e.field: failed.for_field(e.field) for e in failed.errors}
+        return
+    st.session_state.pop(_ERRORS, None)
+    for key in (_NEW, _REPEAT):  # a password is never kept in the session once it is set
+        st.session_state.pop(key, None)
+    st.session_state[_DONE] = token
+
+
+def _back_to_sign_in() -> None:
+    st.query_params.pop(QUERY_PARAM, None)
+    st.session_state.pop(_DONE, None)
+    st.session_state.pop(_ERRORS, None)
+
+
+def _show_errors(errors: dict, field: str) -> None:
+    for message in errors.get(field, []):
+        st.error(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."),
+                 icon=":material/error:")
+
+
+def set_password_form(token: str, settings: Settings) -> bool:
+    """The screen a set-password link opens, in place of the sign-in form: the password form; once it is
+    set, the confirmation and a way to the sign-in; for a link that does not work (used, expired, unknown),
+    why, the forgot-password form and a way back to the sign-in. Returns True when it drew that screen (so
+    the caller draws no sign-in form: the forgot-password form must not appear twice); False only for an
+    empty token."""
+    if not token:
+        return False
+    if st.session_state.get(_DONE) == token:
+        st.success("Your password is set. Sign in with it now.", icon=":material/check_circle:")
+        st.button("Go to sign in", type="primary", icon=":material/login:", on_click=_back_to_sign_in)
+        return True
+    with session() as s:
+        user = account_tokens.check(s, token=token)
+        username = user.username if user else None
+    errors = st.session_state.get(_ERRORS, {})
+    if user is None or errors.get("token"):
+        st.session_state.pop(_ERRORS, None)
+        st.error(account_tokens.BAD_LINK, icon=":material/link_off:")
+        _forgot_form(settings, heading=True)
+        st.button("Back to sign in", icon=":material/login:", on_click=_back_to_sign_in)
+        return True
+
+    with st.form("set_password", enter_to_submit=True):
+        st.subheader("Set your password", anchor=False)
+        st.text("Username: " + username)
+        st.text_input("New password", key=_NEW, type="password", autocomplete="new-password",
+                      help=passwords.RULE)
+        _show_errors(errors, "password")
+        st.text_input("Repeat the new password", key=_REPEAT, type="password", autocomplete="new-password")
+        _show_errors(errors, "confirm")
+        st.caption(passwords.RULE)
+        st.form_submit_button("Set my password", type="primary", icon=":material/lock_reset:",
+                              on_click=_submit, args=(token,))
+    return True
