@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from db.engine import make_engine
 from db.models import OutboxMail, SignInSession, User, UserRole
 from tests.pages.apptest import open_page, reachable, session_token
+from ui.format import escape_md
 
 PAGE = "pages/users_admin.py"
 
@@ -106,7 +107,7 @@ def test_admin_creates_a_user_through_the_form(app_db):
     assert roles_of(app_db, "nina.nkosi") == {"reporter"}
     [mail] = mails_to(app_db, "nina.nkosi@example.org")
     assert "set_password=" in mail.body
-    assert any("Account nina.nkosi created" in m.value for m in at.success)
+    assert any(f"Account {escape_md('nina.nkosi')} created" in m.value for m in at.success)  # Markdown-escaped
     assert at.text_input(key="new_username").value == ""  # the form starts again empty
     assert any(t.value.startswith("Nina Nkosi · nina.nkosi") for t in at.text)  # and the new account is open
 
