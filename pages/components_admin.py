@@ -126,15 +126,17 @@ table_key = "org_table_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdig
 open_id = st.session_state.get("org_open")
 default = {"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None
 event = st.dataframe(
-    table, hide_index=True, width="stretch", key=table_key, on_select="rerun", selection_mode="single-row",
-    selection_default=default,
-    column_order=["name", "acronym", "kind", "region", "country", "active", "members", "reports"],
+    table.fillna({"acronym": "", "region": "", "country": ""}), hide_index=True, width="stretch", key=table_key,
+    on_select="rerun", selection_mode="single-row", selection_default=default,
+    column_order=["name", "acronym", "kind", "members", "reports", "active", "region", "country"],
     column_config={
         "name": st.column_config.TextColumn("Name", width="large"),
-        "acronym": "Acronym", "kind": "Kind", "region": "Region", "country": "Country",
-        "active": st.column_config.CheckboxColumn("Active"),
-        "members": st.column_config.NumberColumn("Members", format="%d"),
-        "reports": st.column_config.NumberColumn("Activity Reports", format="%d"),
+        "acronym": st.column_config.TextColumn("Acronym", width="small"), "kind": "Kind",
+        "members": st.column_config.NumberColumn("Members", format="%d", width="small"),
+        "reports": st.column_config.NumberColumn("Reports", format="%d", width="small",
+                                                 help="Activity Reports filed for this organisation"),
+        "active": st.column_config.CheckboxColumn("Active", width="small"),
+        "region": "Region", "country": "Country",
     },
 )
 rows = event.selection.rows

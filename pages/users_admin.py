@@ -118,8 +118,12 @@ with users_tab:
     table_key = "users_table_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
     open_id = st.session_state.get("users_open")
     default = {"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None
-    shown = table.assign(roles=table["roles"].map(
-        lambda codes: "; ".join(role_label(c) for c in codes.split("; ")) if codes else ""))
+    shown = table.assign(
+        roles=table["roles"].map(lambda codes: "; ".join(role_label(c) for c in codes.split("; ")) if codes else ""),
+        # text that still sorts by time, and says "Never" rather than an empty date
+        last_sign_in_at=table["last_sign_in_at"].map(
+            lambda t: "Never" if t is None or pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")),
+    )
     event = st.dataframe(
         shown, hide_index=True, width="stretch", key=table_key, on_select="rerun", selection_mode="single-row",
         selection_default=default,
@@ -128,7 +132,7 @@ with users_tab:
             "username": "Username", "display_name": "Name", "email": "Email", "roles": "Roles",
             "components": st.column_config.TextColumn("Organisations", width="medium"),
             "active": st.column_config.CheckboxColumn("Active"),
-            "last_sign_in_at": st.column_config.DatetimeColumn("Last sign-in", format="D MMM YYYY, HH:mm"),
+            "last_sign_in_at": st.column_config.TextColumn("Last sign-in", help="UTC"),
         },
     )
     rows = event.selection.rows

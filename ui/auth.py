@@ -27,6 +27,7 @@ SESSION_KEY = "_rt_session"  # this browser session's sign-in session id
 _REFUSED_KEY = "_rt_refused_cookie"  # a cookie found ended: not tried again in this browser session
 _COOKIE_KEY = "_rt_cookie_action"  # ("set", token) or ("clear",): done by the next script run
 _ERROR_KEY = "_rt_sign_in_error"
+_NOTICE_KEY = "_rt_sign_in_notice"  # why this browser is back on the sign-in screen
 SSO_LABEL = "Sign in with IUCN Accounts"
 
 
@@ -57,6 +58,7 @@ def gate(settings: Settings) -> Actor | None:
 def current_actor(settings: Settings) -> Actor | None:
     """The signed-in user, or None."""
     token = st.session_state.get(SESSION_KEY)
+    was_signed_in = token is not None
     if token is None:
         cookie = st.context.cookies.get(settings.cookie_name)
         if isinstance(cookie, str) and cookie and cookie != st.session_state.get(_REFUSED_KEY):
@@ -67,7 +69,7 @@ def current_actor(settings: Settings) -> Actor | None:
         if actor is not None:
             st.session_state[SESSION_KEY] = token
             return actor
-        _forget(token)
+        _forget(token, ENDED if was_signed_in else None)
     if sso_configured() and st.user.is_logged_in:
         return _single_sign_on(settings)
     return None
@@ -79,8 +81,15 @@ def _remember(signed: sign_in.SignedIn) -> None:
     st.session_state.pop(_ERROR_KEY, None)
 
 
-def _forget(token: str | None) -> None:
+ENDED = ("Your session has ended: you signed out elsewhere, your password was changed or reset, your account "
+         "was changed by an administrator, or it was not used for a long time. Sign in again.")
+SIGNED_OUT = "You are signed out."
+
+
+def _forget(token: str | None, notice: str | None = None) -> None:
     """This browser session's sign-in ended (sign-out, expiry, deactivation, reset elsewhere)."""
+    if notice:
+        st.session_state[_NOTICE_KEY] = notice
     st.session_state[_REFUSED_KEY] = token
     for key in (SESSION_KEY, "actor"):
         st.session_state.pop(key, None)
@@ -148,6 +157,9 @@ def sign_in_screen(settings: Settings) -> None:
         st.markdown("How IUCN Resolutions and Recommendations are implemented: Activity Reports from the "
                     "components, yearly Progress Reports from the Secretariat focal points, and the analysis "
                     "that leadership reads.")
+        notice = st.session_state.pop(_NOTICE_KEY, None)
+        if notice:
+            st.info(notice, icon=":material/logout:")
         if sso_configured():
             st.button(SSO_LABEL, icon=":material/key:", type="primary", on_click=st.login,
                       width="stretch")
@@ -223,7 +235,7 @@ def signed_in_actor() -> Actor:
             actor = sign_in.resume(session=s, token=token, settings=settings)
     if actor is None:
         if token:
-            _forget(token)
+            _forget(token, ENDED)
         st.switch_page("app.py")
     st.session_state["actor"] = actor
     return actor
@@ -234,7 +246,7 @@ def _sign_out(settings: Settings) -> None:
     if token:
         with transaction(engine()) as s:
             sign_in.sign_out(session=s, token=token, settings=settings)
-    _forget(token)
+    _forget(token, SIGNED_OUT)
     if sso_configured() and st.user.is_logged_in:
         st.session_state["_rt_sso_logout"] = True
 

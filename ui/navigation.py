@@ -76,4 +76,4 @@ def build_navigation(actor: Actor):
         page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec is landing,
                        visibility="hidden" if spec.hidden else "visible")
         sections.setdefault(spec.section, []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # an admin has 20 pages: none hidden behind "View more"

@@ -13,7 +13,7 @@ from db.models import SignInSession, SignInThrottle, User, UserRole, utcnow
 from db.settings import DEMO_COOKIE_KEY
 from services import sign_in
 from tests.pages.apptest import APP, PASSWORDS, session_token
-from ui.auth import SESSION_KEY
+from ui.auth import ENDED, SESSION_KEY, SIGNED_OUT
 
 
 def login_form() -> AppTest:
@@ -113,6 +113,7 @@ def test_sign_out_ends_the_session_and_the_copied_id_no_longer_works(app_db):
     next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
     assert not at.exception
     assert signed_in_as(at) is None and at.text_input(key="sign_in_username")
+    assert [i.value for i in at.info] == [SIGNED_OUT]
     with Session(db(app_db)) as s:
         assert s.exec(select(SignInSession).where(SignInSession.ended_at.is_(None))).all() == []
     copied = AppTest.from_file(APP, default_timeout=30)  # another browser holding the same id
@@ -137,6 +138,7 @@ def test_deactivation_and_a_role_change_take_effect_at_the_next_click(app_db):
     assert not at.exception
     assert signed_in_as(at) is None and "actor" not in at.session_state
     assert at.text_input(key="sign_in_username")
+    assert [i.value for i in at.info] == [ENDED]  # the user is told why
 
 
 def test_password_sign_in_can_be_switched_off(app_db, monkeypatch):
