@@ -233,6 +233,8 @@ class _Demo:
         return components
 
     def _user(self, username, name, roles, components, password=None) -> User:
+        if not password:
+            self.rng.random()  # once drew an unusable password: keeps the demo data set as it was
         user = User(username=username, display_name=name, email=f"{username}@demo.iucn.invalid",
                     password_hash=hash_password(password, self.rounds) if password else None)
         self.s.add(user)

@@ -13,6 +13,7 @@ from db.models import AccessRequest, SignInSession, User
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, running_app, wait_idle
 from tests.e2e.oidc import auth_args, free_port, oidc_provider, write_auth_secrets  # noqa: F401 (fixture)
 from tests.pages.apptest import open_page
+from ui.format import escape_md
 
 pytestmark = pytest.mark.e2e
 
@@ -124,7 +125,7 @@ def test_an_unknown_address_requests_access_and_signs_in_once_approved(sso_app, 
     assert admin.text_input(key=f"approve_username_{request.id}").value == "nora.newcomer"
     next(b for b in admin.button if b.label == "Approve and create the account").click().run()
     assert not admin.exception
-    assert any("Account nora.newcomer created" in m.value for m in admin.success)
+    assert any(f"Account {escape_md('nora.newcomer')} created" in m.value for m in admin.success)
 
     # Nora signs out of IUCN Accounts on the request screen, signs in again, and is in.
     page.get_by_role("button", name="Sign out").click()
