@@ -170,3 +170,24 @@ def test_refuses_demo_accounts_outside_demo_mode(app_db, monkeypatch):
     at = login_form()
     assert "The app cannot start" in at.error[0].value and "demo accounts" in at.error[0].value
     assert not at.text_input
+
+
+def cookie_scripts(at: AppTest) -> list[str]:
+    return [element.proto.body for element in at.get("html")]
+
+
+@pytest.mark.parametrize("public_url, secure", [("https://tracker.example.org", True),
+                                                ("http://localhost:8501", False)])
+def test_the_cookie_holds_only_the_session_id_and_is_secure_over_https(app_db, monkeypatch, public_url, secure):
+    monkeypatch.setenv("RT_PUBLIC_URL", public_url)
+    at = sign_in_through_form(login_form(), "leader", PASSWORDS["leader"])
+    [script] = cookie_scripts(at)
+    token = at.session_state[SESSION_KEY]
+    assert f"resolutions_tracker_session={token}; Path=/; SameSite=Lax" in script
+    assert ("; Secure" in script) is secure
+    assert "leader" not in script  # nothing but the random id
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    [cleared] = cookie_scripts(at)
+    assert "resolutions_tracker_session=; Path=/" in cleared and "Max-Age=0" in cleared
+    at.run()
+    assert cookie_scripts(at) == []  # written once, not on every run
