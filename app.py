@@ -4,12 +4,13 @@ import streamlit as st
 
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
-from ui import mail_worker
+from ui import errors, mail_worker
 from ui.auth import gate, register_sign_in_only, sign_out_button, write_cookie
 from ui.data import engine
 from ui.format import escape_md
 from ui.navigation import build_navigation
 
+errors.install()  # the plain error screen for any uncaught error, in every run of this process
 st.set_page_config(page_title="Resolutions Tracker", page_icon=":material/fact_check:", layout="wide")
 
 settings = load_settings()
@@ -22,6 +23,9 @@ except ConfigurationError as problem:
     st.error(f"The app cannot start: {problem}", icon=":material/error:")
     register_sign_in_only()
     st.stop()
+except Exception as failure:  # the database locked or down: a plain screen, never a traceback
+    register_sign_in_only()
+    errors.fail(failure)
 
 if actor is None:
     register_sign_in_only()
@@ -35,4 +39,4 @@ with st.sidebar:
                + ", ".join(ROLE_LABELS[r] for r in sorted(actor.roles)))
     sign_out_button(settings)
     write_cookie(settings)
-page.run()
+errors.run_page(page)

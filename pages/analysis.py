@@ -16,7 +16,7 @@ from ui import analytics_readers as ar
 from ui import url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version, session
-from ui.format import fmt_date, plural
+from ui.format import escape_md, fmt_date, plural
 
 actor = signed_in_actor()
 version = data_version()
@@ -33,7 +33,7 @@ url_state.init_text("congress", codes[0], codes)
 years = sorted(ar.data_years(version, st.session_state["congress"]), reverse=True)
 default_year = ar.resolved(version, ProgressFilter(congress=st.session_state["congress"])).year
 years = years or [default_year]
-url_state.init_int("year", default_year, min(years), max(years))
+url_state.init_year("year", default_year, years, label="reporting year")
 if st.session_state["year"] not in years:  # the Congress changed, or a year without data: its latest year
     st.session_state["year"] = default_year
 
@@ -49,13 +49,13 @@ view = readers.narrative(version, actor, congress, year)
 writer = view.can_write
 
 # -- state of the narrative -------------------------------------------------------------------------
-st.markdown(f"**{sections.congress_title}** · reporting year **{year}**")
+st.markdown(f"**{escape_md(sections.congress_title)}** · reporting year **{year}**")
 if view.published is not None:
     state = f"Published on {fmt_date(view.published_at)}"
     if writer and view.unpublished_changes:
         state += " · the draft below has unpublished changes"
 elif view.exists and writer:
-    state = f"Draft, not published · last saved {fmt_date(view.updated_at)} by {view.author}"
+    state = f"Draft, not published · last saved {fmt_date(view.updated_at)} by {escape_md(view.author)}"
 else:
     state = "Narrative not published yet"
 st.caption(state)
@@ -99,8 +99,9 @@ def _tables(key: str) -> None:
             frame = sections.tables[name]
             head, button = st.columns([3, 1])
             head.markdown(f"**{name}**")
-            button.download_button("CSV", csv_bytes(frame), f"{stem}_{name.lower().replace(' ', '_')}.csv",
-                                   mime="text/csv", icon=":material/download:", key=f"csv_{name}")
+            button.download_button("CSV", lambda frame=frame: csv_bytes(frame),  # built on the click
+                                   f"{stem}_{name.lower().replace(' ', '_')}.csv", mime="text/csv",
+                                   icon=":material/download:", key=f"csv_{name}", on_click="ignore")
             st.dataframe(frame, hide_index=True, width="stretch", height=min(38 + 35 * len(frame), 320))
 
 
@@ -205,7 +206,7 @@ def _write_form() -> None:
     _load_form()
     errors = st.session_state.get("analysis_errors")
     if isinstance(errors, ConflictError | PermissionDenied):
-        st.error(str(errors), icon=":material/sync_problem:")
+        st.error(escape_md(errors), icon=":material/sync_problem:")
         if st.button("Reload the saved text (discards yours)", icon=":material/refresh:"):
             st.session_state.pop("analysis_loaded", None)
             st.session_state.pop("analysis_errors", None)

@@ -3,17 +3,18 @@ from CSV, Resolutions without a focal point, and the reporting calendar."""
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from db.engine import transaction
 from services import assignments
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from ui import progress_readers as readers
+from ui import url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version, engine
 from ui.flash import flash, show_flash
-from ui.format import fmt_date, plural
+from ui.format import escape_md, fmt_date, plural
+from ui.import_problems import show_import_problems
 
 actor = signed_in_actor()
 st.title(":material/group_add: Focal points and deadlines")
@@ -43,7 +44,8 @@ with assign_tab:
     options = readers.assignable_resolutions(version)
     titles = dict(zip(options["code"], options["title"]))
     codes = list(options["code"])
-    wanted = st.query_params.get("code")
+    wanted = url_state.read_choice("code", codes, label="Resolution code")
+    url_state.show_notices()
     if "assign_code" not in st.session_state and wanted in titles:
         st.session_state["assign_code"] = wanted
     code = st.selectbox("Resolution", codes, key="assign_code", index=None,
@@ -66,9 +68,9 @@ with assign_tab:
                     with transaction(engine()) as s:
                         assignments.unassign(session=s, actor=actor, code=code, username=person.username)
                 except (NotFound, PermissionDenied) as problem:
-                    st.error(str(problem), icon=":material/error:")
+                    st.error(escape_md(problem), icon=":material/error:")
                 else:
-                    flash(f"{person.name} is no longer a focal point of {code}.")
+                    flash(f"{escape_md(person.name)} is no longer a focal point of {escape_md(code)}.")
                     st.rerun()
 
         people = readers.focal_point_candidates(version)
@@ -90,7 +92,7 @@ with assign_tab:
             except PermissionDenied as denied:
                 st.error(str(denied), icon=":material/error:")
             else:
-                flash(f"{plural(result.created, 'focal point')} assigned to {code}.")
+                flash(f"{plural(result.created, 'focal point')} assigned to {escape_md(code)}.")
                 st.session_state.pop("assign_users", None)
                 st.rerun()
 
@@ -112,12 +114,7 @@ with bulk_tab:
             try:
                 result = assignments.import_assignments(engine=engine(), actor=actor, data=upload.getvalue())
             except ValidationFailed as failed:
-                st.error(f"Nothing was imported: {plural(len(failed.errors), 'problem')} found. "
-                         "Fix them and upload the file again.", icon=":material/error:")
-                st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
-                                           for e in failed.errors]), hide_index=True, width="stretch",
-                             column_config={"line": st.column_config.NumberColumn("Line", format="%d"),
-                                            "column": "Column", "problem": "Problem"})
+                show_import_problems(failed)
             except PermissionDenied as denied:
                 st.error(str(denied), icon=":material/error:")
             else:

@@ -57,7 +57,7 @@ url_state.init_text("user", "", options["usernames"])
 url_state.init_text("entity", "", options["entities"])
 url_state.init_text("action", "", options["actions"])
 for key in ("since", "until"):
-    url_state.init_text(key)
+    url_state.init_date(key, FIRST_DAY, LAST_DAY, label="first day" if key == "since" else "last day")
     st.session_state[key] = _as_date(st.session_state[key])
 
 user_col, entity_col, action_col, since_col, until_col = st.columns(5)

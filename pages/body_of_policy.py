@@ -21,8 +21,7 @@ YEAR_MIN, YEAR_MAX = int(congresses["year"].min()), int(congresses["year"].max()
 
 url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
 url_state.init_list("theme", themes)
-url_state.init_int("from", YEAR_MIN, YEAR_MIN, YEAR_MAX)
-url_state.init_int("to", YEAR_MAX, YEAR_MIN, YEAR_MAX)
+url_state.init_year_range("from", "to", YEAR_MIN, YEAR_MAX, label="years of adoption")
 
 st.title(":material/account_balance: Body of policy")
 st.caption("Resolutions (addressed to IUCN) and Recommendations (addressed to others) adopted by the General "
@@ -121,9 +120,10 @@ if event.selection.rows:
 st.subheader("Downloads")
 downloads = bp.tables(per_congress=per_congress, by_theme=by_theme)
 cols = st.columns(len(downloads) + 1)
-cols[0].download_button("Excel (all tables)", excel_bytes(downloads), "body_of_policy.xlsx",
+# The files are built when asked for (Streamlit calls the function on the click), not on every run.
+cols[0].download_button("Excel (all tables)", lambda: excel_bytes(downloads), "body_of_policy.xlsx",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        icon=":material/table_view:", key="download_xlsx")
+                        icon=":material/table_view:", key="download_xlsx", on_click="ignore")
 for col, (name, frame) in zip(cols[1:], downloads.items()):
-    col.download_button(f"{name} (CSV)", csv_bytes(frame), f"{name.lower().replace(' ', '_')}.csv",
-                        mime="text/csv", icon=":material/download:", key=f"download_{name}")
+    col.download_button(f"{name} (CSV)", lambda frame=frame: csv_bytes(frame), f"{name.lower().replace(' ', '_')}.csv",
+                        mime="text/csv", icon=":material/download:", key=f"download_{name}", on_click="ignore")

@@ -1,7 +1,6 @@
 """Organisations (admin): search, a selected organisation's members, reports and edit form, deactivation,
 new organisations, and the all-or-nothing CSV import and the export in the same format."""
 
-import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +13,8 @@ from services.errors import NotFound, PermissionDenied, ValidationFailed
 from ui.auth import signed_in_actor
 from ui.data import engine, session
 from ui.flash import flash, show_flash
+from ui.import_problems import show_import_problems
+from ui.row_choice import chosen_row
 
 actor = signed_in_actor()
 st.title(":material/corporate_fare: Organisations")
@@ -120,14 +121,8 @@ with session() as s:
 ids = [int(i) for i in table["id"]]
 st.caption(f"{plural(len(table), 'organisation')} found. Select a row to see its members and reports and to "
            "edit it.")
-# The table's key follows the rows it shows: when they change (a filter, an edit that moves a row, someone
-# else's import), the selection starts again from the open organisation's id, never from a stale position.
-table_key = "org_table_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
-open_id = st.session_state.get("org_open")
-default = {"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None
-event = st.dataframe(
-    table.fillna({"acronym": "", "region": "", "country": ""}), hide_index=True, width="stretch", key=table_key,
-    on_select="rerun", selection_mode="single-row", selection_default=default,
+open_id = chosen_row(
+    table.fillna({"acronym": "", "region": "", "country": ""}), ids=ids, key="org_table", remember="org_open",
     column_order=["name", "acronym", "kind", "members", "reports", "active", "region", "country"],
     column_config={
         "name": st.column_config.TextColumn("Name", width="large"),
@@ -139,9 +134,6 @@ event = st.dataframe(
         "region": "Region", "country": "Country",
     },
 )
-rows = event.selection.rows
-open_id = ids[rows[0]] if rows and rows[0] < len(ids) else None
-st.session_state["org_open"] = open_id
 
 # -- the selected organisation --------------------------------------------------------------------------
 detail = None
@@ -237,14 +229,7 @@ if check:
         try:
             result = components.import_components(engine=engine(), actor=actor, data=upload.getvalue())
         except ValidationFailed as failed:
-            st.error(f"Nothing was imported: {plural(len(failed.errors), 'problem')} found. Fix them and upload "
-                     "the file again.", icon=":material/error:")
-            st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
-                                       for e in failed.errors], columns=["line", "column", "problem"]),
-                         hide_index=True, width="stretch",
-                         column_config={"line": st.column_config.NumberColumn("Line", format="%d"),
-                                        "column": "Column",
-                                        "problem": st.column_config.TextColumn("Problem", width="large")})
+            show_import_problems(failed)
         except PermissionDenied as denied:
             st.error(str(denied), icon=":material/error:")
         else:

@@ -11,7 +11,7 @@ from ui import coverage_readers as readers
 from ui import url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version
-from ui.format import fmt_date, plural
+from ui.format import escape_md, fmt_date, plural
 from ui.navigation import visible_specs
 
 actor = signed_in_actor()
@@ -37,9 +37,7 @@ def follow_year() -> None:
     st.session_state["congress"] = default_congress(st.session_state["year"])
 
 
-url_state.init_int("year", today.year, min(years), max(years))
-if st.session_state["year"] not in years:
-    st.session_state["year"] = years[0]
+url_state.init_year("year", today.year, years, label="reporting year")
 url_state.init_text("congress", default_congress(st.session_state["year"]), list(congresses["code"]))
 url_state.init_list("state", list(coverage.COVERAGE_STATES))
 url_state.init_text("mine", "", ["1"])
@@ -145,8 +143,9 @@ with tab_missing:
         st.markdown(f"**{plural(len(missing), 'Resolution')}** without a published Progress Report for {year}, "
                     "with the focal points to remind.")
         st.download_button(
-            "Download missing reports (CSV)", csv_bytes(missing), icon=":material/download:",
+            "Download missing reports (CSV)", lambda: csv_bytes(missing), icon=":material/download:",  # on the click
             file_name=f"missing-progress-reports-{congress}-{year}.csv", mime="text/csv", key="missing_csv",
+            on_click="ignore",
         )
         st.markdown("**By focal point**: one reminder per person")
         owed = coverage.owed_by_focal_point(missing)
@@ -173,7 +172,7 @@ with tab_missing:
     orphans = coverage.without_focal_point(table)
     if not orphans.empty:
         st.warning(f"{plural(len(orphans), 'Resolution')} {'has' if len(orphans) == 1 else 'have'} no focal point "
-                   "at all, so nobody is writing their report: " + ", ".join(orphans["code"]) + ".",
+                   "at all, so nobody is writing their report: " + escape_md(", ".join(orphans["code"])) + ".",
                    icon=":material/person_off:")
         if any(p.path == "pages/assignments.py" for p in visible_specs(actor)):
             st.page_link("pages/assignments.py", label="Assign focal points", icon=":material/group_add:")

@@ -19,9 +19,7 @@ version = data_version()
 today = date.today()
 years = readers.reporting_years(version, today)
 
-url_state.init_int("year", today.year, min(years), max(years))
-if st.session_state["year"] not in years:
-    st.session_state["year"] = years[0]
+url_state.init_year("year", today.year, years)
 
 st.title(":material/help: How reporting works")
 st.caption("IUCN tracks the implementation of its Resolutions in a yearly cycle. Any component reports its "

@@ -74,7 +74,7 @@ st.page_link("pages/report_activity.py", label="Report a new activity", icon=":m
 
 message = st.session_state.get("mr_message")
 if message:
-    (st.success if message[0] == "success" else st.error)(message[1])
+    (st.success if message[0] == "success" else st.error)(escape_md(message[1]))
 
 if everything.empty:
     st.info("No report yet. Use **Report a new activity** to file your first one.", icon=":material/inbox:")
@@ -119,11 +119,12 @@ left, right = st.columns([3, 1])
 left.caption(f"{plural(len(shown), 'report')}. Select a row (tick its box) to open, withdraw or reuse it.")
 with right:
     dl1, dl2 = st.columns(2)
-    dl1.download_button("CSV", csv_bytes(shown), "my-activity-reports.csv", "text/csv",
-                        icon=":material/download:", width="stretch")
-    dl2.download_button("Excel", excel_bytes({"My reports": shown}), "my-activity-reports.xlsx",
+    # Built when asked for (Streamlit calls the function on the click), not on every run.
+    dl1.download_button("CSV", lambda: csv_bytes(shown), "my-activity-reports.csv", "text/csv",
+                        icon=":material/download:", width="stretch", on_click="ignore")
+    dl2.download_button("Excel", lambda: excel_bytes({"My reports": shown}), "my-activity-reports.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        icon=":material/download:", width="stretch")
+                        icon=":material/download:", width="stretch", on_click="ignore")
 
 actions = st.container()  # above the table, so the actions on a selected row are in sight
 event = st.dataframe(

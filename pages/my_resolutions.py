@@ -10,7 +10,7 @@ from ui.auth import signed_in_actor
 from ui.data import data_version
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge
-from ui.url_state import init_int, write_back
+from ui.url_state import init_year, write_back
 
 actor = signed_in_actor()
 st.title(":material/assignment_ind: My Resolutions")
@@ -21,7 +21,7 @@ version = data_version()
 today = date.today()
 calendar = readers.deadlines(version)
 years = sorted({int(y) for y in calendar["year"]} | {today.year}, reverse=True)
-init_int("year", today.year, min(years), max(years))
+init_year("year", today.year, years, label="reporting year")
 year = st.columns([1, 4])[0].selectbox("Reporting year", years, key="year")
 write_back({"year": today.year})
 

@@ -14,7 +14,7 @@ from ui import analytics_readers as ar
 from ui import readers, url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version
-from ui.format import plural
+from ui.format import escape_md, plural
 
 signed_in_actor()
 
@@ -33,7 +33,7 @@ url_state.init_text("congress", codes[0], codes)
 years = sorted(ar.data_years(version, st.session_state["congress"]), reverse=True)
 default_year = ar.resolved(version, ProgressFilter(congress=st.session_state["congress"])).year
 years = years or [default_year]
-url_state.init_int("year", default_year, min(years), max(years))
+url_state.init_year("year", default_year, years, label="reporting year")
 if st.session_state["year"] not in years:  # the Congress changed: show its latest year
     st.session_state["year"] = default_year
 url_state.init_list("theme", themes)
@@ -122,7 +122,7 @@ def _behind(charts_here: tuple[str, ...]) -> None:
     chart, segment = drill
     rows = ar.resolutions_behind(version, flt, tuple(sorted(segment.items())))
     with st.container(border=True):
-        st.markdown(f"**{plural(len(rows), 'Resolution')} behind “{charts.describe_segment(segment)}”**")
+        st.markdown(f"**{plural(len(rows), 'Resolution')} behind “{escape_md(charts.describe_segment(segment))}”**")
         if rows.empty:
             st.caption("None under the current filters.")
             return

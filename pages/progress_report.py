@@ -11,6 +11,7 @@ from db.engine import transaction
 from services import progress_reports as pr
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from ui import progress_readers as readers
+from ui import url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version, engine, session
 from ui.flash import flash, show_flash
@@ -19,30 +20,34 @@ from ui.progress_badges import state_badge, status_badge
 
 actor = signed_in_actor()
 ss = st.session_state
-code = st.query_params.get("code", "")
-try:
-    year = int(st.query_params.get("year", date.today().year))
-except ValueError:
-    year = date.today().year
+code = url_state.read_text("code", max_len=32, label="Resolution code")  # the codes' column holds 32
 
 back = "pages/review_queue.py" if actor.has("secretariat") else "pages/my_resolutions.py"
 st.page_link(back, label="Back to the review queue" if back.endswith("queue.py") else "Back to My Resolutions",
              icon=":material/arrow_back:")
+url_state.show_notices()
 if not code:
     st.info("Open a Progress Report from My Resolutions or the review queue.", icon=":material/info:")
     st.stop()
 try:
     with session() as s:
+        first_year, last_year = pr.year_range(session=s, code=code)
+        if first_year > last_year:
+            url_state.show_notices()
+            st.info(f"Progress Reports on this Resolution start with the year {first_year}.", icon=":material/info:")
+            st.stop()
+        year = url_state.read_year("year", first_year, last_year, last_year)  # no report for 2039 or 1900
         view = pr.open_report(session=s, actor=actor, code=code, year=year)
         candidates = pr.source_candidates(session=s, resolution_id=view.resolution_id, year=year,
                                           include_ids=tuple(view.data.source_ids))
 except NotFound:
-    st.error(f"There is no Resolution with the code {code!r}. It may have been mistyped in the link.",
+    st.error(f"There is no Resolution with the code {escape_md(repr(code))}. It may have been mistyped in the link.",
              icon=":material/error:")
     st.stop()
 except PermissionDenied as denied:
-    st.error(str(denied), icon=":material/block:")
+    st.error(escape_md(denied), icon=":material/block:")
     st.stop()
+url_state.show_notices()  # a refused ?year=
 
 components = readers.component_options(data_version())
 component_names = dict(zip(components["id"], components["name"]))
@@ -150,7 +155,7 @@ with info[3]:
                  query_params={"code": code})
 show_flash()
 if ss.get(key("problem")):
-    st.error(ss[key("problem")], icon=":material/sync_problem:")
+    st.error(escape_md(ss[key("problem")]), icon=":material/sync_problem:")
     if st.button("Reload the latest version (replaces the text in the form)", icon=":material/refresh:"):
         reset_form()
         st.rerun()
@@ -196,7 +201,7 @@ def show_sources(selectable: bool) -> None:
         with st.container(border=True):
             label = f"{row.title} ({row.component})"
             if selectable:
-                st.checkbox(label, key=key(f"src_{row.id}"), on_change=sources_changed)
+                st.checkbox(escape_md(label), key=key(f"src_{row.id}"), on_change=sources_changed)
             else:
                 st.markdown(f":material/check_box: {escape_md(label)}")
             period = f"{fmt_date(row.start)} – {fmt_date(row.end)}" if pd.notna(row.start) else "no period given"
@@ -266,7 +271,8 @@ if view.may_review:
         st.caption("Publishing makes this report the Resolution's status for the year and locks the "
                    f"{plural(len(view.data.source_ids), 'Activity Report')} it cites.")
         st.button("Publish", type="primary", icon=":material/publish:", key=key("publish"),
-                  on_click=act, args=(pr.publish, f"Published: {code} is now shown as {view.data.status} for {year}."),
+                  on_click=act, args=(pr.publish, f"Published: {escape_md(code)} is now shown as {view.data.status} "
+                                            f"for {year}."),
                   kwargs={"report_id": view.id, "version": view.version})
     with return_col, st.form(key("return_form"), border=True):
         st.text_area("Comment for the focal point", key=key("comment"), max_chars=pr.LIMITS["comment"],

@@ -23,8 +23,7 @@ url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
 url_state.init_list("theme", themes)
 url_state.init_text("status", "", ["active", "archived"])
 st.session_state["status"] = st.session_state["status"] or None  # the segmented control's "none chosen"
-url_state.init_int("from", YEAR_MIN, YEAR_MIN, YEAR_MAX)
-url_state.init_int("to", YEAR_MAX, YEAR_MIN, YEAR_MAX)
+url_state.init_year_range("from", "to", YEAR_MIN, YEAR_MAX, label="years of adoption")
 # The year slider shows from/to (the two ends kept in the URL); moving it updates them.
 st.session_state["register_years"] = (st.session_state["from"], st.session_state["to"])
 

@@ -1,13 +1,14 @@
 """Register import and export (Secretariat, admin): all-or-nothing CSV import with every bad row listed."""
 
-import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from services.errors import PermissionDenied, ValidationFailed
 from services.register_file import COLUMNS, export_register, import_register
 from ui import readers
 from ui.auth import signed_in_actor
-from ui.data import data_version, engine, session
+from ui.data import data_version, engine
+from ui.import_problems import show_import_problems
 
 actor = signed_in_actor()
 st.title(":material/upload_file: Register import and export")
@@ -29,10 +30,7 @@ if submitted:
         try:
             result = import_register(engine=engine(), actor=actor, data=upload.getvalue())
         except ValidationFailed as failed:
-            st.error(f"Nothing was imported: {len(failed.errors)} problem(s) found. Fix them and upload again.",
-                     icon=":material/error:")
-            st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
-                                       for e in failed.errors]), hide_index=True, width="stretch")
+            show_import_problems(failed)
         except PermissionDenied as denied:
             st.error(str(denied))
         else:
@@ -44,7 +42,14 @@ congresses = readers.congresses(data_version())
 held = congresses[congresses["resolutions"] > 0]
 choice = st.selectbox("Congress", ["All"] + list(held["code"]),
                       format_func=lambda c: "All Congresses" if c == "All" else c)
-with session() as s:
-    data = export_register(session=s, actor=actor, congress=None if choice == "All" else choice)
-st.download_button("Download CSV", data, file_name=f"register-{choice.lower()}.csv", mime="text/csv",
-                   icon=":material/download:")
+export_engine = engine()
+
+
+def export_file() -> bytes:
+    """Built only when the download is asked for (Streamlit runs it on the click), not on every run."""
+    with Session(export_engine) as s:
+        return export_register(session=s, actor=actor, congress=None if choice == "All" else choice)
+
+
+st.download_button("Download CSV", export_file, file_name=f"register-{choice.lower()}.csv", mime="text/csv",
+                   icon=":material/download:", on_click="ignore")

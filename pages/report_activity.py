@@ -12,6 +12,7 @@ from db.engine import transaction
 from services import activity_reports as ar
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from ui import activity_readers as readers
+from ui import url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version, engine
 from ui.format import escape_md, fmt_date
@@ -31,10 +32,8 @@ DATE_RANGE = (date(1990, 1, 1), date(date.today().year + 10, 12, 31))
 
 
 def _param_int(name: str) -> int | None:
-    try:
-        return int(st.query_params.get(name, ""))
-    except ValueError:
-        return None
+    """?id= (the report to edit) or ?from= (the report to start from): an id, or None (with a notice)."""
+    return url_state.read_id(name, label="report to edit" if name == "id" else "report to start from")
 
 
 def _fill(data: ar.ActivityInput) -> None:
@@ -120,6 +119,7 @@ if not components:
 
 # -- which report the form holds ------------------------------------------------------------------------
 edit_id, from_id = _param_int("id"), _param_int("from")
+url_state.show_notices()
 source = ("id", edit_id) if edit_id else ("from", from_id) if from_id else ("new",)
 if st.session_state.get("ar_source") != source or KEYS["title"] not in st.session_state:
     st.session_state.update(ar_errors={}, ar_problem=None)
@@ -170,7 +170,7 @@ if view is not None:
                "only the focal points of its component may change it")
         st.info(f"Report {view.id} cannot be edited here: {why}.", icon=":material/lock:")
         st.markdown(f"**{escape_md(view.data.title)}** · {escape_md(view.component)} · "
-                    f"{', '.join(view.resolution_codes)}")
+                    f"{escape_md(', '.join(view.resolution_codes))}")
         st.text(view.data.description)
         st.page_link("pages/my_reports.py", label="Go to My reports", icon=":material/folder_shared:")
         st.stop()
@@ -193,7 +193,7 @@ else:
 problem = st.session_state.get("ar_problem")
 if problem:
     kind, message = problem
-    st.error(message, icon=":material/sync_problem:" if kind == "conflict" else ":material/block:")
+    st.error(escape_md(message), icon=":material/sync_problem:" if kind == "conflict" else ":material/block:")
     st.toast("Not saved: see the message at the top of the form.", icon=":material/warning:")
     if kind == "conflict":
         st.button("Discard my changes and load the saved version", on_click=_reload,

@@ -5,29 +5,30 @@ import streamlit as st
 from analytics.timeline import timeline_figure
 from db import vocab
 from services.errors import NotFound
-from ui import progress_readers, readers
+from ui import progress_readers, readers, url_state
 from ui.auth import signed_in_actor
 from ui.data import data_version
-from ui.format import fmt_date
+from ui.format import escape_md, fmt_date
 from ui.progress_badges import status_badge
 
 signed_in_actor()
 
-code = st.query_params.get("code", "")
+code = url_state.read_text("code", max_len=32, label="Resolution code")  # the codes' column holds 32
 st.page_link("pages/register.py", label="Back to the register", icon=":material/arrow_back:")
+url_state.show_notices()
 if not code:
     st.info("Choose a Resolution in the register to see it here.", icon=":material/info:")
     st.stop()
 try:
     detail = readers.resolution_detail(data_version(), code)
 except NotFound:
-    st.error(f"There is no Resolution with the code {code!r}. It may have been mistyped in the link.",
+    st.error(f"There is no Resolution with the code {escape_md(repr(code))}. It may have been mistyped in the link.",
              icon=":material/error:")
     st.stop()
 
 congress = detail["congress"]
-st.caption(f"{detail['kind']} {detail['code']}")
-st.header(detail["title"], anchor=False)
+st.caption(f"{detail['kind']} {escape_md(detail['code'])}")
+st.header(escape_md(detail["title"]), anchor=False)
 where = f"{congress['kind']} {congress['session']}, {congress['city']}, {congress['country']} ({congress['year']})"
 
 cols = st.columns([2, 1, 1])
@@ -60,7 +61,7 @@ with cols[2]:
 if detail["summary"]:
     st.subheader("Summary", anchor=False)
     st.text(detail["summary"])
-if detail["url"]:
+if detail["url"] and detail["url"].lower().startswith(("https://", "http://")):  # never a javascript: link
     st.link_button("Read the full text", detail["url"], icon=":material/open_in_new:")
 
 st.subheader("Progress Reports by year", anchor=False)
@@ -96,7 +97,7 @@ for report in progress_readers.published_reports(data_version(), code):
     label = f"{report['year']} · {report['status']}" + (f" · revision {report['revision']}" if report["revision"] > 1
                                                           else "")
     with st.expander(label, icon=":material/article:"):
-        st.caption(f"Written by {report['author']}, published on {fmt_date(report['published_at'])}"
+        st.caption(f"Written by {escape_md(report['author'])}, published on {fmt_date(report['published_at'])}"
                    + (" · a correction is being prepared" if report["correcting"] else ""))
         for name, title in (("summary", "Summary of progress"), ("results", "Results"),
                             ("challenges", "Challenges"), ("solutions", "Solutions and next steps")):

@@ -55,9 +55,9 @@ for row in rows.itertuples():
                     with transaction(engine()) as s:
                         pr.publish(session=s, actor=actor, report_id=int(row.id), version=int(row.version))
                 except (ConflictError, PermissionDenied) as problem:
-                    notice.error(str(problem), icon=":material/sync_problem:")
+                    notice.error(escape_md(problem), icon=":material/sync_problem:")
                 else:
-                    flash(f"Published {row.code} ({row.year}): {row.status}.")
+                    flash(f"Published {escape_md(row.code)} ({row.year}): {row.status}.")
                     st.rerun()
             with actions.popover("Return", icon=":material/undo:"):
                 with st.form(f"return_{row.id}", border=False):
@@ -73,7 +73,7 @@ for row in rows.itertuples():
                         for message in failed.for_field("comment"):
                             notice.error(f"Not returned: {message}", icon=":material/error:")
                     except (ConflictError, PermissionDenied) as problem:
-                        notice.error(str(problem), icon=":material/sync_problem:")
+                        notice.error(escape_md(problem), icon=":material/sync_problem:")
                     else:
-                        flash(f"Returned {row.code} ({row.year}) to {row.author}.")
+                        flash(f"Returned {escape_md(row.code)} ({row.year}) to {escape_md(row.author)}.")
                         st.rerun()

@@ -1,7 +1,6 @@
 """Users (admin): find accounts, open one to edit it, deactivate or reactivate it or send it a password-reset
 link; make new accounts (each receives an activation mail); import and export the accounts as CSV."""
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -18,6 +17,8 @@ from ui.auth import signed_in_actor
 from ui.data import engine, session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date
+from ui.import_problems import show_import_problems
+from ui.row_choice import chosen_row
 
 actor = signed_in_actor()
 settings = load_settings()
@@ -114,19 +115,14 @@ with users_tab:
 
     ids = [int(i) for i in table["id"]]
     st.caption(f"{plural(len(table), 'account')} found. Select a row to open the account below.")
-    # The table's key follows its rows, so a filter or an edit never leaves a stale selected position.
-    table_key = "users_table_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
-    open_id = st.session_state.get("users_open")
-    default = {"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None
     shown = table.assign(
         roles=table["roles"].map(lambda codes: "; ".join(role_label(c) for c in codes.split("; ")) if codes else ""),
         # text that still sorts by time, and says "Never" rather than an empty date
         last_sign_in_at=table["last_sign_in_at"].map(
             lambda t: "Never" if t is None or pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")),
     )
-    event = st.dataframe(
-        shown, hide_index=True, width="stretch", key=table_key, on_select="rerun", selection_mode="single-row",
-        selection_default=default,
+    open_id = chosen_row(
+        shown, ids=ids, key="users_table", remember="users_open",
         column_order=["username", "display_name", "email", "roles", "components", "active", "last_sign_in_at"],
         column_config={
             "username": "Username", "display_name": "Name", "email": "Email", "roles": "Roles",
@@ -135,9 +131,6 @@ with users_tab:
             "last_sign_in_at": st.column_config.TextColumn("Last sign-in", help="UTC"),
         },
     )
-    rows = event.selection.rows
-    open_id = ids[rows[0]] if rows and rows[0] < len(ids) else None
-    st.session_state["users_open"] = open_id
 
     detail = None
     if open_id is not None:
@@ -259,14 +252,7 @@ with file_tab:
                 result = accounts.import_users(engine=engine(), actor=actor, data=upload.getvalue(),
                                                settings=settings)
             except ValidationFailed as failed:
-                st.error(f"Nothing was imported: {plural(len(failed.errors), 'problem')} found. Fix them and "
-                         "upload the file again.", icon=":material/error:")
-                st.dataframe(pd.DataFrame([{"line": e.line, "column": e.field, "problem": e.message}
-                                           for e in failed.errors], columns=["line", "column", "problem"]),
-                             hide_index=True, width="stretch",
-                             column_config={"line": st.column_config.NumberColumn("Line", format="%d"),
-                                            "column": "Column",
-                                            "problem": st.column_config.TextColumn("Problem", width="large")})
+                show_import_problems(failed)
             except PermissionDenied as denied:
                 st.error(str(denied), icon=":material/error:")
             else:

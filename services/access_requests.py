@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from db import vocab
 from db.models import AccessRequest, Component, User, UserComponent, UserRole, utcnow
 from db.settings import Settings
-from services import accounts, audit, mail
+from services import accounts, audit, mail, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
 
@@ -36,16 +36,15 @@ LIST_COLUMNS = ["id", "created_at", "name", "email", "component", "role", "messa
 # -- small checks ---------------------------------------------------------------------------------------
 
 def _has_control(text: str) -> bool:
-    """Control characters other than newline and tab (a pasted NUL, escape sequences, ...)."""
-    return any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text)
+    """Control characters other than newline and tab (a pasted NUL, escape sequences, ...): services.text_rules."""
+    return text_rules.has_control(text, multiline=True)
 
 
 def _free_text(value: str | None, field: str, limit: int, errors: list[FieldError]) -> str | None:
-    text = (value or "").replace("\r\n", "\n").strip()
-    if len(text) > limit:
-        errors.append(FieldError(field, f"use at most {limit:,} characters (this text has {len(text):,})"))
-    if _has_control(text):
-        errors.append(FieldError(field, "remove the control characters (only line breaks and tabs are allowed)"))
+    text = text_rules.check_text(
+        value, field=field, max_len=limit, multiline=True, errors=errors,
+        too_long="use at most {max_len} characters (this text has {length})",
+        control="remove the control characters ({chars}): only line breaks and tabs are allowed")
     return text or None
 
 
@@ -85,8 +84,11 @@ def organisations(*, session: Session) -> pd.DataFrame:
 
 def pending_for(*, session: Session, email: str) -> AccessRequest | None:
     """The pending request of this address, if there is one."""
+    address = (text_rules.lookup_key(email, max_len=200) or "").lower()  # a NUL: no request, not a database error
+    if not address:
+        return None
     return session.exec(select(AccessRequest).where(
-        AccessRequest.email == (email or "").strip().lower(), AccessRequest.state == "pending")).first()
+        AccessRequest.email == address, AccessRequest.state == "pending")).first()
 
 
 def list_requests(*, session: Session, actor: Actor | None, state: str | None = "pending") -> pd.DataFrame:

@@ -15,10 +15,8 @@ CSV format (UTF-8, a header row): username,display_name,email,roles,components. 
 exported with a leading apostrophe, which the import strips again, so an export imports back unchanged.
 """
 
-import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,11 +32,11 @@ from db.models import Component, User, UserComponent, UserRole
 from db.security import DEFAULT_ROUNDS, hash_password
 from db.settings import Settings
 from db.sql import string_agg
-from services import audit, passwords
+from services import audit, passwords, text_rules
 from services.csv_file import data_rows
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
-from services.tabular import safe_cell, unquote_cell
+from services.tabular import CsvRows, safe_cell, unquote_cell
 
 ENTITY = "user"
 COLUMNS = ("username", "display_name", "email", "roles", "components")
@@ -84,7 +82,9 @@ class _Known:
 # -- validation ---------------------------------------------------------------------------------------
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
+    """One line of plain text: no control character, line break or tab (services.text_rules); direction marks
+    and other format characters of right-to-left names are fine."""
+    return text_rules.has_control(text)
 
 
 def _email_problem(email: str) -> str | None:
@@ -140,7 +140,7 @@ def check_user(*, username: str | None, display_name: str, email: str, roles: It
     wanted_roles = [r.strip() for r in roles if r and r.strip()]
     unknown_roles = [r for r in dict.fromkeys(wanted_roles) if r not in vocab.ROLES]
     if unknown_roles:
-        errors.append(FieldError("roles", f"unknown role(s): {', '.join(unknown_roles)} "
+        errors.append(FieldError("roles", f"unknown role(s): {', '.join(map(text_rules.shown, unknown_roles))} "
                                           f"(use {', '.join(vocab.ROLES)})"))
     elif not wanted_roles:
         errors.append(FieldError("roles", "choose at least one role"))
@@ -170,13 +170,16 @@ def check_user(*, username: str | None, display_name: str, email: str, roles: It
 
 def known_for(session: Session, *, username: str | None, email: str) -> _Known:
     """Lookups for one account: only the rows that could clash, and every component by id."""
+    # A name or address no account can have (a NUL, longer than its column) is not looked up: the database
+    # would answer a NUL with an error, and check_user refuses it anyway.
     owners: dict[str, int] = {}
-    if username and username.strip():
-        found = session.exec(select(User.id).where(func.lower(User.username) == username.strip().lower())).first()
+    name = (text_rules.lookup_key(username, max_len=USERNAME_MAX) or "").lower()
+    if name:
+        found = session.exec(select(User.id).where(func.lower(User.username) == name)).first()
         if found is not None:
-            owners[username.strip().lower()] = found
+            owners[name] = found
     emails: dict[str, int] = {}
-    address = (email or "").strip().lower()
+    address = (text_rules.lookup_key(email, max_len=EMAIL_MAX) or "").lower()
     if address:
         found = session.exec(select(User.id).where(User.email == address)).first()
         if found is not None:
@@ -242,7 +245,7 @@ def search_users(*, session: Session, actor: Actor, text: str = "", roles: Itera
         .join(component_names, component_names.c.user_id == User.id, isouter=True)
         .order_by(func.lower(User.display_name), User.username)
     )
-    for word in (text or "").split():
+    for word in text_rules.search_text(text).split():
         pattern = f"%{word}%"
         query = query.where(or_(User.username.ilike(pattern), User.display_name.ilike(pattern),
                                 User.email.ilike(pattern)))
@@ -475,7 +478,7 @@ def import_users(*, engine: Engine, actor: Actor, data: bytes, settings: Setting
         )
 
         raw_rows, errors = [], []
-        for line, cells in data_rows(data, COLUMNS):
+        for line, cells in data_rows(data, COLUMNS, errors=errors):  # + size, cell and control-character checks
             if len(cells) != len(COLUMNS):
                 errors.append(FieldError("row", f"expected {len(COLUMNS)} values, found {len(cells)}", line))
             else:
@@ -625,7 +628,7 @@ def export_users(*, session: Session, actor: Actor) -> bytes:
         .order_by(User.username)
     ).all()
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvRows(out)  # csv.writer's rows, a carriage return quoted too
     writer.writerow(COLUMNS)
     for username, display_name, email, roles, components in rows:
         writer.writerow([safe_cell(v) for v in (username, display_name, email, _sorted_roles(roles),

@@ -33,7 +33,7 @@ from db.models import (
     utcnow,
 )
 from db.sql import string_agg
-from services import audit
+from services import audit, text_rules
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from services.link_rows import sync_links
 from services.locking import claim
@@ -54,6 +54,9 @@ LIMITS = {
     "comment": 2000,
 }
 TEXT_FIELDS = ("title", "description", "partners", "results", "challenges", "support_needed")
+TEXT_LABELS = {"title": "The title", "description": "The description", "partners": "Partners", "results": "Results",
+               "challenges": "Challenges", "support_needed": "Support needed"}  # all multi-line but the title
+TOO_LONG = "Too long: {length} characters, at most {max_len}. Please shorten it."
 EDITABLE_STATES = ("draft", "returned")
 STATE_LABELS = {"draft": "Draft", "submitted": "Submitted", "returned": "Returned"}
 MY_REPORT_COLUMNS = ["id", "title", "state", "resolutions", "component", "period_start", "period_end",
@@ -150,7 +153,7 @@ def _clean(data: ActivityInput) -> ActivityInput:
     """Trim texts, drop blank links and duplicate picks, so stored values are tidy."""
     cleaned = ActivityInput(**asdict(data))
     for name in TEXT_FIELDS:
-        setattr(cleaned, name, (getattr(cleaned, name) or "").strip())
+        setattr(cleaned, name, text_rules.tidy(getattr(cleaned, name), multiline=name != "title"))
     cleaned.links = [link.strip() for link in cleaned.links if link and link.strip()]
     cleaned.resolution_ids = list(dict.fromkeys(cleaned.resolution_ids))
     cleaned.action_types = [t for t in vocab.ACTION_TYPES if t in set(cleaned.action_types)] + [
@@ -178,10 +181,9 @@ def _problems(session: Session, data: ActivityInput, *, full: bool, today: date)
             add("resolution_ids", "One of the chosen Resolutions no longer exists; choose again.")
     if not data.title:
         add("title", "Give the activity a title.")
-    for name in TEXT_FIELDS:
-        value = getattr(data, name)
-        if len(value) > LIMITS[name]:
-            add(name, f"Too long: {len(value):,} characters, at most {LIMITS[name]:,}. Please shorten it.")
+    for name in TEXT_FIELDS:  # control characters (a NUL, a vertical tab...) and length: services.text_rules
+        text_rules.check_text(getattr(data, name), field=name, label=TEXT_LABELS[name], max_len=LIMITS[name],
+                              multiline=name != "title", errors=errors, too_long=TOO_LONG)
     if set(data.action_types) - set(vocab.ACTION_TYPES):
         add("action_types", "Choose action types from the list.")
     if data.action_status is not None and data.action_status not in vocab.ACTION_STATUSES:
@@ -195,7 +197,10 @@ def _problems(session: Session, data: ActivityInput, *, full: bool, today: date)
     if len(data.links) > LIMITS["links"]:
         add("links", f"At most {LIMITS['links']} links, please ({len(data.links)} given).")
     for number, link in enumerate(data.links, start=1):
-        if not link.lower().startswith(("http://", "https://")) or " " in link or len(link) < 11:
+        if text_rules.has_control(link):
+            add("links", f"Line {number} contains a control character "
+                         f"({text_rules.describe(text_rules.control_characters(link))}): remove it.")
+        elif not link.lower().startswith(("http://", "https://")) or " " in link or len(link) < 11:
             add("links", f"Line {number} is not a web address starting with http:// or https://.")
         elif len(link) > LIMITS["link"]:
             add("links", f"Line {number} is longer than {LIMITS['link']} characters.")
@@ -376,12 +381,11 @@ def return_report(*, session: Session, actor: Actor, report_id: int, comment: st
         ).first()
         if assigned is None:
             raise PermissionDenied("Only the focal point of one of its Resolutions may return this report.")
-    comment = (comment or "").strip()
-    errors = []
-    if not comment:
-        errors.append(FieldError("comment", "Say what the author should change."))
-    elif len(comment) > LIMITS["comment"]:
-        errors.append(FieldError("comment", f"Too long: at most {LIMITS['comment']:,} characters."))
+    errors: list[FieldError] = []
+    comment = text_rules.check_text(comment, field="comment", label="The comment", max_len=LIMITS["comment"],
+                                    multiline=True, required=True, errors=errors,
+                                    missing="Say what the author should change.",
+                                    too_long="Too long: at most {max_len} characters.")
     if errors:
         raise ValidationFailed(errors)
     _refuse_locked(report)
@@ -546,7 +550,7 @@ def resolution_options(*, session: Session, q: str = "", include_ids: tuple[int,
     """Resolutions to pick from: active ones whose code or title holds every word of `q`, the latest
     Congress first; `include_ids` (those already chosen, even archived) are always listed."""
     matching = [Resolution.status == "active"]
-    for word in q.split():
+    for word in text_rules.search_text(q).split():
         pattern = f"%{word}%"
         matching.append(or_(Resolution.code.ilike(pattern), Resolution.title.ilike(pattern)))
     query = (

@@ -24,8 +24,8 @@ from db.models import (
     utcnow,
 )
 from db.sql import string_agg
-from services import audit
-from services.csv_file import data_rows
+from services import audit, text_rules
+from services.csv_file import data_rows, shown
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
 
@@ -138,12 +138,12 @@ def _people(session: Session) -> dict[str, tuple[int, bool, set[str]]]:
 def _user_problem(username: str, people: dict) -> str | None:
     found = people.get(username)
     if found is None:
-        return f"unknown user {username!r}"
+        return f"unknown user {shown(username)}"
     _, active, roles = found
     if not active:
-        return f"user {username!r} is not active"
+        return f"user {shown(username)} is not active"
     if not roles & set(FOCAL_ROLES):
-        return f"user {username!r} is neither a Secretariat focal point nor Secretariat staff"
+        return f"user {shown(username)} is neither a Secretariat focal point nor Secretariat staff"
     return None
 
 
@@ -161,7 +161,8 @@ def _add(session: Session, actor: Actor, resolution: Resolution, username: str, 
 
 
 def resolution_by_code(session: Session, code: str) -> Resolution:
-    resolution = session.exec(select(Resolution).where(Resolution.code == code)).first()
+    key = text_rules.lookup_key(code, max_len=32)  # a NUL would be a raw database error, not "no Resolution"
+    resolution = session.exec(select(Resolution).where(Resolution.code == key)).first() if key else None
     if resolution is None:
         raise NotFound(f"No Resolution with code {code}.")
     return resolution
@@ -191,10 +192,11 @@ def assign(*, session: Session, actor: Actor, code: str, usernames: list[str],
 def unassign(*, session: Session, actor: Actor, code: str, username: str) -> None:
     require(actor, "assignments.manage")
     resolution = resolution_by_code(session, code)
+    key = text_rules.lookup_key(username, max_len=60)
     row = session.exec(
         select(FocalPointAssignment).join(User, User.id == FocalPointAssignment.user_id)
-        .where(FocalPointAssignment.resolution_id == resolution.id, User.username == username)
-    ).first()
+        .where(FocalPointAssignment.resolution_id == resolution.id, User.username == key)
+    ).first() if key else None
     if row is None:
         raise NotFound(f"{username} is not a focal point of {code}.")
     session.delete(row)
@@ -209,14 +211,12 @@ def parse_assignments(data: bytes, *, codes: set[str], people: dict) -> list[tup
     errors: list[FieldError] = []
     rows: list[tuple[int, str, str]] = []
     first_line: dict[tuple[str, str], int] = {}
-    for line, cells in data_rows(data, CSV_COLUMNS):
-        if len(cells) != len(CSV_COLUMNS):
-            errors.append(FieldError("row", f"expected {len(CSV_COLUMNS)} values, found {len(cells)}", line))
-            continue
+    # data_rows refuses (with line and column) oversized files and cells, control characters, short rows
+    for line, cells in data_rows(data, CSV_COLUMNS, errors=errors):
         code, username = (c.strip() for c in cells)
         before = len(errors)
         if code not in codes:
-            errors.append(FieldError("code", f"unknown Resolution code {code!r}", line))
+            errors.append(FieldError("code", f"unknown Resolution code {shown(code)}", line))
         problem = _user_problem(username, people)
         if problem:
             errors.append(FieldError("username", problem, line))

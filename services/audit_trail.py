@@ -3,7 +3,6 @@
 Every function checks "audit.view". Filters run in SQL; the newest events come first.
 """
 
-import csv
 import io
 import json
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +14,7 @@ from sqlmodel import Session, select
 from db.models import AuditEvent, User
 from services.errors import NotFound
 from services.permissions import Actor, require
-from services.tabular import safe_cell
+from services.tabular import CsvRows, safe_cell
 
 SYSTEM = "system"  # shown for events no user caused (reference data, jobs)
 COLUMNS = ["id", "at", "user", "action", "entity", "entity_id", "before", "after"]
@@ -130,7 +129,7 @@ def export_events_csv(*, session: Session, actor: Actor, username: str | None = 
     frame = search_events(session=session, actor=actor, username=username, entity=entity, action=action,
                           since=since, until=until, limit=limit)
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvRows(out)  # csv.writer's rows, a carriage return quoted too
     writer.writerow(COLUMNS)
     for row in frame.itertuples(index=False):
         cells = [row.id, row.at.isoformat(), row.user, row.action, row.entity, row.entity_id or "",

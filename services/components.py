@@ -24,11 +24,11 @@ from sqlmodel import Session, select
 from db import vocab
 from db.engine import transaction
 from db.models import ActivityReport, AuditEvent, Component, User, UserComponent, utcnow
-from services import audit
+from services import audit, text_rules
 from services.csv_file import data_rows
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
-from services.tabular import safe_cell, unquote_cell
+from services.tabular import CsvRows, safe_cell, unquote_cell
 
 COLUMNS = ("kind", "name", "acronym", "region", "country")
 FIELDS = COLUMNS  # the editable fields, in the order of the file
@@ -41,7 +41,6 @@ SEARCH_COLUMNS = ["id", "name", "acronym", "kind", "region", "country", "active"
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 _LIKE_SPECIAL = re.compile(r"([\\%_])")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # Unicode Cc, line and paragraph separators
 
 
 @dataclass
@@ -57,7 +56,8 @@ def _key(name: str) -> str:
 
 
 def _has_control(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    """One line of plain text: no control character, line break or tab (services.text_rules)."""
+    return text_rules.has_control(text)
 
 
 def _values(row: Component) -> dict:
@@ -89,10 +89,10 @@ def clean_component(
     bad = {e.field for e in errors}
     if "kind" not in bad and values["kind"] not in vocab.COMPONENT_KINDS:
         kinds = ", ".join(vocab.COMPONENT_KINDS)
-        errors.append(FieldError("kind", f"unknown kind {values['kind']!r}: use one of {kinds}"
+        errors.append(FieldError("kind", f"unknown kind {text_rules.shown(values['kind'])!r}: use one of {kinds}"
                                  if values["kind"] else f"choose a kind ({kinds})"))
     if "region" not in bad and values["region"] and values["region"] not in vocab.IUCN_REGIONS:
-        errors.append(FieldError("region", f"unknown region {values['region']!r}: use one of "
+        errors.append(FieldError("region", f"unknown region {text_rules.shown(values['region'])!r}: use one of "
                                            + "; ".join(vocab.IUCN_REGIONS) + " (or leave it empty)"))
     if "name" not in bad:
         if not values["name"]:
@@ -160,7 +160,7 @@ def search_components(
                .where(ActivityReport.component_id == Component.id).scalar_subquery())
     query = select(Component.id, Component.name, Component.acronym, Component.kind, Component.region,
                    Component.country, Component.active, members.label("members"), reports.label("reports"))
-    for word in (text or "").split():
+    for word in text_rules.search_text(text).split():
         pattern = "%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%"
         query = query.where(or_(Component.name.ilike(pattern, escape="\\"),
                                 Component.acronym.ilike(pattern, escape="\\"),
@@ -297,7 +297,7 @@ def parse_components(data: bytes) -> list[tuple[int, dict]]:
     first_line: dict[str, int] = {}
     line = 1
     try:
-        for line, cells in data_rows(data, COLUMNS):
+        for line, cells in data_rows(data, COLUMNS, errors=errors, cell_max=CELL_MAX):  # + control characters
             if len(cells) != len(COLUMNS):
                 errors.append(FieldError("row", f"expected {len(COLUMNS)} values, found {len(cells)}", line))
                 continue
@@ -387,7 +387,7 @@ def export_components(*, session: Session, actor: Actor) -> bytes:
                                Component.country)).all()
     rows = sorted(rows, key=lambda r: (r[0], r[1].casefold(), r[1]))
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvRows(out)  # csv.writer's rows, a carriage return quoted too
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([safe_cell(v or "") for v in row])

@@ -1,27 +1,149 @@
-"""Reading an uploaded CSV file for an all-or-nothing import: UTF-8 (a BOM is fine), exact header."""
+"""Reading an uploaded CSV file for an all-or-nothing import: UTF-8 (a BOM is fine), exact header.
+
+The checks every import shares, so that no file can crash one:
+- the file's size is checked before it is decoded (`max_bytes`, 5 MB unless the import says otherwise);
+- the file must be UTF-8 text with exactly the import's columns (line 1);
+- each row must have one value per column;
+- no value may be longer than `cell_max` characters (10,000 unless the import says otherwise; the csv
+  module's own field limit is raised above any accepted file, so a 1 MB cell is a problem, not a crash);
+- no value may hold a control character (NUL, escape, vertical tab...; line breaks and tabs only in the
+  columns the import names as multi-line).
+A row that fails one of these is reported with its line and column and not handed to the import.
+"""
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
 
 from services.errors import FieldError, ValidationFailed
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+CELL_MAX = 10_000
+# The csv module refuses fields over 131,072 characters with csv.Error. No accepted file is larger than
+# this, so no cell of one is either: the per-cell limit above then gives a line-numbered problem instead.
+READER_LIMIT = 256 * 1024 * 1024
+if csv.field_size_limit() < READER_LIMIT:
+    csv.field_size_limit(READER_LIMIT)
 
-def data_rows(data: bytes, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of every non-blank row after the header. A file that is not UTF-8, is empty
-    or has other columns raises ValidationFailed (line 1) before any row is read."""
+# Unicode Cc (C0, DEL, C1) and the line and paragraph separators; line breaks and tabs allowed or not.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return", "\x0b": "vertical tab",
+          "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete", "\u2028": "line separator",
+          "\u2029": "paragraph separator"}
+
+
+def size_text(size: int) -> str:
+    """A byte count as people read it: 5 MB, 6.2 MB, 800 KB."""
+    if size >= 1024 * 1024:
+        mb = size / (1024 * 1024)
+        return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def shown(value: str, limit: int = 60, *, quoted: bool = True) -> str:
+    """A value from the file as quoted in a message: in quotes (unless not `quoted`), control characters
+    escaped, cut short after `limit` characters."""
+    text = repr(value if len(value) <= limit else value[:limit] + "…")
+    return text if quoted else text[1:-1]
+
+
+def check_size(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse a file over the limit (line 1), before anything is decoded or parsed."""
+    if len(data) > max_bytes:
+        raise ValidationFailed([FieldError(
+            "file", f"the file is {size_text(len(data))}, larger than the {size_text(max_bytes)} allowed; "
+                    "split it into smaller files", 1)])
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first control character in the value, described ("NUL (U+0000) at position 7"), or None."""
+    found = _first_control(value, multiline)
+    return None if found is None else f"{_describe(found[1])} at position {found[0] + 1}"
+
+
+def _first_control(value: str, multiline: bool) -> tuple[int, str] | None:
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    return None if found is None else (found.start(), found.group())
+
+
+def _describe(char: str) -> str:
+    return f"{_NAMES.get(char) or unicodedata.name(char, 'control character')} (U+{ord(char):04X})"
+
+
+def cell_problem(column: str, cell: str, *, cell_max: int = CELL_MAX, multiline: bool = False) -> str | None:
+    """Why this cell may not be imported (too long, a control character), or None. Spaces around the value
+    do not count, since the imports strip them; the position is counted in the cell as it is in the file."""
+    if len(cell) > cell_max:
+        return f"the value is longer than {cell_max:,} characters ({len(cell):,})"
+    found = _first_control(cell.strip(), multiline)
+    if found is None:
+        return None
+    position = found[0] + 1 + len(cell) - len(cell.lstrip())
+    allowed = "" if multiline else " (line breaks and tabs are not allowed in this column either)"
+    return f"the {column} contains a control character, {_describe(found[1])}, at position {position}; " \
+           f"remove it{allowed}"
+
+
+def data_rows(data: bytes, columns: tuple[str, ...], *, errors: list[FieldError] | None = None,
+              max_bytes: int = MAX_FILE_BYTES, cell_max: int = CELL_MAX,
+              multiline: Collection[str] = ()) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of every non-blank row after the header that passes the shared checks above.
+
+    A file that is too large, is not UTF-8, is empty or has other columns raises ValidationFailed (line 1)
+    right away, before any row is read. A row with the wrong number of values, a value too long or a control
+    character is not returned: its problems (line, column, reason) are appended to `errors` as the rows are
+    read, so they come in line order among the import's own; without `errors` they are raised together
+    after the last row. The line is where the row starts in the file (a quoted value may span lines)."""
+    check_size(data, max_bytes)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed([FieldError("file", f"the file is not UTF-8 text (byte {exc.start})", 1)]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ValidationFailed([FieldError("file", f"the first line cannot be read as CSV: {exc}", 1)]) from None
     if header is None:
         raise ValidationFailed([FieldError("file", "the file is empty", 1)])
     if tuple(h.strip() for h in header) != columns:
+        found = ",".join(header)
         raise ValidationFailed([FieldError(
-            "file", f"the columns must be exactly {','.join(columns)} (found {','.join(header)})", 1
+            "file", f"the columns must be exactly {','.join(columns)} (found {shown(found, 200, quoted=False)})", 1
         )])
-    for line, cells in enumerate(reader, start=2):
-        if any(c.strip() for c in cells):
-            yield line, cells
+    return _rows(reader, columns, errors, cell_max, frozenset(multiline))
+
+
+def _rows(reader, columns: tuple[str, ...], errors: list[FieldError] | None, cell_max: int,
+          multiline: frozenset[str]) -> Iterator[tuple[int, list[str]]]:
+    problems = errors if errors is not None else []
+    previous = reader.line_num
+    while True:
+        line = previous + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:  # not expected with the limit raised; never a crash all the same
+            problems.append(FieldError("file", f"the file cannot be read as CSV from line {line}: {exc}", line))
+            break
+        if cells is None:
+            break
+        previous = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(columns):
+            problems.append(FieldError("row", f"expected {len(columns)} values, found {len(cells)}", line))
+            continue
+        if max(map(len, cells)) <= cell_max and _CONTROL.search("".join(cells)) is None:
+            yield line, cells  # the usual row: one test for the whole row
+            continue
+        bad = [FieldError(column, problem, line) for column, cell in zip(columns, cells)
+               if (problem := cell_problem(column, cell, cell_max=cell_max, multiline=column in multiline))]
+        if bad:
+            problems.extend(bad)
+            continue
+        yield line, cells
+    if errors is None and problems:
+        raise ValidationFailed(problems)

@@ -2,7 +2,6 @@
 name, email and preferred language, their password, and their other open sessions."""
 
 import re
-import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -12,7 +11,7 @@ from db import vocab
 from db.models import Component, SignInSession, User, UserComponent, utcnow
 from db.security import DEFAULT_ROUNDS, check_password, hash_password, token_digest
 from db.settings import Settings
-from services import audit, passwords, sign_in
+from services import audit, passwords, sign_in, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
 
@@ -71,7 +70,8 @@ def profile(*, session: Session, actor: Actor, keep_token: str | None = None,
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+    """One line of plain text: no control character, line break or tab (services.text_rules)."""
+    return text_rules.has_control(text)
 
 
 def update_profile(*, session: Session, actor: Actor, display_name: str, email: str, language: str) -> User:

@@ -37,7 +37,7 @@ from db.models import (
     utcnow,
 )
 from db.queries import current_submitted_activity
-from services import audit
+from services import audit, text_rules
 from services.assignments import resolution_by_code
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from services.link_rows import sync_links
@@ -47,6 +47,8 @@ from services.permissions import Actor, can, require
 ENTITY = "progress_report"
 TEXT_FIELDS = ("summary", "results", "challenges", "solutions")
 LIMITS = {"summary": 5000, "results": 5000, "challenges": 4000, "solutions": 4000, "comment": 2000}
+TEXT_LABELS = {"summary": "The summary", "results": "Results", "challenges": "Challenges",
+               "solutions": "Solutions and next steps"}  # every one multi-line
 STATE_LABELS = {None: "Not written yet", "draft": "Draft", "in_review": "In review", "published": "Published"}
 CONFLICT = ("Someone else saved this Progress Report after you opened it, so your changes were not saved. "
             "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
@@ -110,6 +112,28 @@ def _require_write(session: Session, actor: Actor, resolution: Resolution) -> No
     if not may_write(session, actor, resolution.id):
         raise PermissionDenied(f"Only the focal points assigned to {resolution.code} (or the Secretariat) "
                                "may write its Progress Reports.")
+
+
+# -- the years a report may be written for ------------------------------------------------------------------
+def current_reporting_year() -> int:
+    """The latest year a Progress Report may be written for: the year under way (UTC), as the reporting
+    calendar (analytics.coverage.reporting_years) and My Resolutions count it."""
+    return datetime.now(UTC).year
+
+
+def year_range(*, session: Session, code: str) -> tuple[int, int]:
+    """The first and last year a Progress Report on the Resolution may be written for: from the year after
+    its Congress to the current reporting year (first > last while its Congress is this year)."""
+    resolution = resolution_by_code(session, code)
+    return session.get(Congress, resolution.congress_id).year + 1, current_reporting_year()
+
+
+def _year_problems(session: Session, resolution: Resolution, year: object) -> list[FieldError]:
+    first, last = session.get(Congress, resolution.congress_id).year + 1, current_reporting_year()
+    if isinstance(year, bool) or not isinstance(year, int) or not first <= year <= last:
+        return [FieldError("year", f"Choose a reporting year from {first} to {last}: the years after the "
+                                   "Resolution's Congress, up to the current one.")]
+    return []
 
 
 # -- Activity Reports counted for a year ------------------------------------------------------------------
@@ -274,7 +298,7 @@ def open_report(*, session: Session, actor: Actor, code: str, year: int) -> Prog
 def _clean(data: ProgressInput) -> ProgressInput:
     cleaned = ProgressInput(**asdict(data))
     for name in TEXT_FIELDS:
-        setattr(cleaned, name, (getattr(cleaned, name) or "").strip())
+        setattr(cleaned, name, text_rules.tidy(getattr(cleaned, name), multiline=True))
     cleaned.challenge_categories = [c for c in vocab.CHALLENGE_CATEGORIES if c in set(data.challenge_categories)] + [
         c for c in dict.fromkeys(data.challenge_categories) if c not in vocab.CHALLENGE_CATEGORIES]
     cleaned.source_ids = sorted(set(data.source_ids))
@@ -290,11 +314,10 @@ def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full
         errors.append(FieldError("status", "Choose an implementation status (you can change it until you submit)."))
     elif data.status not in vocab.IMPLEMENTATION_STATUSES:
         errors.append(FieldError("status", "Choose an implementation status from the scale."))
-    for name in TEXT_FIELDS:
-        value = getattr(data, name)
-        if len(value) > LIMITS[name]:
-            errors.append(FieldError(name, f"Too long: {len(value):,} characters, at most {LIMITS[name]:,}. "
-                                           "Please shorten it."))
+    for name in TEXT_FIELDS:  # control characters (a NUL, a vertical tab...) and length: services.text_rules
+        text_rules.check_text(getattr(data, name), field=name, label=TEXT_LABELS[name], max_len=LIMITS[name],
+                              multiline=True, errors=errors,
+                              too_long="Too long: {length} characters, at most {max_len}. Please shorten it.")
     if set(data.challenge_categories) - set(vocab.CHALLENGE_CATEGORIES):
         errors.append(FieldError("challenge_categories", "Choose challenge categories from the list."))
     if data.source_ids:
@@ -338,6 +361,9 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
     resolution = resolution_by_code(session, code)
     _require_write(session, actor, resolution)
     data = _clean(data)
+    year_errors = _year_problems(session, resolution, year)  # before any query: 2**70 fits no column
+    if year_errors:
+        raise ValidationFailed(year_errors + _problems(session, resolution.id, data, full=submit))
     report = _find(session, resolution.id, year)
     if report is None and version is not None:
         raise NotFound(f"The Progress Report for {code} and {year} no longer exists.")
@@ -436,11 +462,13 @@ def return_to_draft(*, session: Session, actor: Actor, report_id: int, version: 
     """Send a report in review back to its focal point, saying why."""
     require(actor, "progress.review")
     report = _load(session, report_id)
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationFailed([FieldError("comment", "Say what should change, so the focal point knows.")])
-    if len(comment) > LIMITS["comment"]:
-        raise ValidationFailed([FieldError("comment", f"Too long: at most {LIMITS['comment']:,} characters.")])
+    errors: list[FieldError] = []
+    comment = text_rules.check_text(comment, field="comment", label="The comment", max_len=LIMITS["comment"],
+                                    multiline=True, required=True, errors=errors,
+                                    missing="Say what should change, so the focal point knows.",
+                                    too_long="Too long: at most {max_len} characters.")
+    if errors:
+        raise ValidationFailed(errors)
     _require_state(report, "in_review", "returned")
     claim(session, report, version, CONFLICT)
     report.state = "draft"

@@ -22,7 +22,7 @@ from db.models import (
 )
 from db.queries import current_submitted_activity, tagged_with
 from db.sql import string_agg
-from services import audit
+from services import audit, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
 
@@ -58,7 +58,7 @@ def theme_names(*, session: Session) -> list[str]:
 
 
 def _filtered(query, flt: RegisterFilter):
-    for word in flt.q.split():
+    for word in text_rules.search_text(flt.q).split():
         pattern = f"%{word}%"
         query = query.where(or_(Resolution.code.ilike(pattern), Resolution.title.ilike(pattern)))
     if flt.congresses:
@@ -113,9 +113,10 @@ def search_resolutions(*, session: Session, flt: RegisterFilter) -> pd.DataFrame
 
 def resolution_detail(*, session: Session, code: str) -> dict:
     """Everything the detail view shows about one Resolution."""
+    key = text_rules.lookup_key(code, max_len=32)  # a NUL would be a raw database error, not "no Resolution"
     found = session.exec(
-        select(Resolution, Congress).join(Congress).where(Resolution.code == code)
-    ).first()
+        select(Resolution, Congress).join(Congress).where(Resolution.code == key)
+    ).first() if key else None
     if found is None:
         raise NotFound(f"No Resolution with code {code}.")
     resolution, congress = found
@@ -175,7 +176,8 @@ def set_resolution_status(
 ) -> None:
     """Archive a Resolution (its main actions are done or it is obsolete) or make it active again."""
     require(actor, "register.edit")
-    resolution = session.exec(select(Resolution).where(Resolution.code == code)).first()
+    key = text_rules.lookup_key(code, max_len=32)
+    resolution = session.exec(select(Resolution).where(Resolution.code == key)).first() if key else None
     if resolution is None:
         raise NotFound(f"No Resolution with code {code}.")
     if status == "archived" and archived_on is None:

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from db.models import SignInSession, SignInThrottle, User, utcnow
 from db.security import check_password, new_token, token_digest
 from db.settings import Settings
-from services import audit
+from services import audit, text_rules
 from services.permissions import Actor
 from services.users import actor_for
 
@@ -29,6 +29,7 @@ MAX_WAIT = {"user": timedelta(minutes=5), "ip": timedelta(minutes=15)}
 FORGET_AFTER = timedelta(hours=24)  # a failure count this old starts again from zero
 TOUCH_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often
 WRONG = "Wrong username or password. Check both and try again."
+UNUSABLE = "\ufffd"  # stands for a typed username that no account can have
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ DEACTIVATED = "This account is deactivated. Ask an administrator if you need acc
 def password_sign_in(*, session: Session, username: str, password: str, client: str | None,
                      settings: Settings) -> SignedIn | Refused:
     """Check the password and open a session, or say why not (and count the failure)."""
-    username = username.strip()
+    # A username no account can have (a control character, too long) is answered like any unknown one.
+    username = text_rules.lookup_key(username, max_len=60) or (username.strip() and UNUSABLE)
     wait = wait_seconds(session=session, username=username, client=client)
     if wait:
         return Refused(f"Too many failed sign-ins. Wait {wait} seconds and try again, or use \"Forgot your "

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from db.models import Congress, User, YearlyAnalysis, utcnow
-from services import audit
+from services import audit, text_rules
 from services.errors import ConflictError, FieldError, NotFound, ValidationFailed
 from services.locking import claim
 from services.permissions import Actor, can, require
@@ -71,7 +71,8 @@ class AnalysisView:
 
 
 def _congress(session: Session, code: str) -> Congress:
-    found = session.exec(select(Congress).where(Congress.code == code)).first()
+    key = text_rules.lookup_key(code, max_len=16)  # a NUL would be a raw database error, not "no Congress"
+    found = session.exec(select(Congress).where(Congress.code == key)).first() if key else None
     if found is None:
         raise NotFound(f"No Congress with code {code}.")
     return found
@@ -114,17 +115,21 @@ def read_analysis(*, session: Session, actor: Actor, congress: str, year: int) -
 
 def _validate(session: Session, congress: str, year: int, narrative: dict, publish: bool) -> Congress:
     errors: list[FieldError] = []
-    c = session.exec(select(Congress).where(Congress.code == congress)).first()
+    key = text_rules.lookup_key(congress, max_len=16)
+    c = session.exec(select(Congress).where(Congress.code == key)).first() if key else None
     if c is None:
-        errors.append(FieldError("congress", f"no Congress with code {congress}"))
+        errors.append(FieldError("congress", f"no Congress with code {text_rules.shown(congress)!r}"))
     elif not (c.year <= year <= datetime.now(UTC).year + 1):
         errors.append(FieldError("year", f"choose a year from {c.year} to {datetime.now(UTC).year + 1}"))
     for key in sorted(set(narrative) - set(FIELD_KEYS)):
         errors.append(FieldError(key, "is not a section of the analysis"))
     for f in NARRATIVE_FIELDS:
-        text = narrative.get(f.key) or ""
-        if len(text) > MAX_CHARS:
-            errors.append(FieldError(f.key, f"is {len(text):,} characters long; keep it under {MAX_CHARS:,}"))
+        # control characters (a NUL, a vertical tab...) and length: services.text_rules
+        text = text_rules.check_text(narrative.get(f.key), field=f.key, label=f.label, max_len=MAX_CHARS,
+                                     multiline=True, errors=errors,
+                                     too_long="is {length} characters long; keep it under {max_len}",
+                                     control="contains a control character ({chars}); remove it "
+                                             "(line breaks and tabs are fine)")
         if publish and f.required_to_publish and not text.strip():
             errors.append(FieldError(f.key, f"write the {f.label.lower()} before publishing"))
     if errors:
@@ -135,7 +140,7 @@ def _validate(session: Session, congress: str, year: int, narrative: dict, publi
 def _write(session: Session, actor: Actor, congress: str, year: int, narrative: dict, version: int | None,
            publish: bool) -> AnalysisView:
     require(actor, "analysis.write")
-    narrative = {k: (v or "").strip() if isinstance(v, str) else v for k, v in narrative.items()}
+    narrative = {k: text_rules.tidy(v, multiline=True) if isinstance(v, str) else v for k, v in narrative.items()}
     c = _validate(session, congress, year, narrative, publish)
     texts = _texts(narrative)
     row = _row(session, c, year)

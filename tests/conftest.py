@@ -16,12 +16,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
+from streamlit import config as st_config
 
 import db.models  # noqa: F401  (registers the tables)
 from db.demo import load_demo_data
 from db.engine import make_engine, normalise_url
 from db.migrate import upgrade
 from db.reference_data import load_reference_data
+
+# Tests see a page's bug as an exception (at.exception), as a developer would; outside development the
+# project's .streamlit/config.toml shows only the plain error screen (ui/errors.py, tests/pages/test_fault_screens.py).
+st_config.set_option("client.showErrorDetails", "full")
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])

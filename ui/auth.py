@@ -13,6 +13,7 @@ the session id lives in this browser session's state and in the re-login cookie,
 import json
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from db.demo import DEMO_ACCOUNTS
 from db.engine import transaction
@@ -20,7 +21,8 @@ from db.settings import Settings, load_settings
 from db.vocab import ROLE_LABELS
 from services import sign_in
 from services.permissions import Actor
-from ui.data import engine
+from ui.data import engine, session
+from ui.errors import guarded
 from ui.navigation import PAGES
 
 SESSION_KEY = "_rt_session"  # this browser session's sign-in session id
@@ -64,8 +66,7 @@ def current_actor(settings: Settings) -> Actor | None:
         if isinstance(cookie, str) and cookie and cookie != st.session_state.get(_REFUSED_KEY):
             token = cookie
     if token:
-        with transaction(engine()) as s:
-            actor = sign_in.resume(session=s, token=token, settings=settings)
+        actor = _resume(token, settings)
         if actor is not None:
             st.session_state[SESSION_KEY] = token
             return actor
@@ -73,6 +74,19 @@ def current_actor(settings: Settings) -> Actor | None:
     if sso_configured() and st.user.is_logged_in:
         return _single_sign_on(settings)
     return None
+
+
+def _resume(token: str, settings: Settings) -> Actor | None:
+    """Check the session on every run without taking the write lock: only when the session must be marked
+    used (at most every few minutes) or ended is anything written, and a busy database just postpones that."""
+    with session() as s:
+        actor = sign_in.resume(session=s, token=token, settings=settings)
+        if s.dirty:
+            try:
+                s.commit()
+            except OperationalError:
+                s.rollback()
+    return actor
 
 
 def _remember(signed: sign_in.SignedIn) -> None:
@@ -176,7 +190,7 @@ def _password_form(settings: Settings) -> None:
         st.subheader("Sign in", anchor=False)
         st.text_input("Username", key="sign_in_username", autocomplete="username")
         st.text_input("Password", key="sign_in_password", type="password", autocomplete="current-password")
-        st.form_submit_button("Sign in", type="primary", on_click=_submit_password, args=(settings,))
+        st.form_submit_button("Sign in", type="primary", on_click=guarded(_submit_password), args=(settings,))
     error = st.session_state.get(_ERROR_KEY)
     if error:
         st.error(error, icon=":material/error:")
@@ -229,10 +243,7 @@ def signed_in_actor() -> Actor:
     st.session_state. A visitor without an open session is sent to the gate."""
     settings = load_settings()
     token = st.session_state.get(SESSION_KEY)
-    actor = None
-    if token:
-        with transaction(engine()) as s:
-            actor = sign_in.resume(session=s, token=token, settings=settings)
+    actor = _resume(token, settings) if token else None
     if actor is None:
         if token:
             _forget(token, ENDED)
@@ -252,7 +263,7 @@ def _sign_out(settings: Settings) -> None:
 
 
 def sign_out_button(settings: Settings) -> None:
-    st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=_sign_out, args=(settings,))
+    st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=guarded(_sign_out), args=(settings,))
 
 
 def finish_sign_out() -> None:

@@ -3,12 +3,17 @@
 import re
 from datetime import date, datetime
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Every ASCII character Markdown (CommonMark, GitHub's extensions, Streamlit's directives such as :red[..]
+# and :material/..:, LaTeX between $) or HTML gives a meaning to. A hyphen inside a word (WCC-2020-Res-001)
+# means nothing and stays as it is; at the start of a line, alone or repeated it could make a list item, a
+# rule or a heading, so it is escaped there.
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+.!|<>~$:=&]|(?<![^\W_])-|-(?![^\W_])")
 
 
 def escape_md(text: object) -> str:
-    """User text shown inside Markdown: every Markdown (and HTML) character taken literally."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    """User text shown inside Markdown: every Markdown (and HTML) character taken literally, so the text
+    reads exactly as written and can make no link, image, styled span, icon, formula, heading or tag."""
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), "" if text is None else str(text))
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -101,17 +101,19 @@ def test_bulk_assignment_upload_reports_bad_rows_then_imports(live_app, page, tm
     page.get_by_role("button", name="Check and import").click()
     wait_idle(page)
     page.get_by_text("Nothing was imported: 2 problems found.").wait_for()
-    with Session(engine) as s:
-        def holders():
+
+    def holders():
+        with Session(engine) as s:  # a fresh read each time: a session's transaction keeps its snapshot
             return set(s.exec(select(User.username).join(FocalPointAssignment, FocalPointAssignment.user_id == User.id)
                               .join(Resolution).where(Resolution.code == "WCC-2025-Res-005")))
-        assert holders() == set()
-        good = tmp_path / "good.csv"
-        good.write_text("code,username\nWCC-2025-Res-005,focal\n", encoding="utf-8")
-        page.locator("input[type='file']").set_input_files(str(good))
-        page.get_by_text("good.csv").wait_for()
-        wait_idle(page)
-        page.get_by_role("button", name="Check and import").click()
-        wait_idle(page)
-        page.get_by_text("Imported: 1 new assignment").wait_for()
-        assert holders() == {"focal"}
+
+    assert holders() == set()
+    good = tmp_path / "good.csv"
+    good.write_text("code,username\nWCC-2025-Res-005,focal\n", encoding="utf-8")
+    page.locator("input[type='file']").set_input_files(str(good))
+    page.get_by_text("good.csv").wait_for()
+    wait_idle(page)
+    page.get_by_role("button", name="Check and import").click()
+    wait_idle(page)
+    page.get_by_text("Imported: 1 new assignment").wait_for()
+    assert holders() == {"focal"}

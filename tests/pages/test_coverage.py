@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db.engine import make_engine
 from db.models import (
@@ -49,17 +49,24 @@ def expected(app_db, year: int, congress: str, username: str | None = None) -> d
     return states
 
 
+class Downloads(dict):
+    """The files download buttons offer, by file name: built only when read, as a click would (the page
+    hands Streamlit a function, called on the click)."""
+
+    def __getitem__(self, name: str) -> bytes:
+        return super().__getitem__(name)()
+
+
 @pytest.fixture
 def downloads(monkeypatch):
-    """Files handed to download buttons, by file name."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    files = Downloads()
+    original = MediaFileManager.add_deferred
 
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        files[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return files
 
 

@@ -5,6 +5,7 @@ import io
 import pandas as pd
 import pytest
 from sqlmodel import Session, select
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 import services.tabular
 from db.engine import make_engine
@@ -130,30 +131,37 @@ def test_drafts_offer_editing(app_db):
 
 
 def test_exports_contain_exactly_what_the_table_shows(app_db, monkeypatch):
-    made = {}  # the latest files the page offered
+    offered = {}  # the latest file builders the page offered, by file name: called here, as a click would
+    real = MediaFileManager.add_deferred
     real_csv, real_excel = services.tabular.csv_bytes, services.tabular.excel_bytes
 
-    def spy_csv(frame):
-        made["csv"] = real_csv(frame)
-        return made["csv"]
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    def spy_excel(sheets):
-        made["xlsx"] = real_excel(sheets)
-        return made["xlsx"]
+    def building(*args):
+        raise AssertionError("a file was built during the run, not on the click")
 
-    monkeypatch.setattr(services.tabular, "csv_bytes", spy_csv)
-    monkeypatch.setattr(services.tabular, "excel_bytes", spy_excel)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    monkeypatch.setattr(services.tabular, "csv_bytes", building)
+    monkeypatch.setattr(services.tabular, "excel_bytes", building)
     at = open_page(PAGE, "reporter")
-    assert_exports_match(at, made)
+    assert not at.exception  # the run offered both files without building them
+    monkeypatch.setattr(services.tabular, "csv_bytes", real_csv)
+    monkeypatch.setattr(services.tabular, "excel_bytes", real_excel)
+    at.run()
+    assert_exports_match(at, offered)
     at.segmented_control(key="state").set_value("returned").run()  # a filtered table: filtered exports
     assert len(table(at)) == 1
-    assert_exports_match(at, made)
+    assert_exports_match(at, offered)
     assert {b.label for b in at.get("download_button")} == {"CSV", "Excel"}
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))
 
 
-def assert_exports_match(at, made):
+def assert_exports_match(at, offered):
     assert not at.exception
     shown = table(at).astype(str)
+    made = {"csv": offered["my-activity-reports.csv"](), "xlsx": offered["my-activity-reports.xlsx"]()}
     from_csv = pd.read_csv(io.BytesIO(made["csv"]), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     from_excel = pd.read_excel(io.BytesIO(made["xlsx"]), sheet_name="My reports", dtype=str).fillna("")
     for exported in (from_csv, from_excel):

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from db.engine import make_engine
 from db.models import FocalPointAssignment, ProgressReport, ReportingDeadline, Resolution, User
 from tests.pages.apptest import open_page, reachable
+from ui.format import escape_md
 
 PAGE = "pages/my_resolutions.py"
 
@@ -57,7 +58,7 @@ def test_year_selector_and_last_year_status(app_db):
         status_2024 = s.exec(select(ProgressReport.published_status).join(Resolution).where(
             Resolution.code == "WCC-2020-Res-001", ProgressReport.year == 2024)).one()
     texts = [m.value for m in at.markdown]
-    row = texts.index(next(t for t in texts if t.startswith("**WCC\\-2020\\-Res\\-001**")))
+    row = texts.index(next(t for t in texts if t.startswith(f"**{escape_md('WCC-2020-Res-001')}**")))
     assert texts[row + 1].endswith(f"[{status_2024}]")  # the badge of last year's status
 
 

@@ -110,7 +110,10 @@ def test_changing_congress_moves_to_its_latest_year(app_db):
 def test_a_year_outside_the_data_in_the_url_is_brought_into_range(app_db):
     at = open_page(PAGE, "leader", {"congress": "WCC-2020", "year": "1800"})
     assert not at.exception
-    assert at.selectbox(key="year").value == 2021  # the first year with data for WCC-2020
+    latest = max(at.selectbox(key="year").options, key=int)
+    assert at.selectbox(key="year").value == int(latest)  # the default: WCC-2020's latest year with data
+    assert [w.value for w in at.warning if "in the link" in w.value] == [
+        f"The reporting year in the link must be from 2021 to {latest}; showing {latest} instead."]
 
 
 @pytest.mark.parametrize("chart, segment", [

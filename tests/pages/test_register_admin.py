@@ -2,7 +2,7 @@
 
 import pytest
 from sqlmodel import Session, select
-from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db.engine import make_engine
 from db.models import AuditEvent, Resolution
@@ -57,7 +57,7 @@ def test_bad_file_lists_every_problem_and_writes_nothing(app_db):
     lines.append(lines[5])  # a duplicate of line 6
     lines[7] = lines[7].replace("Res-007,Resolution,7,", "Res-007,Resolution,7,Renamed ", 1)  # still valid
     at = upload(open_page(PAGE, "secretariat"), ("\n".join(lines) + "\n").encode())
-    assert "Nothing was imported: 3 problem(s) found" in at.error[0].value
+    assert "Nothing was imported: 3 problems found" in at.error[0].value
     problems = at.dataframe[0].value
     assert list(problems["line"]) == [2, 4, len(lines)]
     assert list(problems["column"]) == ["congress", "status", "code"]
@@ -70,7 +70,7 @@ def test_bad_file_lists_every_problem_and_writes_nothing(app_db):
 def test_file_in_another_encoding_is_refused(app_db):
     data = exported(app_db, "WCC-2016").decode().replace("Hawai", "Hawaï").encode("utf-16")
     at = upload(open_page(PAGE, "admin"), data)
-    assert "Nothing was imported: 1 problem(s)" in at.error[0].value
+    assert "Nothing was imported: 1 problem found" in at.error[0].value
     assert "not UTF-8" in at.dataframe[0].value["problem"].iloc[0]
 
 
@@ -80,16 +80,23 @@ def test_submit_without_a_file(app_db):
     assert at.error[0].value == "Choose a CSV file first."
 
 
-def test_export_download_of_everything_and_of_one_congress(app_db):
+def test_export_download_of_everything_and_of_one_congress(app_db, monkeypatch):
+    offered = {}  # the file is built when the button is clicked: keep the builder the page registers, by name
+    real = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
     at = open_page(PAGE, "secretariat")
     assert not at.exception
     button = at.download_button[0]
-    assert button.label == "Download CSV"
+    assert button.label == "Download CSV" and button.proto.deferred_file_id
     everything = exported(app_db)
     assert everything.count(b"\n") == 1 + 802
-    # The offered file is the export itself: Streamlit names media files by a hash of their content.
-    assert _calculate_file_id(everything, "text/csv", "register-all.csv") in button.proto.url
+    assert offered["register-all.csv"]() == everything  # the offered file is the export itself
     at.selectbox[0].set_value("WCC-2025").run()
     one = exported(app_db, "WCC-2025")
     assert one.count(b"\n") == 1 + 148
-    assert _calculate_file_id(one, "text/csv", "register-wcc-2025.csv") in at.download_button[0].proto.url
+    assert offered["register-wcc-2025.csv"]() == one

@@ -260,3 +260,28 @@ def test_a_concurrent_edit_is_refused_and_the_users_text_is_kept(app_db):
         assert s.get(ActivityReport, draft.id).title == "Colleague's title"
     button(at, "Discard my changes and load the saved version").click().run()
     assert at.text_input(key="ar_title").value == "Colleague's title"
+
+
+@pytest.mark.parametrize("title", ["Reef\x00 managers trained", "Reef\x0bmanagers trained"],
+                         ids=["NUL", "vertical tab"])
+def test_a_control_character_in_the_title_is_shown_next_to_the_title_and_the_input_is_kept(app_db, title):
+    """Issue 12: a NUL (a raw DataError on PostgreSQL) or a vertical tab (which broke the My reports workbook)
+    is refused with a message right under the title; every other field keeps what was typed; nothing is saved."""
+    at = open_page(PAGE, "reporter")
+    fill_valid(at, app_db)
+    at.text_input(key="ar_title").input(title)
+    button(at, "Submit").click().run()
+    assert not at.exception
+    message = "The title contains a control character ({}); it must be one line of plain text (no line breaks " \
+              "or tabs).".format("NUL" if "\x00" in title else "vertical tab")
+    assert [e.value for e in at.error][1:] == [message]
+    form = list(at.get("form")[0].children.values())
+    at_title = next(i for i, el in enumerate(form) if getattr(el, "key", None) == "ar_title")
+    assert form[at_title + 1].type == "error" and form[at_title + 1].value == message  # next to the title
+    assert at.text_input(key="ar_title").value == title
+    assert at.text_area(key="ar_description").value == "Three workshops for 60 reef managers."
+    assert at.text_area(key="ar_links").value == "https://example.org/a\n\nhttps://example.org/b\n"
+    assert at.multiselect(key="ar_countries").value == ["Fiji", "Samoa"]
+    with db(app_db) as s:
+        saved = select(ActivityReport).where(ActivityReport.description == "Three workshops for 60 reef managers.")
+        assert s.exec(saved).first() is None

@@ -16,6 +16,7 @@ from db.models import (
     User,
 )
 from tests.pages.apptest import PASSWORDS, open_page
+from ui.format import escape_md
 
 PAGE = "pages/resolution.py"
 
@@ -54,7 +55,7 @@ def test_every_role_sees_the_detail(app_db, user):
     known = facts(app_db, code)
     at = open_page(PAGE, user, {"code": code})
     assert not at.exception
-    assert at.header[0].value == known["resolution"].title
+    assert at.header[0].value == escape_md(known["resolution"].title)  # the title as written, never as Markdown
     page = texts(at)
     assert code in page
     assert "Marseille, France (2020)" in page and "World Conservation Congress 7" in page

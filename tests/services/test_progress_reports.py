@@ -134,6 +134,36 @@ def test_one_report_per_resolution_and_year(world):
         assert len(s.exec(select(ProgressReport)).all()) == 2
 
 
+@pytest.mark.parametrize("year", [2039, 2020, 1900, 0, -1, 2**70, "2026", 2026.0, True, None, "next"])
+def test_a_report_is_written_only_for_the_years_after_its_congress_up_to_this_one(world, year):
+    w = world
+    assert pr.current_reporting_year() == datetime.now(UTC).year
+    with Session(w["engine"]) as s:
+        assert pr.year_range(session=s, code=CODE) == (2021, pr.current_reporting_year())  # WCC-2020
+    year = pr.current_reporting_year() + 1 if year == "next" else year
+    for fn in (pr.save_draft, pr.submit_for_review):
+        with pytest.raises(ValidationFailed) as refused:
+            call(w["engine"], fn, actor=w["fay"], code=CODE, year=year, data=full(w))
+        assert [e.field for e in refused.value.errors] == ["year"]
+        assert "from 2021 to" in refused.value.for_field("year")[0]
+    with pytest.raises(ValidationFailed) as refused:  # every problem at once, the year among them
+        call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=year, data=pr.ProgressInput())
+    assert {e.field for e in refused.value.errors} == {"year", "status", "summary"}
+    with Session(w["engine"]) as s:
+        assert s.exec(select(ProgressReport)).all() == []
+        assert s.exec(select(AuditEvent).where(AuditEvent.entity == "progress_report")).all() == []
+
+
+def test_the_first_and_the_current_reporting_year_are_accepted(world):
+    w = world
+    for year in (2021, pr.current_reporting_year()):
+        call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=year, data=full(w, source_ids=[]))
+    with Session(w["engine"]) as s:
+        assert sorted(s.exec(select(ProgressReport.year))) == [2021, pr.current_reporting_year()]
+        with pytest.raises(NotFound):
+            pr.year_range(session=s, code="WCC-2020-Res-404")
+
+
 # -- pre-fill -------------------------------------------------------------------------------------------
 def test_new_report_is_prefilled_from_last_published_one_without_sources(world):
     w = world

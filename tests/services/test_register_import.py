@@ -233,3 +233,81 @@ def test_import_is_refused_to_other_roles(engine, people, role):
         import_register(engine=engine, actor=people[role], data=csv_bytes(*GOOD))
     assert register(engine) == {}
     assert audit_count(engine) == 0
+
+
+# -- the bulk write: audit events, retries, a register changed meanwhile (issue 12, point 7) -----------
+
+
+def test_bulk_audit_events_are_those_audit_record_would_write(engine, people):
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    with Session(engine) as s:
+        create = s.exec(select(AuditEvent).where(AuditEvent.action == "create",
+                                                 AuditEvent.entity_id == "GA-1994-Res-001")).one()
+        congress_id = factories.congress(s, "GA-1994").id
+        imported = s.exec(select(AuditEvent).where(AuditEvent.action == "import")).one()
+    assert (create.entity, create.user_id, create.before) == ("resolution", people["secretariat"].id, None)
+    assert create.after == {"kind": "Resolution", "number": 1, "title": "Conservation of wetlands, lakes and rivers",
+                            "congress_id": congress_id, "status": "archived", "archived_on": "2019-03-15",
+                            "themes": ["Water"]}
+    assert create.at is not None and create.at == imported.at
+    assert (imported.entity, imported.after) == ("register", {"created": 4, "updated": 0, "unchanged": 0})
+
+
+def test_a_busy_database_is_tried_again_and_nothing_is_written_twice(engine, people, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from services import register_file
+
+    real_write, calls = register_file._Plan.write, []
+
+    def write_then_fail_once(plan, session):
+        calls.append(1)
+        result = real_write(plan, session)  # everything written, then the commit "fails": all rolled back
+        if len(calls) == 1:
+            raise OperationalError("COMMIT", {}, Exception("database is locked"))
+        return result
+
+    monkeypatch.setattr(register_file._Plan, "write", write_then_fail_once)
+    monkeypatch.setattr(register_file.time, "sleep", lambda _s: None)
+    result = import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    assert len(calls) == 2 and result.created == 4
+    assert len(register(engine)) == 4
+    assert audit_count(engine) == 5  # four creates and the import, once
+
+
+def test_a_database_still_busy_after_the_last_attempt_raises_and_writes_nothing(engine, people, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from services import register_file
+
+    def always_locked(plan, session):
+        raise OperationalError("BEGIN", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(register_file._Plan, "write", always_locked)
+    monkeypatch.setattr(register_file.time, "sleep", lambda _s: None)
+    with pytest.raises(OperationalError):
+        import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    assert register(engine) == {} and audit_count(engine) == 0
+
+
+def test_a_register_changed_between_reading_and_writing_is_read_again(engine, people, monkeypatch):
+    """Another user creates one of the file's Resolutions after the import read the register: the import
+    sees it under the write lock, reads again and updates that row instead of failing on a duplicate."""
+    from services import register_file
+
+    real_plan, plans = register_file._plan, []
+
+    def plan_then_someone_writes(session, *args):
+        plan = real_plan(session, *args)
+        plans.append(plan)
+        if len(plans) == 1:
+            with Session(engine) as other:
+                factories.resolution(other, 122, title="Written by someone else meanwhile")
+                other.commit()
+        return plan
+
+    monkeypatch.setattr(register_file, "_plan", plan_then_someone_writes)
+    result = import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
+    assert len(plans) == 2
+    assert (result.created, result.updated, result.unchanged) == (3, 1, 0)
+    assert register(engine)["WCC-2020-Res-122"][2] == "Protection of the deep ocean from seabed mining"

@@ -226,3 +226,8 @@ def test_actor_for_an_active_user(rosa):
     assert actor.username == "rosa" and actor.display_name == "Rosa"
     assert actor.roles == frozenset({"reporter", "focal_point"})
     assert actor.component_ids == frozenset({member.id})
+
+
+@pytest.mark.parametrize("username", ["ro\x00sa", "ro\x0bsa", "r" * 10_000])
+def test_a_username_no_account_can_have_is_just_wrong(rosa, username):
+    assert attempt(rosa, username=username) == sign_in.Refused(sign_in.WRONG)  # no DataError on PostgreSQL

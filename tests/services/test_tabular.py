@@ -29,3 +29,37 @@ def test_formula_cells_are_neutralised_and_come_back_exactly():
     assert safe_cell("plain") == "plain" and safe_cell(5) == 5 and safe_cell("it's") == "it's"
     for original in ("=1+1", "'=1+1", "''@x", "plain", "'quoted'", "-7", ""):
         assert unquote_cell(safe_cell(original)) == original
+
+
+def test_no_payload_becomes_a_formula_or_breaks_the_writers():
+    """Every formula payload is text in the workbook (no cell of type "f"), starting with an apostrophe;
+    control characters go from the workbook (openpyxl would refuse them) but stay in the CSV."""
+    from tests.payloads import CONTROL, FORMULAS, ORDINARY
+
+    texts = list(FORMULAS + CONTROL + ORDINARY)
+    frame = pd.DataFrame({"text": texts})
+    book = load_workbook(io.BytesIO(excel_bytes({"t": frame})))
+    cells = [c for c in book["t"]["A"]][1:]
+    assert [c.data_type for c in cells] == ["s"] * len(texts)
+    assert all(c.value.startswith("'") for c in cells[:len(FORMULAS)])
+    assert [c.value for c in cells[len(FORMULAS):len(FORMULAS) + len(CONTROL)]] == [
+        "beforeafter", "verticaltab", "escape[31mred", "bell", "formfeed"]
+    back = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(back["text"]) == ["'" + t for t in FORMULAS] + list(CONTROL + ORDINARY)
+
+
+def test_csv_rows_are_csv_writer_rows_with_carriage_returns_quoted():
+    import csv
+
+    from services.tabular import CsvRows
+
+    rows = [["a", None, 1, -2.5, True], ['say "hi"', "x,y", "two\nlines", ""], [""]]
+    ours, theirs = io.StringIO(newline=""), io.StringIO(newline="")
+    for row in rows:
+        CsvRows(ours).writerow(row)
+        csv.writer(theirs, lineterminator="\n").writerow(row)
+    assert ours.getvalue() == theirs.getvalue()
+    out = io.StringIO(newline="")
+    CsvRows(out).writerow(["fine\r=1+1", "next"])
+    assert out.getvalue() == '"fine\r=1+1",next\n'
+    assert list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [["fine\r=1+1", "next"]]
