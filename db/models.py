@@ -18,6 +18,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stamp read back from the database, time zone attached: SQLite hands back naive datetimes, and every
+    stamp is written in UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def one_of(column: str, values: tuple[str, ...], name: str, nullable: bool = False) -> CheckConstraint:
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
     check = f"{column} IN ({quoted})"

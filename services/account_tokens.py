@@ -9,12 +9,12 @@ of a purpose voids the user's older unused ones. Setting the password ends every
 and at most RESETS_PER_HOUR reset mails go to one user in an hour (the rest are dropped silently).
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from db.models import AccountToken, User, utcnow
+from db.models import AccountToken, User, as_utc, utcnow
 from db.security import DEFAULT_ROUNDS, hash_password, new_token, token_digest
 from db.settings import Settings
 from services import audit, mail, passwords, sign_in
@@ -29,11 +29,6 @@ SENT_SENTENCE = ("If an account matches, a link to set a new password is on its 
                  "or ask an administrator.")
 BAD_LINK = ("This link does not work: it was already used, it has expired, or it is incomplete. "
             "Ask for a new one below.")
-
-
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stamp is written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def _actor(user: User) -> Actor:
@@ -176,7 +171,7 @@ def _valid_row(session: Session, token: str | None) -> AccountToken | None:
     if not token or len(token) > 200:
         return None
     row = session.exec(select(AccountToken).where(AccountToken.token_hash == token_digest(token, ""))).first()
-    if row is None or row.used_at is not None or _as_utc(row.expires_at) <= utcnow():
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
     return row
 

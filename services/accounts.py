@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from db import vocab
 from db.engine import transaction
-from db.models import Component, User, UserComponent, UserRole
+from db.models import Component, User, UserComponent, UserRole, as_utc
 from db.security import DEFAULT_ROUNDS, hash_password
 from db.settings import Settings
 from db.sql import string_agg
@@ -200,13 +200,6 @@ LAST_ADMIN = ("{name} is the last active administrator: give another account the
 
 # -- reading ------------------------------------------------------------------------------------------
 
-def _as_utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stamp is written in UTC.
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _aggregates(session: Session):
     dialect = session.get_bind().dialect.name
     roles = (select(UserRole.user_id, string_agg(dialect, UserRole.role, "; ").label("names"))
@@ -266,7 +259,7 @@ def search_users(*, session: Session, actor: Actor, text: str = "", roles: Itera
     frame["roles"] = frame["roles"].map(_sorted_roles)
     frame["components"] = frame["components"].map(_sorted_names)
     frame["active"] = frame["active"].astype(bool)
-    frame["last_sign_in_at"] = pd.to_datetime(frame["last_sign_in_at"].map(_as_utc), utc=True)
+    frame["last_sign_in_at"] = pd.to_datetime(frame["last_sign_in_at"].map(as_utc), utc=True)
     return frame
 
 
@@ -278,7 +271,7 @@ def user_detail(*, session: Session, actor: Actor, user_id: int) -> dict:
         "id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
         "roles": _roles(session, user.id), "component_ids": _component_ids(session, user.id),
         "active": user.active, "has_password": user.password_hash is not None,
-        "created_at": _as_utc(user.created_at), "last_sign_in_at": _as_utc(user.last_sign_in_at),
+        "created_at": as_utc(user.created_at), "last_sign_in_at": as_utc(user.last_sign_in_at),
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
-from db.models import AuditEvent, User
+from db.models import AuditEvent, User, as_utc
 from services.errors import NotFound
 from services.permissions import Actor, require
 from services.tabular import CsvRows, safe_cell
@@ -25,13 +25,6 @@ def compact_json(value: Any) -> str:
     if value is None:
         return ""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """SQLite gives naive datetimes back; every stored time is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def _day_start(day: date) -> datetime:
@@ -71,7 +64,7 @@ def search_events(*, session: Session, actor: Actor, username: str | None = None
     rows = session.exec(_query(username=username, entity=entity, action=action, since=since, until=until,
                                limit=limit)).all()
     frame = pd.DataFrame(
-        [(r[0], _utc(r[1]), r[2] or SYSTEM, r[3], r[4], r[5], compact_json(r[6]), compact_json(r[7]))
+        [(r[0], as_utc(r[1]), r[2] or SYSTEM, r[3], r[4], r[5], compact_json(r[6]), compact_json(r[7]))
          for r in rows],
         columns=COLUMNS,
     )
@@ -114,7 +107,7 @@ def event_detail(*, session: Session, actor: Actor, event_id: int) -> dict[str, 
         for k in changed + [k for k in keys if k not in changed]
     ]
     return {
-        "id": event.id, "at": _utc(event.at), "user": username or SYSTEM, "action": event.action,
+        "id": event.id, "at": as_utc(event.at), "user": username or SYSTEM, "action": event.action,
         "entity": event.entity, "entity_id": event.entity_id, "before": before, "after": after,
         "changed": changed, "fields": fields,
     }

@@ -16,7 +16,7 @@ import argparse
 import re
 import smtplib
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.engine import transaction
-from db.models import OutboxMail, utcnow
+from db.models import OutboxMail, as_utc, utcnow
 from db.settings import Settings, Smtp
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
@@ -39,13 +39,6 @@ MAX_BACKOFF = timedelta(hours=1)
 SECRET_IN_LINK = re.compile(r"(\?set_password=)[A-Za-z0-9_\-]+")
 REDACTED = r"\1(removed once sent)"
 OUTBOX_COLUMNS = ["id", "to", "subject", "created_at", "sent_at", "attempts", "last_error", "status"]
-
-
-def _as_utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stamp is written in UTC.
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def _one_line(text: str) -> str:
@@ -180,8 +173,8 @@ def outbox(*, session: Session, actor: Actor | None, limit: int = 200) -> pd.Dat
         select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()).limit(limit)
     ).all()
     return pd.DataFrame(
-        [{"id": r.id, "to": r.to_address, "subject": r.subject, "created_at": _as_utc(r.created_at),
-          "sent_at": _as_utc(r.sent_at), "attempts": r.attempts, "last_error": r.last_error,
+        [{"id": r.id, "to": r.to_address, "subject": r.subject, "created_at": as_utc(r.created_at),
+          "sent_at": as_utc(r.sent_at), "attempts": r.attempts, "last_error": r.last_error,
           "status": _status(r)} for r in rows],
         columns=OUTBOX_COLUMNS,
     )
@@ -194,9 +187,9 @@ def message(*, session: Session, actor: Actor | None, mail_id: int) -> dict:
     if row is None:
         raise NotFound(f"There is no mail {mail_id}.")
     return {"id": row.id, "to": row.to_address, "subject": row.subject, "body": row.body,
-            "created_at": _as_utc(row.created_at), "sent_at": _as_utc(row.sent_at),
+            "created_at": as_utc(row.created_at), "sent_at": as_utc(row.sent_at),
             "attempts": row.attempts, "last_error": row.last_error,
-            "next_attempt_at": _as_utc(row.next_attempt_at), "status": _status(row)}
+            "next_attempt_at": as_utc(row.next_attempt_at), "status": _status(row)}
 
 
 # -- command line -----------------------------------------------------------------------------------

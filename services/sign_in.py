@@ -12,12 +12,12 @@
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from db.models import SignInSession, SignInThrottle, User, utcnow
+from db.models import SignInSession, SignInThrottle, User, as_utc, utcnow
 from db.security import check_password, new_token, token_digest
 from db.settings import Settings
 from services import audit, text_rules
@@ -47,11 +47,6 @@ class Refused:
     wait_seconds: int = 0
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stamp is written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
 # -- throttling -------------------------------------------------------------------------------------
 
 def _keys(username: str, client: str | None) -> list[str]:
@@ -66,8 +61,8 @@ def wait_seconds(*, session: Session, username: str, client: str | None) -> int:
     now = utcnow()
     waits = [0]
     for row in session.exec(select(SignInThrottle).where(SignInThrottle.key.in_(_keys(username, client)))):
-        if row.blocked_until and _as_utc(row.blocked_until) > now:
-            waits.append(int((_as_utc(row.blocked_until) - now).total_seconds()) + 1)
+        if row.blocked_until and as_utc(row.blocked_until) > now:
+            waits.append(int((as_utc(row.blocked_until) - now).total_seconds()) + 1)
     return max(waits)
 
 
@@ -78,7 +73,7 @@ def _record_failure(session: Session, username: str, client: str | None) -> None
         if row is None:
             row = SignInThrottle(key=key, failures=0)
             session.add(row)
-        elif now - _as_utc(row.last_failure_at) > FORGET_AFTER:
+        elif now - as_utc(row.last_failure_at) > FORGET_AFTER:
             row.failures = 0
         row.failures += 1
         row.last_failure_at = now
@@ -158,13 +153,13 @@ def resume(*, session: Session, token: str, settings: Settings) -> Actor | None:
     if row is None or row.ended_at is not None:
         return None
     now = utcnow()
-    if _as_utc(row.expires_at) <= now or now - _as_utc(row.last_seen_at) > timedelta(days=settings.session_idle_days):
+    if as_utc(row.expires_at) <= now or now - as_utc(row.last_seen_at) > timedelta(days=settings.session_idle_days):
         row.ended_at, row.ended_reason = now, "expired"
         session.add(row)
         return None
     user = session.get(User, row.user_id)
     actor = actor_for(session=session, username=user.username) if user else None
-    if actor is not None and now - _as_utc(row.last_seen_at) > TOUCH_EVERY:
+    if actor is not None and now - as_utc(row.last_seen_at) > TOUCH_EVERY:
         row.last_seen_at = now
         session.add(row)
     return actor

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from db import security
 from db.engine import transaction
-from db.models import AuditEvent, SignInSession, SignInThrottle, User, UserRole, utcnow
+from db.models import AuditEvent, SignInSession, SignInThrottle, User, UserRole, as_utc, utcnow
 from db.settings import Settings
 from services import sign_in, users
 from tests import factories
@@ -100,7 +100,7 @@ def test_failures_make_the_next_attempt_wait_longer_but_never_long(rosa):
     attempt(rosa, password="wrong-password-here")
     with Session(rosa) as s:
         row = s.get(SignInThrottle, "user:rosa")
-        wait = sign_in._as_utc(row.blocked_until) - utcnow()
+        wait = as_utc(row.blocked_until) - utcnow()
     assert timedelta(minutes=4) < wait <= sign_in.MAX_WAIT["user"]
     with Session(rosa) as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "throttle")).first() is not None
@@ -177,7 +177,7 @@ def test_use_keeps_a_session_alive(rosa):
         s.exec(select(SignInSession)).one().last_seen_at = utcnow() - timedelta(days=6)
     assert resume(rosa, token) is not None
     with Session(rosa) as s:
-        assert utcnow() - sign_in._as_utc(s.exec(select(SignInSession)).one().last_seen_at) < timedelta(minutes=1)
+        assert utcnow() - as_utc(s.exec(select(SignInSession)).one().last_seen_at) < timedelta(minutes=1)
 
 
 def test_deactivation_and_role_changes_take_effect_at_the_next_run(rosa):
