@@ -1,21 +1,25 @@
-"""Resolutions Tracker: configuration, sign-in gate, role-based navigation, sign-out. Nothing else."""
+"""Resolutions Tracker: configuration, the look (header, spacing), sign-in gate, role-based navigation, sign-out.
+Nothing else."""
 
 import streamlit as st
 
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
-from ui import errors, mail_worker
+from ui import errors, look, mail_worker
 from ui.auth import gate, register_sign_in_only, sign_out_button, write_cookie
 from ui.data import engine
 from ui.format import escape_md
 from ui.navigation import build_navigation
 
 errors.install()  # the plain error screen for any uncaught error, in every run of this process
-st.set_page_config(page_title="Resolutions Tracker", page_icon=":material/fact_check:", layout="wide")
-
 settings = load_settings()
+# The logo as the tab's icon too: a file of the app, so no icon is fetched from the internet.
+st.set_page_config(page_title=settings.product_name, page_icon=str(look.logo_file(settings)), layout="wide")
+look.style()
+
 try:
     settings.check()
+    look.header(settings)
     engine()  # the schema is upgraded and the database checked before anyone signs in
     mail_worker.start(settings)
     actor = gate(settings)

@@ -2,15 +2,27 @@
 serves it on its usual port and options) or `uvicorn asgi:app`. It is app.py, plus:
 
 - security headers on every HTTP response (`streamlit run app.py` has no way to add headers);
-- the error screen of ui/errors.py for an error in any widget callback too, not only in the page.
+- the error screen of ui/errors.py for an error in any widget callback too, not only in the page;
+- `/api/health` for the load balancer: 200 when the database answers and has the schema this code expects,
+  503 otherwise, with a JSON body (status, database, schema_revision, expected_revision, app_version);
+- the app's logs as JSON lines on standard error from the start (services/logs.py; level RT_LOG_LEVEL).
 """
 
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
+from db import status
+from db.settings import load_settings
+from services import logs
 from ui.errors import on_script_error
+
+logs.configure()
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -45,5 +57,17 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+@cache
+def _health_engine(url: str):
+    return status.health_engine(url)
+
+
+def health(_request: Request) -> JSONResponse:
+    """A plain function: Starlette runs it in a worker thread, so a slow database never blocks the server."""
+    report = status.check(_health_engine(load_settings().database_url))
+    return JSONResponse(report.as_json(), status_code=200 if report.ok else 503,
+                        headers={"Cache-Control": "no-store"})
+
+
 app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(SecurityHeaders)],
-             on_script_error=on_script_error)
+             routes=[Route("/api/health", health, methods=["GET"])], on_script_error=on_script_error)

@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 from analytics.charts import FONT
 from db import vocab
+from db.counting import tagged_with
 from db.models import Congress, Resolution, ResolutionTheme, Theme
-from db.queries import tagged_with
 
 REGISTER = "Register"
 REFERENCE = "Reference figure"

@@ -2,17 +2,18 @@
 segment to the filter of the Resolutions behind it.
 
 Every status chart draws the whole status scale (vocab.STATUS_SCALE) in its fixed order and colours
-(vocab.STATUS_COLOURS), "No report" first, so the same colour means the same status everywhere. Each bar
+(vocab.STATUS_COLOURS), the unpublished states first, so the same colour means the same status everywhere. Each bar
 segment carries its keys in customdata, so a selection event names the segment it came from.
 """
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.progress import ACTIVITY_ONLY, COVERAGE_CATEGORIES, NO_REPORT, PUBLISHED
+from analytics.progress import COVERAGE_CATEGORIES
 from db import vocab
 
-COVERAGE_COLOURS = {PUBLISHED: "#2f6f9f", ACTIVITY_ONLY: "#a6cde8", NO_REPORT: vocab.STATUS_COLOURS[NO_REPORT]}
+# The coverage chart's categories are the reporting states' labels, in the states' colours.
+COVERAGE_COLOURS = {vocab.REPORTING_STATE_LABELS[s]: vocab.REPORTING_STATE_COLOURS[s] for s in vocab.REPORTING_STATES}
 BAR_COLOUR = "#3b6e8f"
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 
@@ -97,7 +98,7 @@ def status_over_years_chart(frame: pd.DataFrame) -> go.Figure:
 
 
 def coverage_chart(frame: pd.DataFrame) -> go.Figure:
-    """coverage_by_year: stacked columns of Resolutions per year and kind of input received."""
+    """coverage_by_year: stacked columns of Resolutions in force per year, by reporting state."""
     fig = go.Figure()
     totals = frame.groupby("year")["count"].transform("sum")
     frame = frame.assign(share=(frame["count"] / totals.where(totals > 0)).fillna(0.0))

@@ -1,27 +1,26 @@
 """Reporting coverage: for one reporting year and one Congress, who has reported on what and who still owes
 a Progress Report.
 
-Rules, in one place:
-- A Resolution owes a Progress Report for year Y when it is active, or when it was archived after year Y
-  (it was active then). A Resolution archived during or before Y owes nothing for Y and is left out;
-  `archived_left_out` counts them so the page can say so.
-- Coverage state of a Resolution for Y: "published" when a version was ever published (a correction
-  being drafted does not undo the publication), else the working copy's state ("in_review", "draft"),
-  else "none". Anything but "published" is a missing report.
-- An Activity Report counts for Y when it is submitted and its submission date falls in Y. A report that
-  was corrected by a newer submitted version counts once, through its newest version.
+The rules are those of db/counting.py, shared with the Overview, the Resolution page and the yearly analysis:
+- A Resolution owes a Progress Report for year Y when it is in force in Y (in_force). One archived during
+  or before Y owes nothing for Y and is left out; `archived_left_out` counts them so the page can say so.
+- Its coverage state for Y is its reporting state (reporting_state: published, in preparation, none).
+  Anything but published is a missing report.
+- An Activity Report counts for Y as counted_activity_in(Y) says: received in Y, a correction replacing
+  its original.
 Everything is aggregated in SQL; pandas only tidies the aggregated rows.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import and_, case, exists, func, literal, or_
+from sqlalchemy import and_, exists, func, literal
 from sqlmodel import Session, select
 
 from db import vocab
+from db.counting import counted_activity_in, in_force, published, reporting_state
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -33,21 +32,14 @@ from db.models import (
     Resolution,
     User,
 )
-from db.queries import current_submitted_activity
 from db.sql import string_agg
 
 NONE = "none"
-# Coverage states, from done to not started; the working states come from the vocabulary.
-COVERAGE_STATES = (*reversed(vocab.PROGRESS_REPORT_STATES), NONE)
+# Coverage states: the reporting states, from done to not started, with their labels and colours.
+COVERAGE_STATES = vocab.REPORTING_STATES
 MISSING_STATES = COVERAGE_STATES[1:]
-COVERAGE_LABELS = {"published": "Published", "in_review": "In review", "draft": "Draft", NONE: "No report"}
-# Reuse the status palette: grey for nothing, orange for a draft, blue for review, green for published.
-COVERAGE_COLOURS = {
-    "published": vocab.STATUS_COLOURS["Completed"],
-    "in_review": vocab.STATUS_COLOURS["On-going"],
-    "draft": vocab.STATUS_COLOURS["Initiated"],
-    NONE: vocab.STATUS_COLOURS[vocab.NO_REPORT],
-}
+COVERAGE_LABELS = vocab.REPORTING_STATE_LABELS
+COVERAGE_COLOURS = vocab.REPORTING_STATE_COLOURS
 SEP = "\x1f"  # joins names inside SQL; no name or email contains it
 
 COVERAGE_COLUMNS = ["code", "number", "kind", "title", "state", "implementation_status", "focal_points",
@@ -59,34 +51,10 @@ MATRIX_COLUMNS = ["component", "kind", "region", "code", "reports"]
 
 # -- building blocks -----------------------------------------------------------------------------
 
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-
-
-def owes_report(year: int):
-    """Resolutions that owe a Progress Report for `year` (see the module docstring)."""
-    return or_(Resolution.status == "active", Resolution.archived_on >= date(year + 1, 1, 1))
-
-
-def counted_activity(year: int):
-    """Activity Reports that count for `year`: submitted in it, and not superseded by a newer submitted one."""
-    start, end = year_bounds(year)
-    return and_(current_submitted_activity(), ActivityReport.submitted_at >= start,
-                ActivityReport.submitted_at < end)
-
-
-def coverage_state():
-    """The coverage state of the (outer-joined) Progress Report row, as a SQL expression."""
-    return case(
-        (or_(ProgressReport.published_status.is_not(None), ProgressReport.state == "published"), "published"),
-        (ProgressReport.state == "in_review", "in_review"),
-        (ProgressReport.state == "draft", "draft"),
-        else_=literal(NONE),
-    )
-
-
 def _scope(query, year: int, congress_code: str, focal_user_id: int | None):
-    query = query.where(Congress.code == congress_code, owes_report(year))
+    # The Congress by code inside in_force (no join of Congress): SQLite then looks each linked
+    # Resolution up by id, instead of walking the Congress' Resolutions once per Activity Report.
+    query = query.where(in_force(year, congress_code=congress_code))
     if focal_user_id is not None:
         mine = select(FocalPointAssignment.resolution_id).where(FocalPointAssignment.user_id == focal_user_id)
         query = query.where(Resolution.id.in_(mine))
@@ -116,7 +84,7 @@ def resolution_coverage(*, session: Session, year: int, congress_code: str,
         select(ActivityReportResolution.resolution_id,
                func.count(func.distinct(ActivityReport.id)).label("n"))
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
-        .where(counted_activity(year))
+        .where(counted_activity_in(year))
         .group_by(ActivityReportResolution.resolution_id)
         .subquery()
     )
@@ -124,7 +92,7 @@ def resolution_coverage(*, session: Session, year: int, congress_code: str,
         select(ActivityReportResolution.resolution_id, Component.name)
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(Component, Component.id == ActivityReport.component_id)
-        .where(counted_activity(year))
+        .where(counted_activity_in(year))
         .distinct()
         .subquery()
     )
@@ -135,10 +103,9 @@ def resolution_coverage(*, session: Session, year: int, congress_code: str,
     )
     query = (
         select(Resolution.code, Resolution.number, Resolution.kind, Resolution.title,
-               coverage_state().label("state"),
+               reporting_state().label("state"),
                func.coalesce(ProgressReport.published_status, ProgressReport.status),
                focal.c.people, func.coalesce(reports.c.n, 0), components.c.names, ProgressReport.updated_at)
-        .join(Congress, Congress.id == Resolution.congress_id)
         .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year),
               isouter=True)
         .join(focal, focal.c.resolution_id == Resolution.id, isouter=True)
@@ -160,10 +127,9 @@ def resolution_coverage(*, session: Session, year: int, congress_code: str,
 def state_counts(*, session: Session, year: int, congress_code: str,
                  focal_user_id: int | None = None) -> dict[str, int]:
     """How many Resolutions are in each coverage state (every state present, zeros included)."""
-    state = coverage_state().label("state")
+    state = reporting_state().label("state")
     per_resolution = _scope(
         select(Resolution.id, state)
-        .join(Congress, Congress.id == Resolution.congress_id)
         .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year),
               isouter=True),
         year, congress_code, focal_user_id,
@@ -173,11 +139,22 @@ def state_counts(*, session: Session, year: int, congress_code: str,
     return counts
 
 
+def in_review_count(*, session: Session, year: int, congress_code: str, focal_user_id: int | None = None) -> int:
+    """Of the Resolutions in preparation, those whose report for `year` waits in review (with the reviewer,
+    not the focal point)."""
+    query = (
+        select(func.count(Resolution.id))
+        .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year))
+        .where(ProgressReport.state == "in_review", ~published())  # a correction in review stays published
+    )
+    return session.exec(_scope(query, year, congress_code, focal_user_id)).one()
+
+
 def archived_left_out(*, session: Session, year: int, congress_code: str) -> int:
-    """Resolutions of the Congress archived during or before `year`, so owing nothing for it."""
+    """Resolutions of the Congress archived during or before `year`, so owing nothing for it (not in force)."""
     return session.exec(
         select(func.count(Resolution.id)).join(Congress, Congress.id == Resolution.congress_id)
-        .where(Congress.code == congress_code, ~owes_report(year))
+        .where(Congress.code == congress_code, Resolution.archived_on.is_not(None), ~in_force(year))
     ).one()
 
 
@@ -216,8 +193,7 @@ def _component_links(year: int, congress_code: str, focal_user_id: int | None):
         .join(Component, Component.id == ActivityReport.component_id)
         .join(ActivityReportResolution, ActivityReportResolution.activity_report_id == ActivityReport.id)
         .join(Resolution, Resolution.id == ActivityReportResolution.resolution_id)
-        .join(Congress, Congress.id == Resolution.congress_id)
-        .where(counted_activity(year))
+        .where(counted_activity_in(year))
     )
     return _scope(query, year, congress_code, focal_user_id).subquery()
 

@@ -3,7 +3,10 @@ user's own work sits, and the cycle as a Graphviz (DOT) diagram.
 
 Stages: Activity Reports (any component, any time) -> Progress Reports (one per Resolution and year, by
 the Secretariat focal point) -> yearly analysis (by the Secretariat, for the latest Congress).
-Counting rules for a year are those of analytics/coverage.py.
+Counting rules for a year are those of db/counting.py, through analytics/coverage.py for a Congress.
+
+Work items name where to act by a destination key (DESTINATIONS), not a page: analytics knows no pages;
+ui/work_items.py maps each key to the page that serves it.
 """
 
 from dataclasses import dataclass, field
@@ -14,18 +17,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from analytics.coverage import (
-    COVERAGE_STATES,
     MISSING_STATES,
     NONE,
     congress_choices,
     congress_reported_in,
-    counted_activity,
-    coverage_state,
-    owes_report,
+    in_review_count,
     state_counts,
-    year_bounds,
 )
 from db import vocab
+from db.counting import counted_activity_in, in_force, published, reporting_state, year_bounds
 from db.models import (
     ActivityReport,
     Congress,
@@ -65,13 +65,20 @@ ROLE_EXPECTATIONS = {
 }
 assert set(ROLE_EXPECTATIONS) == set(vocab.ROLES)
 
+# What the cycle expects of a user: the keys of services.permissions.DUTIES, which maps them to roles.
+DUTIES = ("report_activities", "write_progress_reports", "run_the_cycle", "read_the_analysis")
+
+# Where a work item is acted on, by key (ui/work_items.py maps each to its page).
+DESTINATIONS = ("my_reports", "my_resolutions", "coverage", "review_queue", "assignments", "analysis")
+
 
 @dataclass
 class StageCounts:
     year: int
     activity_submitted: int
     activity_in_progress: int  # drafts and returned reports started that year
-    progress: dict[str, int]  # coverage state -> Progress Reports of the year (NONE not included)
+    progress: dict[str, int]  # reporting state -> Progress Reports of the year (NONE not included)
+    in_review: int  # of the Progress Reports in preparation, those waiting in review
     analyses: pd.DataFrame  # congress, state, published_at: the year's yearly analyses
 
 
@@ -80,42 +87,48 @@ class WorkItem:
     stage: str  # one of STAGES: where this work sits in the cycle
     label: str
     count: int
-    page: str | None = None  # where to act on it
+    destination: str | None = None  # where to act on it: one of DESTINATIONS
     query: dict = field(default_factory=dict)
 
 
 def stage_counts(*, session: Session, year: int) -> StageCounts:
+    """The year's figures of each stage, every Congress together: Activity Reports counted in the year,
+    and the Progress Reports of the Resolutions in force by reporting state (db/counting.py)."""
     start, end = year_bounds(year)
-    submitted = session.exec(select(func.count(ActivityReport.id)).where(counted_activity(year))).one()
+    submitted = session.exec(select(func.count(ActivityReport.id)).where(counted_activity_in(year))).one()
     in_progress = session.exec(
         select(func.count(ActivityReport.id))
         .where(ActivityReport.state.in_(("draft", "returned")), ActivityReport.created_at >= start,
                ActivityReport.created_at < end)
     ).one()
-    state = coverage_state().label("state")
-    per_report = select(state).where(ProgressReport.year == year).subquery()
+    state = reporting_state().label("state")
+    of_year = [ProgressReport.year == year, Resolution.id == ProgressReport.resolution_id, in_force(year)]
+    per_report = select(state).where(*of_year).subquery()
     rows = session.exec(select(per_report.c.state, func.count()).group_by(per_report.c.state)).all()
-    progress = {s: 0 for s in COVERAGE_STATES if s != NONE} | dict(rows)
+    progress = {s: 0 for s in vocab.REPORTING_STATES if s != NONE} | dict(rows)
+    in_review = session.exec(select(func.count(ProgressReport.id)).where(
+        *of_year, ProgressReport.state == "in_review", ~published())).one()
     analyses = session.exec(
         select(Congress.code, YearlyAnalysis.state, YearlyAnalysis.published_at)
         .join(Congress, Congress.id == YearlyAnalysis.congress_id)
         .where(YearlyAnalysis.year == year)
         .order_by(Congress.year.desc())
     ).all()
-    return StageCounts(year, submitted, in_progress, progress,
+    return StageCounts(year, submitted, in_progress, progress, in_review,
                        pd.DataFrame(analyses, columns=["congress", "state", "published_at"]))
 
 
-def my_work(*, session: Session, user_id: int, roles: frozenset[str], year: int) -> list[WorkItem]:
-    """What the user has on their plate in the cycle for `year`, by role."""
+def my_work(*, session: Session, user_id: int, duties: frozenset[str], year: int) -> list[WorkItem]:
+    """What the user has on their plate in the cycle for `year`, by duty (DUTIES: which the user has is
+    decided by the caller, from services.permissions.duties; analytics knows no roles)."""
     items: list[WorkItem] = []
-    if "reporter" in roles:
+    if "report_activities" in duties:
         items += _reporter_work(session, user_id, year)
-    if "focal_point" in roles:
+    if "write_progress_reports" in duties:
         items += _focal_work(session, user_id, year)
-    if roles & {"secretariat", "admin"}:
+    if "run_the_cycle" in duties:
         items += _secretariat_work(session, year)
-    if roles & {"leadership", "secretariat", "admin"}:
+    if "read_the_analysis" in duties:
         items += _analysis_work(session, year)
     return items
 
@@ -126,11 +139,11 @@ def _reporter_work(session: Session, user_id: int, year: int) -> list[WorkItem]:
         select(ActivityReport.state, func.count()).where(mine, ActivityReport.state != "submitted")
         .group_by(ActivityReport.state)
     ).all())
-    submitted = session.exec(select(func.count(ActivityReport.id)).where(mine, counted_activity(year))).one()
+    submitted = session.exec(select(func.count(ActivityReport.id)).where(mine, counted_activity_in(year))).one()
     return [
-        WorkItem("activity", "Your Activity Reports in draft", by_state.get("draft", 0), "pages/my_reports.py"),
-        WorkItem("activity", "Returned to you with a comment", by_state.get("returned", 0), "pages/my_reports.py"),
-        WorkItem("activity", f"Submitted by you in {year}", submitted, "pages/my_reports.py"),
+        WorkItem("activity", "Your Activity Reports in draft", by_state.get("draft", 0), "my_reports"),
+        WorkItem("activity", "Returned to you with a comment", by_state.get("returned", 0), "my_reports"),
+        WorkItem("activity", f"Submitted by you in {year}", submitted, "my_reports"),
     ]
 
 
@@ -143,12 +156,13 @@ def _focal_work(session: Session, user_id: int, year: int) -> list[WorkItem]:
     query = {"year": str(year), "congress": congress}
     return [
         WorkItem("progress", f"{congress} Resolutions assigned to you", sum(counts.values()),
-                 "pages/my_resolutions.py", {"year": str(year)}),
-        WorkItem("progress", f"Progress Reports you still owe for {year}", owed, "pages/coverage.py",
+                 "my_resolutions", {"year": str(year)}),
+        WorkItem("progress", f"Progress Reports you still owe for {year}", owed, "coverage",
                  query | {"mine": "1"}),
-        WorkItem("progress", "… of which not started yet", counts[NONE], "pages/my_resolutions.py",
+        WorkItem("progress", "… of which with no Progress Report yet", counts[NONE], "my_resolutions",
                  {"year": str(year)}),
-        WorkItem("progress", "… of which waiting in review", counts["in_review"]),
+        WorkItem("progress", "… of which waiting in review",
+                 in_review_count(session=session, year=year, congress_code=congress, focal_user_id=user_id)),
     ]
 
 
@@ -156,22 +170,20 @@ def _secretariat_work(session: Session, year: int) -> list[WorkItem]:
     in_review = session.exec(
         select(func.count(ProgressReport.id)).where(ProgressReport.state == "in_review")
     ).one()
-    items = [WorkItem("progress", "Progress Reports waiting in review (all years)", in_review,
-                      "pages/review_queue.py")]
+    items = [WorkItem("progress", "Progress Reports waiting in review (all years)", in_review, "review_queue")]
     congress = congress_reported_in(congress_choices(session=session), year)
     if congress:
         counts = state_counts(session=session, year=year, congress_code=congress)
         unassigned = session.exec(
-            select(func.count(Resolution.id)).join(Congress, Congress.id == Resolution.congress_id)
-            .where(Congress.code == congress, owes_report(year),
+            select(func.count(Resolution.id))
+            .where(in_force(year, congress_code=congress),
                    ~Resolution.id.in_(select(FocalPointAssignment.resolution_id)))
         ).one()
         query = {"year": str(year), "congress": congress}
         items += [
             WorkItem("progress", f"{congress} Resolutions still without a published report for {year}",
-                     sum(counts[s] for s in MISSING_STATES), "pages/coverage.py", query),
-            WorkItem("progress", f"{congress} Resolutions without a focal point", unassigned,
-                     "pages/assignments.py"),
+                     sum(counts[s] for s in MISSING_STATES), "coverage", query),
+            WorkItem("progress", f"{congress} Resolutions without a focal point", unassigned, "assignments"),
         ]
     return items
 
@@ -181,7 +193,7 @@ def _analysis_work(session: Session, year: int) -> list[WorkItem]:
         select(func.count(YearlyAnalysis.id)).where(YearlyAnalysis.year == year,
                                                    YearlyAnalysis.published_at.is_not(None))
     ).one()
-    return [WorkItem("analysis", f"Yearly analyses published for {year}", published, "pages/analysis.py")]
+    return [WorkItem("analysis", f"Yearly analyses published for {year}", published, "analysis")]
 
 
 def upcoming_deadlines(*, session: Session, year: int) -> pd.DataFrame:
@@ -215,7 +227,7 @@ def stage_lines(counts: StageCounts) -> dict[str, list[str]]:
     return {
         "activity": [f"{counts.activity_submitted:,} submitted in {counts.year}",
                      f"{counts.activity_in_progress:,} in draft or returned"],
-        "progress": [f"{p.get('draft', 0):,} draft, {p.get('in_review', 0):,} in review",
+        "progress": [f"{p.get('in_preparation', 0):,} in preparation ({counts.in_review:,} in review)",
                      f"{p.get('published', 0):,} published for {counts.year}"],
         "analysis": [f"{counts.year}: {analysis_state(counts.analyses)}"],
     }
@@ -225,7 +237,7 @@ def cycle_dot(counts: StageCounts, highlight: set[str] = frozenset(), deadline: 
     """The cycle as a left-to-right Graphviz diagram; the stages in `highlight` (where the user's work
     sits) are drawn in the accent colour."""
     lines = stage_lines(counts)
-    accent, plain = vocab.STATUS_COLOURS["On-going"], vocab.STATUS_COLOURS[vocab.NO_REPORT]
+    accent, plain = vocab.STATUS_COLOURS["On-going"], vocab.REPORTING_STATE_COLOURS[NONE]
     out = [
         "digraph cycle {",
         '  rankdir=LR; bgcolor="transparent"; nodesep=0.3; ranksep=0.5; pad=0.1;',

@@ -22,7 +22,7 @@ from fpdf.fonts import FontFace  # noqa: E402
 
 from analytics.charts import BAR_COLOUR as BAR  # noqa: E402
 from analytics.charts import COVERAGE_COLOURS
-from analytics.progress import COVERAGE_CATEGORIES, PUBLISHED  # noqa: E402
+from analytics.progress import COVERAGE_CATEGORIES  # noqa: E402
 from analytics.yearly_analysis import CHANGE_COLOURS, CHANGES, Sections, transition_matrix  # noqa: E402
 from db import vocab  # noqa: E402
 
@@ -124,7 +124,7 @@ def coverage_chart(coverage: pd.DataFrame) -> bytes:
             if n:
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(n),
                         ha="center", va="center", fontsize=7,
-                        color="white" if category == PUBLISHED else "#212529")
+                        color="white" if category == vocab.PUBLISHED else "#212529")
         base = [b + n for b, n in zip(base, counts)]
     ax.set_ylabel("Resolutions in force", fontsize=8)
     _legend(ax, 3)
@@ -280,10 +280,10 @@ def _title_page(pdf: _Document, s: Sections, note: str, status_png: bytes) -> No
     boxes = [
         (f"{h['resolutions_in_force']:,}", "Resolutions and Recommendations in force"),
         (f"{h['published_share']:.0%}", f"with a published Progress Report ({h['published']:,})"),
-        (f"{h['status_counts']['Completed']:,}", "completed"),
+        (f"{h['in_preparation']:,}", f"{vocab.IN_PREPARATION}: a Progress Report not published yet"),
+        (f"{h['no_progress_report']:,}", vocab.NO_PROGRESS_REPORT),
         (f"{h['activity_reports']:,}", f"Activity Reports received in {s.year}"),
         (f"{h['components_involved']:,}", "IUCN components involved"),
-        (f"{h['status_counts'][vocab.NO_REPORT]:,}", "without a Progress Report"),
     ]
     width = (pdf.w - pdf.l_margin - pdf.r_margin - 2 * 5) / 3
     top = pdf.get_y()
@@ -306,9 +306,10 @@ def _title_page(pdf: _Document, s: Sections, note: str, status_png: bytes) -> No
     pdf.set_font("DejaVu", "", 8)
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(0, 4, "Figures computed from the published Progress Reports and the Activity Reports received "
-                         f"in {s.year}. 'No report' counts Resolutions without a published Progress Report for "
-                         f"the year. Prepared with the IUCN Resolutions Tracker on "
-                         f"{datetime.now(UTC):%d %B %Y}.", new_x="LMARGIN", new_y="NEXT", align="L")
+                         f"in {s.year}. '{vocab.IN_PREPARATION}' counts Resolutions whose Progress Report for the "
+                         f"year is not published yet, '{vocab.NO_PROGRESS_REPORT}' those without one. Prepared "
+                         f"with the IUCN Resolutions Tracker on {datetime.now(UTC):%d %B %Y}.",
+                   new_x="LMARGIN", new_y="NEXT", align="L")
 
 
 def analysis_pdf(s: Sections, *, narrative: list[tuple[str, str, str]], note: str) -> bytes:
@@ -345,7 +346,7 @@ def _section_tables(pdf: _Document, key: str, s: Sections) -> None:
                       italic=True, size=8.5)
         matrix = transition_matrix(s.transitions, s.year).rename(columns={
             f"Status in {s.year - 1} \\ in {s.year}": f"{s.year - 1} \\ {s.year}"})
-        pdf.data_table(matrix, widths=(22, 13, 13, 13, 13, 13, 13), size=7.5)
+        pdf.data_table(matrix, widths=(16, *(12,) * len(vocab.STATUS_SCALE)), size=7)
     elif key == "coverage":
         wide = s.coverage.pivot(index="year", columns="category", values="count").reindex(
             columns=list(COVERAGE_CATEGORIES)).fillna(0).astype(int).reset_index()

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from db.counting import counted_activity, published
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -18,8 +19,6 @@ from db.models import (
     ProgressReport,
     Resolution,
 )
-
-SUBMITTED = "submitted"  # the only Activity Reports analytics count: drafts stay with their authors
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,6 @@ class ProgressFilter:
     kinds: tuple[str, ...] = ()  # Resolution / Recommendation
     regions: tuple[str, ...] = ()  # IUCN region of the reporting components
     component_kinds: tuple[str, ...] = ()  # kind of the reporting components
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """[1 January of year, 1 January of the next year), for range tests that use the indexes."""
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
 
 
 def congress_options(*, session: Session) -> pd.DataFrame:
@@ -59,8 +53,8 @@ def latest_congress(*, session: Session) -> str | None:
 
 
 def data_years(*, session: Session, congress: str) -> list[int]:
-    """Years in which the Congress' Resolutions have a published Progress Report or a submitted
-    Activity Report, oldest first. Two small GROUP BY queries (the Activity Report one on the
+    """Years in which the Congress' Resolutions have a published Progress Report or an Activity Report
+    that counts (db/counting.py), oldest first. Two small GROUP BY queries (the Activity Report one on the
     submitted_at index)."""
     ids = (
         select(Resolution.id).join(Congress, Congress.id == Resolution.congress_id)
@@ -68,16 +62,15 @@ def data_years(*, session: Session, congress: str) -> list[int]:
     )
     report_years = (
         select(ProgressReport.year.label("year"))
-        .where(ProgressReport.resolution_id.in_(ids), ProgressReport.published_status.is_not(None))
+        .where(ProgressReport.resolution_id.in_(ids), published())
         .group_by(ProgressReport.year)
     )
-    # state || '' keeps SQLite off the state indexes: with them it scanned every submitted report and
-    # probed its links once per Resolution of the Congress (90 s at 100,000 reports, bench/); without
-    # them it walks the Congress' links and looks each report up by id.
+    # Off the state indexes (counted_activity): SQLite then walks the Congress' links and looks each
+    # report up by id instead of scanning every submitted report.
     activity_years = (
         select(func.min(ActivityReport.submitted_at), func.max(ActivityReport.submitted_at))
         .join(ActivityReportResolution, ActivityReportResolution.activity_report_id == ActivityReport.id)
-        .where(ActivityReportResolution.resolution_id.in_(ids), ActivityReport.state.concat("") == SUBMITTED)
+        .where(ActivityReportResolution.resolution_id.in_(ids), counted_activity(state_index=False))
     )
     years = set(session.exec(report_years).all())
     first, last = session.exec(activity_years).one()

@@ -1,12 +1,11 @@
 """How implementation progress is measured: aggregate queries over Resolutions, Progress Reports and
 Activity Reports, each answered by GROUP BY in the database and returned as a small DataFrame.
 
-Definitions (shared by the overview, the yearly analysis and the benchmark):
-- A Resolution is *in force* in year Y unless it was archived before Y (archived_on in an earlier year).
-- Its *status in year Y* is the status of its published Progress Report for Y
-  (ProgressReport.published_status), or "No report" when it has none. "No report" is always counted.
-- An Activity Report belongs to the year it was received in (submitted_at); only submitted reports count
-  (drafts stay with their authors, returned ones are back with them).
+The counting rules are those of db/counting.py, shared with Coverage, the Resolution page, the yearly
+analysis and the benchmark: which Resolutions are in force in a year (in_force), their status in a year
+(status_in_year: the published implementation status, else In preparation or No Progress Report, both
+always counted), their reporting state (reporting_state) and which Activity Reports count in a year
+(counted_activity_in: received that year, a correction replacing its original).
 - Filters combine with AND; values within one filter are alternatives (OR).
 - Region and component kind are properties of the *reporting component*. They filter the Activity
   Report figures by the component that reported, and they narrow the Resolution figures (status, coverage,
@@ -17,12 +16,22 @@ Definitions (shared by the overview, the yearly analysis and the benchmark):
 from dataclasses import replace
 
 import pandas as pd
-from sqlalchemy import Integer, and_, cast, exists, func, literal_column, or_, true, union_all
+from sqlalchemy import Integer, and_, exists, func, literal_column, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from analytics.filters import SUBMITTED, ProgressFilter, data_years, resolve, year_bounds
+from analytics.filters import ProgressFilter, data_years, resolve
 from db import vocab
+from db.counting import (
+    counted_activity,
+    counted_activity_in,
+    in_force,
+    published,
+    reporting_state,
+    status_in_year,
+    tagged_with,
+    year_bounds,
+)
 from db.models import (
     ActivityReport,
     ActivityReportActionType,
@@ -34,23 +43,15 @@ from db.models import (
     ResolutionTheme,
     Theme,
 )
-from db.queries import tagged_with
 from db.sql import json_array_values
 
-NO_REPORT = vocab.NO_REPORT
-PUBLISHED = "Published Progress Report"
-ACTIVITY_ONLY = "Activity Reports only"
-COVERAGE_CATEGORIES = (PUBLISHED, ACTIVITY_ONLY, NO_REPORT)
+# The coverage chart's categories: the reporting states, by their labels (db/vocab.py).
+COVERAGE_CATEGORIES = tuple(vocab.REPORTING_STATE_LABELS[s] for s in vocab.REPORTING_STATES)
+_STATE_OF_LABEL = {label: state for state, label in vocab.REPORTING_STATE_LABELS.items()}
 NO_REGION = "No region (global bodies)"  # Commissions and global Secretariat units have no IUCN region
 
 
 # -- building blocks --------------------------------------------------------------------------------
-def _in_force(year):
-    """Not archived before `year` (an int or a SQL expression)."""
-    archived_year = cast(func.extract("year", Resolution.archived_on), Integer)
-    return or_(Resolution.archived_on.is_(None), archived_year >= year)
-
-
 def _component_conditions(flt: ProgressFilter, component=Component) -> list:
     conditions = []
     if flt.regions:
@@ -64,10 +65,7 @@ def _resolution_conditions(flt: ProgressFilter, *, year=None, congress: bool = T
                            reported_by_components: bool = True) -> list:
     """WHERE conditions on Resolution for a resolved filter; `year` (int or SQL expression) decides
     which Resolutions are in force, the filter's year by default."""
-    conditions = [_in_force(flt.year if year is None else year)]
-    if congress:
-        conditions.append(Resolution.congress_id == select(Congress.id).where(Congress.code == flt.congress)
-                          .scalar_subquery())
+    conditions = [in_force(flt.year if year is None else year, congress_code=flt.congress if congress else None)]
     if flt.kinds:
         conditions.append(Resolution.kind.in_(flt.kinds))
     if flt.themes:
@@ -80,7 +78,8 @@ def _resolution_conditions(flt: ProgressFilter, *, year=None, congress: bool = T
                                    aliased(Component))
         conditions.append(exists().where(
             link.resolution_id == Resolution.id, report.id == link.activity_report_id,
-            component.id == report.component_id, report.state == SUBMITTED, report.submitted_at < end,
+            component.id == report.component_id, counted_activity(report, state_index=False),
+            report.submitted_at < end,
             *_component_conditions(flt, component)))
     return conditions
 
@@ -91,24 +90,22 @@ def _report_in(year):
 
 
 def _activities(flt: ProgressFilter, *columns, year: int | None = None):
-    """SELECT columns FROM the filter's Resolutions and the submitted Activity Reports on them received
-    in the year, by components of the filter (Component joined). Driven from the Resolutions, so only
+    """SELECT columns FROM the filter's Resolutions and the Activity Reports on them that count in the
+    year, by components of the filter (Component joined). Driven from the Resolutions, so only
     their reports are read (resolution_id index); count DISTINCT report ids, as a report may concern
     several of the Resolutions."""
     year = flt.year if year is None else year
-    start, end = year_bounds(year)
     return (
         select(*columns).select_from(Resolution)
         .join(ActivityReportResolution, ActivityReportResolution.resolution_id == Resolution.id)
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(Component, Component.id == ActivityReport.component_id)
         .where(*_resolution_conditions(flt, year=year, reported_by_components=False),
-               ActivityReport.state == SUBMITTED, ActivityReport.submitted_at >= start,
-               ActivityReport.submitted_at < end, *_component_conditions(flt))
+               counted_activity_in(year), *_component_conditions(flt))
     )
 
 
-def _years_table(years: list[int]):
+def years_table(years: list[int]):
     """A derived table with one row per year (column "year"); years are ints, so inlined safely."""
     selects = [select(literal_column(str(int(y)), Integer).label("year")) for y in years]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("years")
@@ -120,9 +117,8 @@ def _years_up_to(session: Session, flt: ProgressFilter) -> list[int]:
 
 
 def _statuses(frame: pd.DataFrame, groups: list[str], order: dict[str, list] | None = None) -> pd.DataFrame:
-    """Complete the grid group x status (zeros included, "No report" always present), add the share
+    """Complete the grid group x status (zeros included, every status of the scale present), add the share
     within each group, and sort groups (in `order` when given) and statuses along the scale."""
-    frame = frame.assign(status=frame["status"].fillna(NO_REPORT))
     frame = frame.groupby(groups + ["status"], as_index=False, sort=False)["count"].sum()
     keys = frame[groups].drop_duplicates() if not frame.empty else pd.DataFrame(columns=groups)
     if order:
@@ -142,15 +138,16 @@ def _statuses(frame: pd.DataFrame, groups: list[str], order: dict[str, list] | N
 def status_counts(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(status, count, share) for the chosen Congress and year, every status of the scale present."""
     flt = resolve(session=session, flt=flt)
+    status = status_in_year()
     rows = session.exec(
-        select(ProgressReport.published_status, func.count())
+        select(status, func.count())
         .select_from(Resolution).outerjoin(ProgressReport, _report_in(flt.year))
         .where(*_resolution_conditions(flt))
-        .group_by(ProgressReport.published_status)
+        .group_by(status)
     ).all()
     counts = dict.fromkeys(vocab.STATUS_SCALE, 0)
     for status, n in rows:
-        counts[status or NO_REPORT] += int(n)
+        counts[status] += int(n)
     total = sum(counts.values())
     return pd.DataFrame({"status": list(counts), "count": list(counts.values()),
                          "share": [n / total if total else 0.0 for n in counts.values()]})
@@ -161,7 +158,8 @@ def headline(*, session: Session, flt: ProgressFilter) -> dict:
     flt = resolve(session=session, flt=flt)
     statuses = status_counts(session=session, flt=flt).set_index("status")
     in_force = int(statuses["count"].sum())
-    published = in_force - int(statuses.loc[NO_REPORT, "count"])
+    unpublished = {s: int(statuses.loc[s, "count"]) for s in vocab.UNPUBLISHED}
+    published = in_force - sum(unpublished.values())
     reports, components = session.exec(_activities(
         flt, func.count(func.distinct(ActivityReport.id)), func.count(func.distinct(ActivityReport.component_id))
     )).one()
@@ -171,6 +169,8 @@ def headline(*, session: Session, flt: ProgressFilter) -> dict:
         "resolutions_in_force": in_force,
         "published": published,
         "published_share": published / in_force if in_force else 0.0,
+        "in_preparation": unpublished[vocab.IN_PREPARATION],
+        "no_progress_report": unpublished[vocab.NO_PROGRESS_REPORT],
         "status_counts": {s: int(statuses.loc[s, "count"]) for s in vocab.STATUS_SCALE},
         "status_shares": {s: float(statuses.loc[s, "share"]) for s in vocab.STATUS_SCALE},
         "activity_reports": int(reports),
@@ -183,7 +183,7 @@ def _congress_years(flt: ProgressFilter):
     return (
         select(Resolution.congress_id.label("congress_id"), func.max(ProgressReport.year).label("year"))
         .join(ProgressReport, ProgressReport.resolution_id == Resolution.id)
-        .where(ProgressReport.published_status.is_not(None), ProgressReport.year <= flt.year)
+        .where(published(), ProgressReport.year <= flt.year)
         .group_by(Resolution.congress_id)
         .subquery("congress_year")
     )
@@ -192,21 +192,21 @@ def _congress_years(flt: ProgressFilter):
 def status_by_congress(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(congress, year, status, count, share) for every Congress that has Resolutions (up to the chosen
     year), oldest first. Each Congress is shown in its latest reporting year up to the chosen year (column
-    year): reporting on older Congresses ends, and a bar of "No report" for a Congress no longer reported
-    on would hide where it stood. A Congress never reported on is shown in the chosen year (all "No
-    report"). The Congress filter itself does not apply here (every Congress is compared); the others do."""
+    year): reporting on older Congresses ends, and a bar of unpublished Resolutions for a Congress no longer
+    reported on would hide where it stood. A Congress never reported on is shown in the chosen year. The
+    Congress filter itself does not apply here (every Congress is compared); the others do."""
     flt = resolve(session=session, flt=flt)
     cy = _congress_years(flt)
     year = func.coalesce(cy.c.year, flt.year)
+    status = status_in_year()
     rows = session.exec(
-        select(Congress.code, Congress.year, Congress.session, cy.c.year, ProgressReport.published_status,
-               func.count())
+        select(Congress.code, Congress.year, Congress.session, cy.c.year, status, func.count())
         .select_from(Resolution)
         .join(Congress, Congress.id == Resolution.congress_id)
         .outerjoin(cy, cy.c.congress_id == Resolution.congress_id)
         .outerjoin(ProgressReport, _report_in(year))
         .where(Congress.year <= flt.year, *_resolution_conditions(flt, year=year, congress=False))
-        .group_by(Congress.code, Congress.year, Congress.session, cy.c.year, ProgressReport.published_status)
+        .group_by(Congress.code, Congress.year, Congress.session, cy.c.year, status)
         .order_by(Congress.year, Congress.session)
     ).all()
     frame = pd.DataFrame(rows, columns=["congress", "congress_year", "session", "year", "status", "count"])
@@ -219,14 +219,15 @@ def status_by_theme(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(theme, status, count, share) in the chosen year; a Resolution counts under each of its themes
     (only the chosen themes when the theme filter is set). Themes in their reference order."""
     flt = resolve(session=session, flt=flt)
+    status = status_in_year()
     query = (
-        select(Theme.name, Theme.sort_order, ProgressReport.published_status, func.count())
+        select(Theme.name, Theme.sort_order, status, func.count())
         .select_from(Resolution)
         .join(ResolutionTheme, ResolutionTheme.resolution_id == Resolution.id)
         .join(Theme, Theme.id == ResolutionTheme.theme_id)
         .outerjoin(ProgressReport, _report_in(flt.year))
         .where(*_resolution_conditions(flt))
-        .group_by(Theme.name, Theme.sort_order, ProgressReport.published_status)
+        .group_by(Theme.name, Theme.sort_order, status)
         .order_by(Theme.sort_order)
     )
     if flt.themes:
@@ -240,13 +241,14 @@ def status_over_years(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(year, status, count, share) for the chosen Congress, from its first year with data to the chosen
     year; each year counts the Resolutions in force that year."""
     flt = resolve(session=session, flt=flt)
-    years = _years_table(_years_up_to(session, flt))
+    years = years_table(_years_up_to(session, flt))
+    status = status_in_year()
     rows = session.exec(
-        select(years.c.year, ProgressReport.published_status, func.count(Resolution.id))
+        select(years.c.year, status, func.count(Resolution.id))
         .select_from(years)
         .join(Resolution, and_(*_resolution_conditions(flt, year=years.c.year)))
         .outerjoin(ProgressReport, _report_in(years.c.year))
-        .group_by(years.c.year, ProgressReport.published_status)
+        .group_by(years.c.year, status)
         .order_by(years.c.year)
     ).all()
     frame = pd.DataFrame(rows, columns=["year", "status", "count"])
@@ -255,39 +257,22 @@ def status_over_years(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
 
 # -- coverage ---------------------------------------------------------------------------------------
 def coverage_by_year(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
-    """(year, category, count): per year, the Resolutions in force with a published Progress Report,
-    with submitted Activity Reports received that year (by components of the filter) but no published
-    report, and with neither. Two GROUP BY queries: Resolutions per year with and without a published
-    report, and Resolutions per year of receipt with Activity Reports and no published report."""
+    """(year, category, count): per year, the Resolutions in force by reporting state (category: the
+    state's label, COVERAGE_CATEGORIES order, zeros included), the same counts as the Coverage page's for
+    that year and Congress. One GROUP BY query."""
     flt = resolve(session=session, flt=flt)
-    years = _years_table(_years_up_to(session, flt))
-    published = ProgressReport.published_status.is_not(None)
-    reported = session.exec(
-        select(years.c.year, func.count(Resolution.id), func.count(ProgressReport.id))
+    years = years_table(_years_up_to(session, flt))
+    state = reporting_state()
+    rows = session.exec(
+        select(years.c.year, state, func.count(Resolution.id))
         .select_from(years)
         .join(Resolution, and_(*_resolution_conditions(flt, year=years.c.year)))
-        .outerjoin(ProgressReport, and_(_report_in(years.c.year), published))
-        .group_by(years.c.year)
-        .order_by(years.c.year)
+        .outerjoin(ProgressReport, _report_in(years.c.year))
+        .group_by(years.c.year, state)
     ).all()
-    received = cast(func.extract("year", ActivityReport.submitted_at), Integer)
-    _, end = year_bounds(flt.year)
-    published_then = exists().where(ProgressReport.resolution_id == Resolution.id,
-                                    ProgressReport.year == received, published)
-    activity_only = dict(session.exec(
-        select(received, func.count(func.distinct(Resolution.id))).select_from(Resolution)
-        .join(ActivityReportResolution, ActivityReportResolution.resolution_id == Resolution.id)
-        .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
-        .join(Component, Component.id == ActivityReport.component_id)
-        .where(*_resolution_conditions(flt, year=received), ActivityReport.state.concat("") == SUBMITTED,
-               ActivityReport.submitted_at < end, ~published_then, *_component_conditions(flt))
-        .group_by(received)
-    ).all())
-    records = []
-    for year, total, with_report in reported:  # one row per year
-        with_activity = int(activity_only.get(year, 0))
-        records += [(year, PUBLISHED, int(with_report)), (year, ACTIVITY_ONLY, with_activity),
-                    (year, NO_REPORT, int(total) - int(with_report) - with_activity)]
+    counts = {(int(year), code): int(n) for year, code, n in rows}
+    records = [(year, vocab.REPORTING_STATE_LABELS[code], counts.get((year, code), 0))
+               for year in sorted({year for year, _ in counts}) for code in vocab.REPORTING_STATES]
     return pd.DataFrame(records, columns=["year", "category", "count"])
 
 
@@ -339,7 +324,7 @@ def top_challenges(*, session: Session, flt: ProgressFilter, limit: int | None =
     flt = resolve(session=session, flt=flt)
     dialect = session.get_bind().dialect.name
     values = json_array_values(dialect, ProgressReport.challenge_categories)
-    of_set = [ProgressReport.year == flt.year, ProgressReport.published_status.is_not(None),
+    of_set = [ProgressReport.year == flt.year, published(),
               ProgressReport.resolution_id.in_(select(Resolution.id).where(*_resolution_conditions(flt)))]
     rows = session.exec(
         select(values.c.value, func.count())
@@ -367,9 +352,10 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
     filter, narrowed by the segment's keys:
     - congress: that Congress instead of the filter's, in its latest reporting year (as status_by_congress);
     - year: that year instead of the filter's (status_over_years, coverage_by_year);
-    - status / theme / category (coverage) / challenge: as the charts define them in that year;
-    - component_kind / action_type / region: Resolutions with a submitted Activity Report received that
-      year from such a component / naming that action type."""
+    - status (status_in_year) / theme / category (a reporting state's label) / challenge: as the charts
+      define them in that year;
+    - component_kind / action_type / region: Resolutions with an Activity Report counted in that year
+      from such a component / naming that action type."""
     flt = resolve(session=session, flt=flt)
     if congress is not None:
         flt = replace(flt, congress=congress)
@@ -380,7 +366,7 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
             ).first()
             year = found if found is not None else flt.year
     year = flt.year if year is None else year
-    status_expr = func.coalesce(ProgressReport.published_status, NO_REPORT)
+    status_expr = status_in_year()
     query = (
         select(Resolution.code, Resolution.title, Congress.code, literal_column(str(int(year)), Integer),
                status_expr)
@@ -390,21 +376,15 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
         .order_by(Resolution.kind.desc(), Resolution.number)
     )
     if status is not None:
-        query = query.where(ProgressReport.published_status.is_(None) if status == NO_REPORT
-                            else ProgressReport.published_status == status)
+        query = query.where(status_expr == status)
     if theme is not None:
         query = query.where(Resolution.id.in_(
             select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
             .where(Theme.name == theme)))
-    received = _activities(flt, ActivityReportResolution.resolution_id, year=year).correlate(None)
     if category is not None:
-        if category == PUBLISHED:
-            query = query.where(ProgressReport.published_status.is_not(None))
-        elif category == ACTIVITY_ONLY:
-            query = query.where(ProgressReport.published_status.is_(None), Resolution.id.in_(received))
-        else:
-            query = query.where(ProgressReport.published_status.is_(None), Resolution.id.not_in(received))
+        query = query.where(reporting_state() == _STATE_OF_LABEL.get(category, category))
     if component_kind is not None or action_type is not None or region is not None:
+        received = _activities(flt, ActivityReportResolution.resolution_id, year=year).correlate(None)
         if component_kind is not None:
             received = received.where(Component.kind == component_kind)
         if region is not None:
@@ -419,7 +399,6 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
         dialect = session.get_bind().dialect.name
         values = json_array_values(dialect, ProgressReport.challenge_categories)
         naming = (select(ProgressReport.resolution_id).select_from(ProgressReport).join(values, true())
-                  .where(ProgressReport.year == year, ProgressReport.published_status.is_not(None),
-                         values.c.value == challenge))
+                  .where(ProgressReport.year == year, published(), values.c.value == challenge))
         query = query.where(Resolution.id.in_(naming))
     return pd.DataFrame(session.exec(query).all(), columns=BEHIND_COLUMNS)

@@ -1,36 +1,42 @@
-"""A Resolution's implementation status across the years: one point per year, "No report" where no
-Progress Report was published that year."""
+"""A Resolution's implementation status across the years: one point per year, its status in that year
+(db/counting.status_in_year: In preparation or No Progress Report where none was published)."""
 
 import pandas as pd
 import plotly.graph_objects as go
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
+from analytics.progress import years_table
 from db import vocab
+from db.counting import status_in_year
 from db.models import Congress, ProgressReport, Resolution
 
 
 def status_timeline(*, session: Session, code: str) -> pd.DataFrame:
-    """year, status (published status or NO_REPORT), state (working copy, None if no report), from the
+    """year, status (db/counting.status_in_year), state (working copy, None if no report), from the
     first reporting year after the Congress to the latest year with any report; empty if none."""
     found = session.exec(select(Resolution.id, Congress.year).join(Congress).where(Resolution.code == code)).first()
     if found is None:
         return pd.DataFrame(columns=["year", "status", "state"])
     resolution_id, congress_year = found
-    rows = dict((y, (p, s)) for y, p, s in session.exec(
-        select(ProgressReport.year, ProgressReport.published_status, ProgressReport.state)
-        .where(ProgressReport.resolution_id == resolution_id)).all())
-    if not rows:
+    first, last = session.exec(select(func.min(ProgressReport.year), func.max(ProgressReport.year))
+                               .where(ProgressReport.resolution_id == resolution_id)).one()
+    if first is None:
         return pd.DataFrame(columns=["year", "status", "state"])
-    first = min(congress_year + 1, min(rows))
-    years = range(first, max(rows) + 1)
-    return pd.DataFrame([{"year": y, "status": (rows.get(y, (None, None))[0] or vocab.NO_REPORT),
-                          "state": rows.get(y, (None, None))[1]} for y in years])
+    years = years_table(list(range(min(congress_year + 1, first), last + 1)))
+    rows = session.exec(
+        select(years.c.year, status_in_year(), ProgressReport.state).select_from(years)
+        .outerjoin(ProgressReport, and_(ProgressReport.resolution_id == resolution_id,
+                                        ProgressReport.year == years.c.year))
+        .order_by(years.c.year)
+    ).all()
+    return pd.DataFrame([{"year": int(y), "status": status, "state": state} for y, status, state in rows])
 
 
 def timeline_figure(frame: pd.DataFrame) -> go.Figure:
     """Status (on the ordered scale) by year, each point in its status colour."""
     scale = list(vocab.STATUS_SCALE)
-    reported = frame["status"].where(frame["status"] != vocab.NO_REPORT)  # the line skips years without one
+    reported = frame["status"].where(~frame["status"].isin(vocab.UNPUBLISHED))  # the line skips unpublished years
     fig = go.Figure([
         go.Scatter(x=frame["year"], y=reported, mode="lines", connectgaps=True, hoverinfo="skip",
                    line={"color": "#b0b7c3", "width": 2, "shape": "hv"}),

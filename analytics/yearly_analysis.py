@@ -1,7 +1,8 @@
 """The computed sections of the yearly analysis for one Congress and one reporting year.
 
 The common figures (status, coverage, themes, involvement, challenges) come from analytics/progress.py,
-so the analysis and the overview always agree. Only what the analysis adds is computed here:
+so the analysis and the overview always agree, and every rule is db/counting.py's. Only what the analysis
+adds is computed here:
 - the change of status since the previous year (a transition table, GROUP BY in SQL);
 - the challenges and the solutions written in the published Progress Reports of the year, read from
   their published revision (never from a draft being edited).
@@ -18,11 +19,11 @@ from sqlmodel import Session, select
 from analytics import progress
 from analytics.charts import FONT
 from analytics.filters import ProgressFilter
-from analytics.progress import _resolution_conditions  # the one definition of "in force"
+from analytics.progress import _resolution_conditions  # the filter's Resolutions in force (db/counting.py)
 from db import vocab
+from db.counting import published, status_in_year
 from db.models import Congress, ProgressReport, ProgressReportRevision, Resolution
 
-NO_REPORT = vocab.NO_REPORT
 FORWARD = "Moved forward"
 SAME = "Same status"
 BACK = "Moved back"
@@ -31,7 +32,7 @@ DROPPED = "Not reported this year"
 NEITHER = "Not reported either year"
 CHANGES = (FORWARD, SAME, BACK, NEWLY, DROPPED, NEITHER)
 CHANGE_COLOURS = {FORWARD: "#2e7d32", SAME: "#3b9ab2", BACK: "#d9534f", NEWLY: "#8cc152",
-                  DROPPED: "#f0ad4e", NEITHER: vocab.STATUS_COLOURS[NO_REPORT]}
+                  DROPPED: "#f0ad4e", NEITHER: vocab.REPORTING_STATE_COLOURS["none"]}
 
 
 @dataclass
@@ -73,12 +74,11 @@ def _congress_names(session: Session, code: str) -> tuple[str, str]:
 # -- status change since last year --------------------------------------------------------------------
 def status_transitions(*, session: Session, congress: str, year: int) -> pd.DataFrame:
     """(last_year, this_year, count): the Resolutions of the Congress in force in `year`, by their status
-    in year - 1 and in year ("No report" where no published Progress Report). Every pair of the scale is
-    present (zeros too), in scale order."""
+    in year - 1 and in year (db/counting.status_in_year: In preparation or No Progress Report where no
+    published Progress Report). Every pair of the scale is present (zeros too), in scale order."""
     flt = ProgressFilter(congress=congress, year=year)
     before, now = aliased(ProgressReport), aliased(ProgressReport)
-    was = func.coalesce(before.published_status, NO_REPORT)
-    is_ = func.coalesce(now.published_status, NO_REPORT)
+    was, is_ = status_in_year(before), status_in_year(now)
     rows = session.exec(
         select(was, is_, func.count(Resolution.id))
         .select_from(Resolution)
@@ -95,13 +95,15 @@ def status_transitions(*, session: Session, congress: str, year: int) -> pd.Data
 
 
 def change_kind(last_year: str, this_year: str) -> str:
-    if last_year == NO_REPORT and this_year == NO_REPORT:
+    """How a status changed (values of vocab.STATUS_SCALE); "reported" means a published Progress Report."""
+    before, now = last_year not in vocab.UNPUBLISHED, this_year not in vocab.UNPUBLISHED
+    if not before and not now:
         return NEITHER
-    if last_year == NO_REPORT:
+    if not before:
         return NEWLY
-    if this_year == NO_REPORT:
+    if not now:
         return DROPPED
-    step = vocab.STATUS_SCALE.index(this_year) - vocab.STATUS_SCALE.index(last_year)
+    step = vocab.IMPLEMENTATION_STATUSES.index(this_year) - vocab.IMPLEMENTATION_STATUSES.index(last_year)
     return FORWARD if step > 0 else BACK if step < 0 else SAME
 
 
@@ -132,7 +134,7 @@ def published_texts(*, session: Session, congress: str, year: int) -> pd.DataFra
         .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year))
         .join(ProgressReportRevision, and_(ProgressReportRevision.progress_report_id == ProgressReport.id,
                                            ProgressReportRevision.revision == ProgressReport.revision))
-        .where(ProgressReport.published_status.is_not(None), *_resolution_conditions(flt))
+        .where(published(), *_resolution_conditions(flt))
         .order_by(Resolution.kind.desc(), Resolution.number)
     ).all()
     records = []
@@ -160,13 +162,13 @@ def solutions_by_challenge(texts: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 
 # -- everything ---------------------------------------------------------------------------------------
 def _headline_table(headline: dict) -> pd.DataFrame:
-    rows = [("Resolutions in force", headline["resolutions_in_force"]),
-            ("With a published Progress Report", headline["published"]),
-            ("Share with a published Progress Report", f"{headline['published_share']:.0%}"),
-            ("Activity Reports received", headline["activity_reports"]),
-            ("Components involved", headline["components_involved"])]
-    rows += [(f"Status: {s}", headline["status_counts"][s]) for s in vocab.STATUS_SCALE]
-    return pd.DataFrame(rows, columns=["figure", "value"]).astype({"value": str})
+    """(figure, value, share): numbers as numbers; share (of the Resolutions in force) where it means something."""
+    rows = [("Resolutions in force", headline["resolutions_in_force"], None),
+            ("With a published Progress Report", headline["published"], headline["published_share"]),
+            ("Activity Reports received", headline["activity_reports"], None),
+            ("Components involved", headline["components_involved"], None)]
+    rows += [(f"Status: {s}", headline["status_counts"][s], headline["status_shares"][s]) for s in vocab.STATUS_SCALE]
+    return pd.DataFrame(rows, columns=["figure", "value", "share"]).astype({"value": int, "share": float})
 
 
 def sections(*, session: Session, congress: str, year: int) -> Sections:

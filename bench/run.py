@@ -31,6 +31,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from db import vocab
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 USER = "bench.secretariat"  # bench.generate.SECRETARIAT_USER, password bench.generate.PASSWORD
@@ -70,7 +72,9 @@ def _median_ms(fn: Callable[[], object], runs: int) -> float:
 
 # -- bare SQL --------------------------------------------------------------------------------------
 class Sql:
-    """Spelling of the bare statements for one dialect and one resolved filter."""
+    """Spelling of the bare statements for one dialect and one resolved filter. The counting rules are
+    db/counting.py's, written again here as plain SQL (in_force, counted, reporting_state, status), so
+    the twin answers the same question by the same rule."""
 
     def __init__(self, dialect: str, flt):
         self.pg = dialect == "postgresql"
@@ -93,7 +97,27 @@ class Sql:
         return f"r.congress_id = (SELECT id FROM congress WHERE code = '{code or self.flt.congress}')"
 
     def in_force(self, year: str) -> str:
-        return f"(r.archived_on IS NULL OR {self.year_of('r.archived_on')} >= {year})"
+        """db/counting.in_force: adopted at a Congress held in or before the year, not archived by its end."""
+        return (f"(r.congress_id IN (SELECT h.id FROM congress h WHERE h.year <= {year}) AND "
+                f"(r.archived_on IS NULL OR {self.year_of('r.archived_on')} > {year}))")
+
+    @staticmethod
+    def counted(alias: str = "a") -> str:
+        """db/counting.counted_activity: submitted, and no newer submitted version replaces it."""
+        return (f"{alias}.state = 'submitted' AND NOT EXISTS (SELECT 1 FROM activity_report n WHERE "
+                f"n.supersedes_id = {alias}.id AND n.state = 'submitted')")
+
+    @staticmethod
+    def reporting_state(alias: str = "p") -> str:
+        """db/counting.reporting_state over an outer-joined Progress Report."""
+        return (f"CASE WHEN {alias}.published_status IS NOT NULL THEN 'published' WHEN {alias}.id IS NOT NULL "
+                f"THEN 'in_preparation' ELSE 'none' END")
+
+    @staticmethod
+    def status(alias: str = "p") -> str:
+        """db/counting.status_in_year over an outer-joined Progress Report."""
+        return (f"COALESCE({alias}.published_status, CASE WHEN {alias}.id IS NOT NULL THEN "
+                f"'{vocab.IN_PREPARATION}' ELSE '{vocab.NO_PROGRESS_REPORT}' END)")
 
     def component(self, alias: str = "c") -> str:
         out = ""
@@ -114,14 +138,14 @@ class Sql:
                     f"rt.theme_id WHERE t.name IN ({self.lit(self.flt.themes)}))")
         if reported and (self.flt.regions or self.flt.component_kinds):
             out += (" AND r.id IN (SELECT l.resolution_id FROM activity_report_resolution l JOIN activity_report a"
-                    " ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id WHERE a.state = "
-                    f"'submitted' AND a.submitted_at < {self.ts(self.flt.year + 1)}{self.component()})")
+                    " ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id WHERE "
+                    f"{self.counted()} AND a.submitted_at < {self.ts(self.flt.year + 1)}{self.component()})")
         return out
 
     def activities(self) -> str:
-        """FROM/WHERE of the submitted Activity Reports of the year on the filter's Resolutions."""
+        """FROM/WHERE of the Activity Reports counted in the year on the filter's Resolutions."""
         y = self.flt.year
-        return (f"FROM activity_report a JOIN component c ON c.id = a.component_id WHERE a.state = 'submitted' "
+        return (f"FROM activity_report a JOIN component c ON c.id = a.component_id WHERE {self.counted()} "
                 f"AND a.submitted_at >= {self.ts(y)} AND a.submitted_at < {self.ts(y + 1)}{self.component()} "
                 f"AND EXISTS (SELECT 1 FROM activity_report_resolution l JOIN resolution r ON r.id = "
                 f"l.resolution_id WHERE l.activity_report_id = a.id AND "
@@ -139,38 +163,34 @@ def progress_queries(session: Session, flt, variant: str) -> list[Query]:
     q = Sql(session.get_bind().dialect.name, flt)
     y = flt.year
     years = sorted({yr for yr in filters.data_years(session=session, congress=flt.congress) if yr <= y} | {y})
-    status = (f"SELECT p.published_status, COUNT(*) FROM resolution r LEFT JOIN progress_report p ON "
-              f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))} GROUP BY p.published_status")
+    st = q.status()
+    status = (f"SELECT {st}, COUNT(*) FROM resolution r LEFT JOIN progress_report p ON "
+              f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))} GROUP BY {st}")
     congress_year = (f"SELECT r.congress_id, MAX(p.year) AS year FROM progress_report p JOIN resolution r ON r.id = "
                      f"p.resolution_id WHERE p.published_status IS NOT NULL AND p.year <= {y} GROUP BY r.congress_id")
     cy = f"COALESCE(cy.year, {y})"
     theme_only = f" AND t.name IN ({q.lit(flt.themes)})" if flt.themes else ""
-    activity_pairs = (
-        f"SELECT DISTINCT l.resolution_id, {q.year_of('a.submitted_at')} AS year FROM activity_report_resolution l "
-        f"JOIN activity_report a ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id "
-        f"JOIN resolution r ON r.id = l.resolution_id WHERE a.state = 'submitted' AND {q.congress()}{q.component()}")
+    state = q.reporting_state()
     bare = {
         "headline": [status, f"SELECT COUNT(*), COUNT(DISTINCT a.component_id) {q.activities()}"],
         "status_by_congress": [
-            f"SELECT co.code, {cy}, p.published_status, COUNT(*) FROM resolution r JOIN congress co ON co.id = "
+            f"SELECT co.code, {cy}, {st}, COUNT(*) FROM resolution r JOIN congress co ON co.id = "
             f"r.congress_id LEFT JOIN ({congress_year}) cy ON cy.congress_id = r.congress_id LEFT JOIN "
             f"progress_report p ON p.resolution_id = r.id AND p.year = {cy} WHERE co.year <= {y} AND "
-            f"{q.resolution(cy, congress=False)} GROUP BY co.code, {cy}, p.published_status"],
+            f"{q.resolution(cy, congress=False)} GROUP BY co.code, {cy}, {st}"],
         "status_by_theme": [
-            f"SELECT t.name, p.published_status, COUNT(*) FROM resolution r JOIN resolution_theme rt ON "
+            f"SELECT t.name, {st}, COUNT(*) FROM resolution r JOIN resolution_theme rt ON "
             f"rt.resolution_id = r.id JOIN theme t ON t.id = rt.theme_id LEFT JOIN progress_report p ON "
             f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))}{theme_only} "
-            f"GROUP BY t.name, p.published_status"],
+            f"GROUP BY t.name, {st}"],
         "status_over_years": [
-            f"SELECT y.year, p.published_status, COUNT(*) FROM {q.years(years)} y JOIN resolution r ON "
+            f"SELECT y.year, {st}, COUNT(*) FROM {q.years(years)} y JOIN resolution r ON "
             f"{q.resolution('y.year')} LEFT JOIN progress_report p ON p.resolution_id = r.id AND p.year = y.year "
-            f"GROUP BY y.year, p.published_status"],
+            f"GROUP BY y.year, {st}"],
         "coverage_by_year": [
-            f"SELECT y.year, COUNT(*), COUNT(p.id), SUM(CASE WHEN p.id IS NULL AND ay.resolution_id IS NOT NULL "
-            f"THEN 1 ELSE 0 END) FROM {q.years(years)} y JOIN resolution r ON {q.resolution('y.year')} "
-            f"LEFT JOIN progress_report p ON p.resolution_id = r.id AND p.year = y.year AND p.published_status "
-            f"IS NOT NULL LEFT JOIN ({activity_pairs}) ay ON ay.resolution_id = r.id AND ay.year = y.year "
-            f"GROUP BY y.year"],
+            f"SELECT y.year, {state}, COUNT(*) FROM {q.years(years)} y JOIN resolution r ON "
+            f"{q.resolution('y.year')} LEFT JOIN progress_report p ON p.resolution_id = r.id AND p.year = y.year "
+            f"GROUP BY y.year, {state}"],
         "activities_by_component_kind": [f"SELECT c.kind, COUNT(*) {q.activities()} GROUP BY c.kind"],
         "activities_by_action_type": [
             f"SELECT t.action_type, COUNT(*) {q.activities().replace(' WHERE ', ' JOIN activity_report_action_type t ON t.activity_report_id = a.id WHERE ', 1)} "
@@ -185,7 +205,7 @@ def progress_queries(session: Session, flt, variant: str) -> list[Query]:
     }
     queries = [Query(name, variant, (lambda s, f=getattr(progress, name): f(session=s, flt=flt)), sql)
                for name, sql in bare.items() if hasattr(progress, name)]
-    behind = (f"SELECT r.code, r.title, p.published_status FROM resolution r LEFT JOIN progress_report p ON "
+    behind = (f"SELECT r.code, r.title, {st} FROM resolution r LEFT JOIN progress_report p ON "
               f"p.resolution_id = r.id AND p.year = {y} WHERE {q.resolution(str(y))}")
     queries.append(Query("resolutions_behind (status)", variant,
                          lambda s: progress.resolutions_behind(session=s, flt=flt, status="Underway"),
@@ -195,7 +215,7 @@ def progress_queries(session: Session, flt, variant: str) -> list[Query]:
         lambda s: progress.resolutions_behind(session=s, flt=flt, action_type="Field activities"),
         [behind + f" AND r.id IN (SELECT l.resolution_id FROM activity_report_resolution l JOIN activity_report a "
                   f"ON a.id = l.activity_report_id JOIN component c ON c.id = a.component_id JOIN "
-                  f"activity_report_action_type t ON t.activity_report_id = a.id WHERE a.state = 'submitted' AND "
+                  f"activity_report_action_type t ON t.activity_report_id = a.id WHERE {q.counted()} AND "
                   f"a.submitted_at >= {q.ts(y)} AND a.submitted_at < {q.ts(y + 1)}{q.component()} AND "
                   f"t.action_type = 'Field activities') ORDER BY r.kind DESC, r.number"]))
     if variant == "landing":
@@ -206,7 +226,7 @@ def progress_queries(session: Session, flt, variant: str) -> list[Query]:
              f"{q.congress()} AND p.published_status IS NOT NULL",
              f"SELECT MAX(a.submitted_at) FROM activity_report a JOIN activity_report_resolution l ON "
              f"l.activity_report_id = a.id JOIN resolution r ON r.id = l.resolution_id WHERE {q.congress()} "
-             f"AND a.state = 'submitted'"]))
+             f"AND {q.counted()}"]))
     return queries
 
 
@@ -214,17 +234,13 @@ def coverage_queries(session: Session, year: int, congress: str, focal_id: int |
     from analytics import coverage
 
     q = Sql(session.get_bind().dialect.name, None)
-    scope = (f"r.congress_id = (SELECT id FROM congress WHERE code = '{congress}') AND (r.status = 'active' OR "
-             f"r.archived_on >= '{year + 1}-01-01')")
+    scope = f"r.congress_id = (SELECT id FROM congress WHERE code = '{congress}') AND {q.in_force(str(year))}"
     if focal_id is not None:
         scope += f" AND r.id IN (SELECT resolution_id FROM focal_point_assignment WHERE user_id = {focal_id})"
-    counted = (f"a.state = 'submitted' AND a.submitted_at >= {q.ts(year)} AND a.submitted_at < {q.ts(year + 1)} "
-               f"AND NOT EXISTS (SELECT 1 FROM activity_report n WHERE n.supersedes_id = a.id AND "
-               f"n.state = 'submitted')")
+    counted = f"{q.counted()} AND a.submitted_at >= {q.ts(year)} AND a.submitted_at < {q.ts(year + 1)}"
     links = (f"FROM activity_report a JOIN component co ON co.id = a.component_id JOIN activity_report_resolution l "
              f"ON l.activity_report_id = a.id JOIN resolution r ON r.id = l.resolution_id WHERE {counted} AND {scope}")
-    state = ("CASE WHEN p.published_status IS NOT NULL OR p.state = 'published' THEN 'published' WHEN p.state "
-             "IS NOT NULL THEN p.state ELSE 'none' END")
+    state = q.reporting_state()
     args = {"session": None, "year": year, "congress_code": congress, "focal_user_id": focal_id}
     bare = {
         "resolution_coverage": [

@@ -78,7 +78,7 @@ class Resolution(SQLModel, table=True):
     status: str = Field(default="active", max_length=10)
     archived_on: date | None = None
     summary: str | None = Field(default=None, sa_column=Column(Text))
-    url: str | None = Field(default=None, max_length=500)
+    text_url: str | None = Field(default=None, max_length=500)  # the official text: http(s) only
     updated_at: datetime = Field(default_factory=utcnow)
 
 

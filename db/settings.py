@@ -7,6 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite:///{ROOT / 'data' / 'tracker.db'}"
 DEMO_COOKIE_KEY = "demo-only-cookie-key-not-for-production"
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 
 class ConfigurationError(RuntimeError):
@@ -39,13 +40,24 @@ class Settings:
     reset_link_minutes: int = 60
     activation_link_days: int = 14
     smtp: Smtp = Smtp()
+    product_name: str = "Resolutions Tracker"  # RT_PRODUCT_NAME: the header and the browser tab
+    logo_path: str | None = None  # RT_LOGO_PATH: an SVG, PNG or JPEG file; none: the app's own logo (ui/assets)
+
+    @property
+    def logo_usable(self) -> bool:
+        """RT_LOGO_PATH names an existing file of a kind the header can show."""
+        path = Path(self.logo_path) if self.logo_path else None
+        return path is not None and path.is_file() and path.suffix.lower() in LOGO_SUFFIXES
 
     @property
     def secure_cookie(self) -> bool:
         return self.public_url.lower().startswith("https://")
 
     def check(self) -> None:
-        """Refuse to run outside demo mode with a missing or default cookie key."""
+        """Refuse to run with a logo that cannot be shown, and outside demo mode with a missing or default
+        cookie key."""
+        if self.logo_path and not self.logo_usable:
+            raise ConfigurationError(f"RT_LOGO_PATH must name an existing {', '.join(LOGO_SUFFIXES)} file.")
         if self.demo_mode:
             return
         if not self.cookie_key or self.cookie_key == DEMO_COOKIE_KEY:
@@ -91,4 +103,6 @@ def load_settings() -> Settings:
             sender=env.get("RT_SMTP_FROM") or Smtp.sender,
             starttls=_flag(env.get("RT_SMTP_STARTTLS", "1")),
         ),
+        product_name=(env.get("RT_PRODUCT_NAME") or "").strip()[:60] or Settings.product_name,
+        logo_path=env.get("RT_LOGO_PATH") or None,
     )

@@ -17,10 +17,27 @@ IMPLEMENTATION_STATUS_HELP = {
     "On-going": "implementation consisting of repetitive, recurrent action (meetings, reporting)",
     "Completed": "the main actions are done",
 }
-NO_REPORT = "No report"  # analytics only: a Resolution without a published Progress Report that year
-STATUS_SCALE = (NO_REPORT, *IMPLEMENTATION_STATUSES)
+# The reporting state of a Resolution in a year (the rule: db/counting.reporting_state), from done to not
+# started; the same codes and labels on the Overview, Coverage, the Resolution page, the yearly analysis and
+# its exports, and the guide.
+REPORTING_STATES = ("published", "in_preparation", "none")
+REPORTING_STATE_LABELS = {
+    "published": "Published",  # a version of the year's Progress Report was published
+    "in_preparation": "In preparation",  # a Progress Report exists, not published yet: draft, returned or in review
+    "none": "No Progress Report",  # nobody has started one
+}
+PUBLISHED, IN_PREPARATION, NO_PROGRESS_REPORT = (REPORTING_STATE_LABELS[s] for s in REPORTING_STATES)
+REPORTING_STATE_COLOURS = {"published": "#2f6f9f", "in_preparation": "#d4c4e6", "none": "#c9ced6"}
+
+# A Resolution's status in a year (db/counting.status_in_year): its published implementation status, or,
+# without a published Progress Report, its reporting state. Charts draw this scale, unpublished first.
+UNPUBLISHED = (NO_PROGRESS_REPORT, IN_PREPARATION)
+# A Resolution's latest published status (over all years), where nothing was ever published.
+NEVER_PUBLISHED = "Not published yet"
+STATUS_SCALE = (*UNPUBLISHED, *IMPLEMENTATION_STATUSES)
 STATUS_COLOURS = {
-    NO_REPORT: "#c9ced6",
+    NO_PROGRESS_REPORT: REPORTING_STATE_COLOURS["none"],
+    IN_PREPARATION: REPORTING_STATE_COLOURS["in_preparation"],
     "Not started": "#d9534f",
     "Initiated": "#f0ad4e",
     "Underway": "#8cc152",
@@ -63,6 +80,7 @@ IUCN_REGIONS = (
 
 ACTIVITY_REPORT_STATES = ("draft", "submitted", "returned")
 PROGRESS_REPORT_STATES = ("draft", "in_review", "published")
+PROGRESS_REPORT_STATE_LABELS = {"draft": "Draft", "in_review": "In review", "published": "Published"}
 ANALYSIS_STATES = ("draft", "published")
 
 # Kinds of obstacle named in Progress Reports, so the yearly analysis can rank them.

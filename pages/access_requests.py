@@ -4,16 +4,15 @@ creates the account (no password: they sign in with single sign-on) and mails th
 import pandas as pd
 import streamlit as st
 
-from db.engine import transaction
 from db.settings import load_settings
 from db.vocab import ROLE_LABELS, ROLES
 from services import access_requests
-from services.errors import NotFound, PermissionDenied, ValidationFailed
 from ui import mail_worker
 from ui.auth import signed_in_actor
-from ui.data import engine, session
+from ui.data import session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 settings = load_settings()
@@ -44,12 +43,6 @@ def table(frame, columns: list[str]) -> None:
                  column_config={c: TABLE_COLUMNS[c] for c in columns})
 
 
-def show_errors(failed: ValidationFailed | None, *fields: str) -> None:
-    for field in fields:
-        for message in failed.for_field(field) if failed else []:
-            st.error(message, icon=":material/error:")
-
-
 pending_tab, decided_tab = st.tabs([f":material/pending_actions: Pending ({len(pending):,})",
                                     ":material/task_alt: Decided"])
 
@@ -77,6 +70,10 @@ with pending_tab:
                 if isinstance(chosen.message, str) and chosen.message:
                     st.markdown("**Message**")
                     st.text(chosen.message)
+            approving = Feedback(f"approve_{request_id}", fields=("username", "roles", "components", "note"))
+            declining = Feedback(f"decline_{request_id}", fields=("note",))
+            approving.summary()  # "already decided", a refusal: above both forms
+            declining.summary()
             approve_col, decline_col = st.columns([3, 2], gap="large")
             with approve_col:
                 with session() as s:
@@ -86,19 +83,19 @@ with pending_tab:
                     st.markdown("**Approve: create the account**")
                     username = st.text_input("Username", value=suggested, key=f"approve_username_{request_id}",
                                              max_chars=60, help=access_requests.USERNAME_RULE.capitalize() + ".")
-                    username_slot = st.container()
+                    approving.field("username")
                     roles = st.multiselect("Roles", list(ROLES), default=[chosen.role], format_func=ROLE_LABELS.get,
                                            key=f"approve_roles_{request_id}")
-                    roles_slot = st.container()
+                    approving.field("roles")
                     components = st.multiselect(
                         "Organisations", list(org_labels), format_func=org_labels.get,
                         default=[c for c in asked_component if c in org_labels],
                         key=f"approve_components_{request_id}", placeholder="Type a name or acronym",
                         help="What the person reports for. A component focal point needs at least one.")
-                    components_slot = st.container()
+                    approving.field("components")
                     approve_note = st.text_area("Note to the person (optional)", key=f"approve_note_{request_id}",
                                                 max_chars=access_requests.MAX_NOTE)
-                    approve_note_slot = st.container()
+                    approving.field("note")
                     approve = st.form_submit_button("Approve and create the account", type="primary",
                                                     icon=":material/how_to_reg:")
             with decline_col, st.form(f"decline_{request_id}", clear_on_submit=False):
@@ -106,51 +103,27 @@ with pending_tab:
                 decline_note = st.text_area("Note to the person (optional)", key=f"decline_note_{request_id}",
                                             max_chars=access_requests.MAX_NOTE,
                                             help="Sent with the mail that tells them, for example whom to ask.")
-                decline_note_slot = st.container()
+                declining.field("note")
                 decline = st.form_submit_button("Decline", icon=":material/block:")
 
-            failed: ValidationFailed | None = None
             if approve:
-                try:
-                    with transaction(engine()) as s:
-                        user = access_requests.approve(
-                            session=s, actor=actor, request_id=request_id, username=username, roles=roles,
-                            component_ids=components, note=approve_note, settings=settings)
-                except ValidationFailed as problem:
-                    failed = problem
-                except (NotFound, PermissionDenied) as problem:
-                    st.error(str(problem), icon=":material/error:")
-                else:
+                user = approving.run(access_requests.approve, actor=actor, request_id=request_id,
+                                     username=username, roles=roles, component_ids=components, note=approve_note,
+                                     settings=settings)
+                if user is not FAILED:
                     mail_worker.nudge()
                     flash(f"Account {escape_md(user.username)} created for {escape_md(chosen.name)}; "
                           "they have been told by mail.")
                     st.session_state.pop("access_request_id", None)
-                    st.rerun()
-                with username_slot:
-                    show_errors(failed, "username")
-                with roles_slot:
-                    show_errors(failed, "roles")
-                with components_slot:
-                    show_errors(failed, "components")
-                with approve_note_slot:
-                    show_errors(failed, "note", "request")
+                st.rerun()
             if decline:
-                try:
-                    with transaction(engine()) as s:
-                        access_requests.decline(session=s, actor=actor, request_id=request_id, note=decline_note,
-                                                settings=settings)
-                except ValidationFailed as problem:
-                    failed = problem
-                except (NotFound, PermissionDenied) as problem:
-                    st.error(str(problem), icon=":material/error:")
-                else:
+                if declining.run(access_requests.decline, actor=actor, request_id=request_id, note=decline_note,
+                                 settings=settings) is not FAILED:
                     mail_worker.nudge()
                     flash(f"The request of {escape_md(chosen.name)} was declined; they have been told by mail.",
                           icon=":material/block:")
                     st.session_state.pop("access_request_id", None)
-                    st.rerun()
-                with decline_note_slot:
-                    show_errors(failed, "note", "request")
+                st.rerun()
 
 # -- decided ----------------------------------------------------------------------------------------------
 with decided_tab:

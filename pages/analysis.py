@@ -8,19 +8,18 @@ import streamlit as st
 from analytics import charts
 from analytics import yearly_analysis as ya
 from analytics.filters import ProgressFilter
+from services import export_tables
 from services import yearly_analysis as service
-from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.tabular import csv_bytes
 from ui import analysis_readers as readers
 from ui import analytics_readers as ar
-from ui import url_state
+from ui import tables, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version, session
 from ui.format import escape_md, fmt_date, plural
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
-version = data_version()
-congresses = ar.congress_options(version)
+congresses = ar.congress_options()
 st.title(":material/summarize: Yearly analysis")
 if congresses.empty:
     st.info("The register holds no Resolutions yet.", icon=":material/info:")
@@ -30,8 +29,8 @@ labels = dict(zip(congresses["code"], congresses["label"]))
 
 # -- Congress and year, kept in the URL -------------------------------------------------------------
 url_state.init_text("congress", codes[0], codes)
-years = sorted(ar.data_years(version, st.session_state["congress"]), reverse=True)
-default_year = ar.resolved(version, ProgressFilter(congress=st.session_state["congress"])).year
+years = sorted(ar.data_years(congress=st.session_state["congress"]), reverse=True)
+default_year = ar.resolved(flt=ProgressFilter(congress=st.session_state["congress"])).year
 years = years or [default_year]
 url_state.init_year("year", default_year, years, label="reporting year")
 if st.session_state["year"] not in years:  # the Congress changed, or a year without data: its latest year
@@ -44,8 +43,8 @@ with st.sidebar:
 url_state.write_back({"congress": codes[0], "year": default_year})
 congress, year = st.session_state["congress"], int(st.session_state["year"])
 
-sections = readers.analysis_sections(version, congress, year)
-view = readers.narrative(version, actor, congress, year)
+sections = readers.analysis_sections(congress=congress, year=year)
+view = readers.narrative(actor=actor, congress=congress, year=year)
 writer = view.can_write
 
 # -- state of the narrative -------------------------------------------------------------------------
@@ -80,29 +79,34 @@ pdf_texts = tuple((f.key, f.label, texts.get(f.key, "")) for f in service.NARRAT
 # -- downloads --------------------------------------------------------------------------------------
 stem = f"yearly_analysis_{congress}_{year}"
 cols = st.columns([1, 1, 2])
-cols[0].download_button("PDF", lambda: readers.pdf(version, congress, year, pdf_texts, note), f"{stem}.pdf",
+cols[0].download_button("PDF", lambda: readers.pdf(congress=congress, year=year, texts=pdf_texts,
+                                                    note=note), f"{stem}.pdf",
                         mime="application/pdf", icon=":material/picture_as_pdf:", key="download_pdf",
                         help="The whole analysis with its charts, to hand to Council", width="stretch")
-cols[1].download_button("Excel", lambda: readers.excel(version, congress, year), f"{stem}.xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        icon=":material/table_view:", key="download_xlsx", help="One sheet per table",
-                        width="stretch")
+cols[1].download_button("Excel", lambda: readers.excel(congress=congress, year=year, texts=pdf_texts, note=note),
+                        f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/table_view:", key="download_xlsx",
+                        help="The narrative, then one sheet per table", width="stretch")
 
 
 # -- sections ---------------------------------------------------------------------------------------
+data_tables = export_tables.analysis_tables(sections)
+
+
 def _tables(key: str) -> None:
     names = ya.SECTION_TABLES.get(key, ())
     if not names:
         return
     with st.expander(f"Data: {', '.join(names).lower()}"):
         for name in names:
-            frame = sections.tables[name]
+            table = data_tables[name]  # the headers shown are those of the files
             head, button = st.columns([3, 1])
             head.markdown(f"**{name}**")
-            button.download_button("CSV", lambda frame=frame: csv_bytes(frame),  # built on the click
+            button.download_button("CSV", lambda table=table: csv_bytes(table),  # built on the click
                                    f"{stem}_{name.lower().replace(' ', '_')}.csv", mime="text/csv",
                                    icon=":material/download:", key=f"csv_{name}", on_click="ignore")
-            st.dataframe(frame, hide_index=True, width="stretch", height=min(38 + 35 * len(frame), 320))
+            st.dataframe(tables.shown(table), hide_index=True, width="stretch",
+                         height=min(38 + 35 * len(table.frame), 320), column_config=tables.column_config(table))
 
 
 def _plot(name: str, fig) -> None:
@@ -152,10 +156,9 @@ def _figures(key: str) -> None:
         else:
             _plot("challenge", charts.challenges_chart(s.challenges))
             st.markdown("**Solutions proposed for each challenge**")
-            st.dataframe(s.solutions_by_challenge, hide_index=True, width="stretch",
-                         column_config={"challenge": "Challenge", "reports": "Progress Reports",
-                                        "solutions": st.column_config.TextColumn("Solutions proposed",
-                                                                                 width="large")})
+            solutions = data_tables["Solutions by challenge"]
+            st.dataframe(tables.shown(solutions), hide_index=True, width="stretch",
+                         column_config=tables.column_config(solutions))
 
 
 def _document() -> None:
@@ -171,6 +174,9 @@ def _document() -> None:
 
 
 # -- writing (Secretariat) --------------------------------------------------------------------------
+feedback = Feedback("analysis", fields=[f.key for f in service.NARRATIVE_FIELDS])
+
+
 def _load_form() -> None:
     """Fill the text areas from the stored draft when another analysis is opened; keep what the user typed
     otherwise (also after an error). The version read then goes with the next save, so a save over
@@ -181,21 +187,16 @@ def _load_form() -> None:
             st.session_state[f"analysis_{f.key}"] = (view.draft or {}).get(f.key, "")
         st.session_state["analysis_loaded"] = loaded
         st.session_state["analysis_version"] = view.version
-        st.session_state.pop("analysis_errors", None)
+        feedback.clear()
 
 
 def _save(publish: bool) -> None:
     narrative = {f.key: st.session_state[f"analysis_{f.key}"] for f in service.NARRATIVE_FIELDS}
     write = service.publish if publish else service.save_draft
-    try:
-        with session() as s:
-            saved = write(session=s, actor=actor, congress=congress, year=year, narrative=narrative,
-                          version=st.session_state["analysis_version"])
-            s.commit()
-    except (ValidationFailed, ConflictError, PermissionDenied) as refused:
-        st.session_state["analysis_errors"] = refused
+    saved = feedback.run(write, actor=actor, congress=congress, year=year, narrative=narrative,
+                         version=st.session_state["analysis_version"])
+    if saved is FAILED:
         return
-    st.session_state.pop("analysis_errors", None)
     st.session_state["analysis_version"] = saved.version
     st.session_state["analysis_flash"] = ("Published: leadership and focal points now read this text."
                                           if publish else "Draft saved. Readers still see the published text."
@@ -204,15 +205,8 @@ def _save(publish: bool) -> None:
 
 def _write_form() -> None:
     _load_form()
-    errors = st.session_state.get("analysis_errors")
-    if isinstance(errors, ConflictError | PermissionDenied):
-        st.error(escape_md(errors), icon=":material/sync_problem:")
-        if st.button("Reload the saved text (discards yours)", icon=":material/refresh:"):
-            st.session_state.pop("analysis_loaded", None)
-            st.session_state.pop("analysis_errors", None)
-            st.rerun()
-    elif isinstance(errors, ValidationFailed):
-        st.error("Not saved: please correct the sections marked below.", icon=":material/error:")
+    feedback.summary(reload=("Reload the saved text (discards yours)",
+                             lambda: st.session_state.pop("analysis_loaded", None)))
     h = sections.headline
     st.caption(f"{h['published']:,} of {plural(h['resolutions_in_force'], 'Resolution')} in force have a "
                f"published Progress Report for {year}; {h['status_counts']['Completed']:,} completed. "
@@ -223,9 +217,7 @@ def _write_form() -> None:
             st.text_area(f.label + (" *" if f.required_to_publish else ""), key=f"analysis_{f.key}", help=f.help,
                          height=160 if f.key in ("key_messages", "recommendations") else 120,
                          max_chars=service.MAX_CHARS)
-            if isinstance(errors, ValidationFailed):
-                for message in errors.for_field(f.key):
-                    st.error(f"{f.label}: {message}", icon=":material/error:")
+            feedback.field(f.key)
         left, right, _ = st.columns([1, 1, 3])
         draft = left.form_submit_button("Save draft", icon=":material/save:", width="stretch")
         publish = right.form_submit_button("Publish", type="primary", icon=":material/publish:", width="stretch")

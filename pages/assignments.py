@@ -5,16 +5,13 @@ from datetime import date
 
 import streamlit as st
 
-from db.engine import transaction
 from services import assignments
-from services.errors import NotFound, PermissionDenied, ValidationFailed
 from ui import progress_readers as readers
 from ui import url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version, engine
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
-from ui.import_problems import show_import_problems
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 st.title(":material/group_add: Focal points and deadlines")
@@ -22,14 +19,8 @@ st.caption("Each Resolution needs at least one Secretariat focal point, who writ
            "The reporting calendar says when each year's Progress Reports are due.")
 show_flash()
 
-version = data_version()
-counts = readers.unassigned_counts(version)
+counts = readers.unassigned_counts(actor=actor)
 flagged = int(counts["without_focal_point"].sum())
-
-
-def show_errors(failed: ValidationFailed, field: str) -> None:
-    for message in failed.for_field(field):
-        st.error(message, icon=":material/error:")
 
 
 assign_tab, bulk_tab, missing_tab, calendar_tab = st.tabs([
@@ -41,7 +32,7 @@ assign_tab, bulk_tab, missing_tab, calendar_tab = st.tabs([
 
 # -- one Resolution at a time ---------------------------------------------------------------------------
 with assign_tab:
-    options = readers.assignable_resolutions(version)
+    options = readers.assignable_resolutions(actor=actor)
     titles = dict(zip(options["code"], options["title"]))
     codes = list(options["code"])
     wanted = url_state.read_choice("code", codes, label="Resolution code")
@@ -54,47 +45,40 @@ with assign_tab:
     if code is None:
         st.info("Choose a Resolution to see and change its focal points.", icon=":material/info:")
     else:
-        current = readers.focal_points_of(version, code)
+        current = readers.focal_points_of(actor=actor, code=code)
         st.markdown("**Current focal points**")
         if current.empty:
             st.warning("No focal point yet: nobody will write this Resolution's Progress Report.",
                        icon=":material/person_off:")
+        removing = Feedback(f"unassign_{code}", not_done="Not removed")
+        removing.summary()
         for person in current.itertuples():
             name_col, since_col, button_col = st.columns([4, 2, 1], vertical_alignment="center")
             name_col.text(f"{person.name} ({person.email})")
             since_col.caption(f"since {fmt_date(person.since)}")
             if button_col.button("Remove", key=f"remove_{code}_{person.username}", icon=":material/person_remove:"):
-                try:
-                    with transaction(engine()) as s:
-                        assignments.unassign(session=s, actor=actor, code=code, username=person.username)
-                except (NotFound, PermissionDenied) as problem:
-                    st.error(escape_md(problem), icon=":material/error:")
-                else:
+                if removing.run(assignments.unassign, actor=actor, code=code,
+                                username=person.username) is not FAILED:
                     flash(f"{escape_md(person.name)} is no longer a focal point of {escape_md(code)}.")
-                    st.rerun()
+                st.rerun()
 
-        people = readers.focal_point_candidates(version)
+        people = readers.focal_point_candidates(actor=actor)
         people = people[~people["username"].isin(current["username"])]
         names = dict(zip(people["username"], people["name"] + " (" + people["email"] + ")"))
+        assigning = Feedback(f"assign_{code}", fields=("users",), not_done="Not assigned")
+        assigning.summary()
         with st.form("assign_form", clear_on_submit=False, border=True):
             chosen = st.multiselect("Add focal points", list(names), key="assign_users",
                                     format_func=names.get, placeholder="Choose Secretariat staff",
                                     help="Only users with the Secretariat focal point or Secretariat role are listed.")
-            error_slot = st.container()
+            assigning.field("users")
             add = st.form_submit_button("Assign", type="primary", icon=":material/person_add:")
         if add:
-            try:
-                with transaction(engine()) as s:
-                    result = assignments.assign(session=s, actor=actor, code=code, usernames=chosen)
-            except ValidationFailed as failed:
-                with error_slot:
-                    show_errors(failed, "users")
-            except PermissionDenied as denied:
-                st.error(str(denied), icon=":material/error:")
-            else:
+            result = assigning.run(assignments.assign, actor=actor, code=code, usernames=chosen)
+            if result is not FAILED:
                 flash(f"{plural(result.created, 'focal point')} assigned to {escape_md(code)}.")
                 st.session_state.pop("assign_users", None)
-                st.rerun()
+            st.rerun()
 
 # -- bulk import ----------------------------------------------------------------------------------------
 with bulk_tab:
@@ -107,19 +91,17 @@ with bulk_tab:
     with st.form("bulk_form", clear_on_submit=False):
         upload = st.file_uploader("Assignments file", type=["csv"])
         bulk = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+    importing = Feedback("assignments_import", not_done="Not imported")
+    importing.summary()
     if bulk:
         if upload is None:
             st.error("Choose a CSV file first.", icon=":material/error:")
         else:
-            try:
-                result = assignments.import_assignments(engine=engine(), actor=actor, data=upload.getvalue())
-            except ValidationFailed as failed:
-                show_import_problems(failed)
-            except PermissionDenied as denied:
-                st.error(str(denied), icon=":material/error:")
-            else:
-                st.success(f"Imported: {plural(result.created, 'new assignment')}, "
-                           f"{result.unchanged:,} already in place.", icon=":material/check_circle:")
+            result = importing.run_import(assignments.import_assignments, actor=actor, data=upload.getvalue())
+            if result is not FAILED:
+                flash(f"Imported: {plural(result.created, 'new assignment')}, {result.unchanged:,} already in "
+                      "place.")
+            st.rerun()
 
 # -- Resolutions without a focal point ------------------------------------------------------------------
 with missing_tab:
@@ -133,7 +115,7 @@ with missing_tab:
     with_any = counts[counts["active"] > 0]
     congress = st.selectbox("Congress", list(with_any["congress"]), key="missing_congress")
     if congress:
-        overview = readers.assignment_overview(version, congress)
+        overview = readers.assignment_overview(actor=actor, congress=congress)
         only_missing = st.toggle("Only those without a focal point", value=True, key="missing_only")
         shown = overview[overview["count"] == 0] if only_missing else overview
         shown = shown.assign(flag=shown["count"].map(lambda n: "⚠ none" if n == 0 else ""))
@@ -146,9 +128,11 @@ with missing_tab:
 
 # -- reporting calendar ---------------------------------------------------------------------------------
 with calendar_tab:
-    table = readers.deadlines(version)
+    table = readers.deadlines()
     left, right = st.columns([2, 3], gap="large")
     with left:
+        deadline = Feedback("deadline", fields=("year", "due_on"))
+        deadline.summary()
         with st.form("deadline_form", clear_on_submit=False):
             st.markdown("**Set a deadline**")
             this_year = date.today().year
@@ -156,21 +140,13 @@ with calendar_tab:
                                    key="deadline_year")
             due_on = st.date_input("Progress Reports due on", value=None, key="deadline_due", format="DD/MM/YYYY",
                                    help="In the reporting year or early in the next one.")
-            slot = st.container()
+            deadline.field("year")
+            deadline.field("due_on")
             save = st.form_submit_button("Save deadline", type="primary", icon=":material/event_available:")
         if save:
-            try:
-                with transaction(engine()) as s:
-                    assignments.set_deadline(session=s, actor=actor, year=int(year), due_on=due_on)
-            except ValidationFailed as failed:
-                with slot:
-                    show_errors(failed, "year")
-                    show_errors(failed, "due_on")
-            except PermissionDenied as denied:
-                st.error(str(denied), icon=":material/error:")
-            else:
+            if deadline.run(assignments.set_deadline, actor=actor, year=int(year), due_on=due_on) is not FAILED:
                 flash(f"Progress Reports on {int(year)} are due on {fmt_date(due_on)}.")
-                st.rerun()
+            st.rerun()
     with right:
         st.markdown("**Calendar**")
         if table.empty:

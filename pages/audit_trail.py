@@ -10,32 +10,24 @@ from services import audit_trail
 from services.errors import NotFound, PermissionDenied
 from ui import url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version, session
+from ui.cached import cached
+from ui.data import session
 from ui.format import plural
 
 LIMIT = 500
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _options(version: tuple, who) -> dict:  # any write changes the version, so the cache never lags
-    with session() as s:
-        return audit_trail.filter_options(session=s, actor=who)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _events(version: tuple, who, filters: dict) -> pd.DataFrame:
-    with session() as s:
-        return audit_trail.search_events(session=s, actor=who, limit=LIMIT, **filters)
+_options = cached(audit_trail.filter_options, max_entries=16)
+_events = cached(audit_trail.search_events, max_entries=32)
 
 
 actor = signed_in_actor()
 st.title(":material/history: Audit trail")
 st.caption("Every change anyone made, newest first, with the values before and after. Times are in UTC.")
 
-version = data_version()
 try:
-    options = _options(version, actor)
+    options = _options(actor=actor)
 except PermissionDenied as denied:
     st.error(str(denied), icon=":material/block:")
     st.stop()
@@ -81,7 +73,7 @@ filters = {
 if filters["since"] and filters["until"] and filters["since"] > filters["until"]:
     until_col.error("The end date is before the start date.", icon=":material/error:")
 
-events = _events(version, actor, filters)
+events = _events(actor=actor, limit=LIMIT, **filters)
 
 # -- the events ---------------------------------------------------------------------------------------------
 if events.empty:

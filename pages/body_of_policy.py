@@ -5,18 +5,17 @@ import streamlit as st
 
 from analytics import body_of_policy as bp
 from db import vocab
-from services.tabular import csv_bytes, excel_bytes
+from services import export_tables
+from services.tabular import Table, csv_bytes, excel_bytes
 from ui import analysis_readers as readers_ya
-from ui import readers, url_state
+from ui import readers, tables, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import plural
 
 signed_in_actor()
 
-version = data_version()
-congresses = readers.congresses(version)
-themes = readers.theme_names(version)
+congresses = readers.congresses()
+themes = readers.theme_names()
 YEAR_MIN, YEAR_MAX = int(congresses["year"].min()), int(congresses["year"].max())
 
 url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
@@ -44,9 +43,10 @@ flt = bp.BodyFilter(
     year_from=st.session_state["from"] if st.session_state["from"] > YEAR_MIN else None,
     year_to=st.session_state["to"] if st.session_state["to"] < YEAR_MAX else None,
 )
-data = readers_ya.body_tables(version, flt)
+data = readers_ya.body_tables(flt=flt)
 per_congress, by_theme = data["per_congress"], data["by_theme"]
 totals = bp.totals(per_congress)
+downloads = export_tables.body_tables(per_congress=per_congress, by_theme=by_theme)  # shown and downloaded
 
 cols = st.columns(4)
 cols[0].metric("In the register", f"{totals['register_total']:,}",
@@ -85,31 +85,19 @@ areas = by_theme[by_theme["framework"] == "Nature 2030"]
 st.plotly_chart(bp.by_theme_chart(areas if not areas.empty else by_theme), width="stretch",
                 key="chart_by_theme", config={"displayModeBar": False})
 with st.expander("Finer topics"):
-    topics = by_theme[by_theme["framework"] != "Nature 2030"]
-    st.dataframe(topics[["theme", "parent", "kind", "active", "archived", "total"]], hide_index=True,
-                 width="stretch", column_config={"theme": "Topic", "parent": "Under", "kind": "Kind",
-                                                 "active": "Active", "archived": "Archived", "total": "Total"})
+    topics = downloads[1].only("theme", "parent", "kind", "active", "archived", "total")
+    topics = Table(topics.name, topics.frame[topics.frame["framework"] != "Nature 2030"], topics.columns)
+    st.dataframe(tables.shown(topics), hide_index=True, width="stretch", column_config=tables.column_config(topics))
 
 st.subheader("Congress by Congress")
 st.caption("Select a row to see its texts in the register.")
-table = per_congress.assign(
-    agrees=per_congress["agrees_with_reference"].map({True: "Yes", False: "No"}).fillna("—"),
-)[["code", "label", "year", "resolutions", "recommendations", "active", "archived", "register_total",
-   "reference_count", "agrees", "source"]]
+# the table downloaded, fewer columns; the same headers
+per_congress_shown = downloads[0].only("code", "label", "year", "resolutions", "recommendations", "active",
+                                       "archived", "register_total", "reference_count", "agrees", "source")
+table = tables.shown(per_congress_shown)
 event = st.dataframe(
     table.iloc[::-1], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-    key="congress_table",
-    column_config={
-        "code": "Code", "label": st.column_config.TextColumn("Congress", width="medium"),
-        "year": st.column_config.NumberColumn("Year", format="%d"),
-        "resolutions": "Resolutions", "recommendations": "Recommendations", "active": "Active",
-        "archived": "Archived", "register_total": st.column_config.NumberColumn("In the register"),
-        "reference_count": st.column_config.NumberColumn(
-            "Published figure", help="R&R adopted, from public sources (reference data)"),
-        "agrees": st.column_config.TextColumn("Agree", help="Register count equals the published figure"),
-        "source": st.column_config.TextColumn("Figure shown", help="Register, or the published reference "
-                                                                   "figure where the register holds none"),
-    },
+    key="congress_table", column_config=tables.column_config(per_congress_shown),
 )
 if event.selection.rows:
     chosen = table.iloc[::-1].iloc[event.selection.rows[0]]
@@ -118,12 +106,14 @@ if event.selection.rows:
     st.info(f"The register holds no text of {chosen['label']} yet.", icon=":material/info:")
 
 st.subheader("Downloads")
-downloads = bp.tables(per_congress=per_congress, by_theme=by_theme)
 cols = st.columns(len(downloads) + 1)
+said = export_tables.body_filters(flt, first_year=YEAR_MIN, last_year=YEAR_MAX)
 # The files are built when asked for (Streamlit calls the function on the click), not on every run.
-cols[0].download_button("Excel (all tables)", lambda: excel_bytes(downloads), "body_of_policy.xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+cols[0].download_button("Excel (all tables)", lambda: excel_bytes(downloads, title=export_tables.BODY_TITLE,
+                                                                  filters=said),
+                        "body_of_policy.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/table_view:", key="download_xlsx", on_click="ignore")
-for col, (name, frame) in zip(cols[1:], downloads.items()):
-    col.download_button(f"{name} (CSV)", lambda frame=frame: csv_bytes(frame), f"{name.lower().replace(' ', '_')}.csv",
-                        mime="text/csv", icon=":material/download:", key=f"download_{name}", on_click="ignore")
+for col, table in zip(cols[1:], downloads):
+    col.download_button(f"{table.name} (CSV)", lambda table=table: csv_bytes(table),
+                        f"{table.name.lower().replace(' ', '_')}.csv",
+                        mime="text/csv", icon=":material/download:", key=f"download_{table.name}", on_click="ignore")

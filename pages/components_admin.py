@@ -7,14 +7,13 @@ import streamlit as st
 from sqlmodel import Session
 
 from db import vocab
-from db.engine import transaction
 from services import components
-from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.errors import NotFound
 from ui.auth import signed_in_actor
 from ui.data import engine, session
 from ui.flash import flash, show_flash
-from ui.import_problems import show_import_problems
 from ui.row_choice import chosen_row
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 st.title(":material/corporate_fare: Organisations")
@@ -33,11 +32,6 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def region_label(region: str) -> str:
     return region or "No region"
-
-
-def show_errors(failed: ValidationFailed, field: str) -> None:
-    for message in failed.for_field(field):
-        st.error(message, icon=":material/error:")
 
 
 def next_revision() -> None:
@@ -75,37 +69,26 @@ def fields_form(prefix: str, current: dict, submit_label: str, submit_icon: str)
     return values, slots, submitted
 
 
-def show_field_errors(failed: ValidationFailed, slots: dict) -> None:
-    for field, slot in slots.items():
-        with slot:
-            show_errors(failed, field)
-    other = [e.message for e in failed.errors if e.field not in slots]
-    for message in other:
-        st.error(message, icon=":material/error:")
-
-
 with session() as s:
     counts = components.component_counts(session=s, actor=actor)
 st.markdown(f"**{plural(counts['total'], 'organisation')}**, {counts['deactivated']:,} deactivated")
 
 # -- new organisation -----------------------------------------------------------------------------------
 with st.expander("New organisation", icon=":material/add_business:"):
+    new_notice = st.container()  # above the form: a refusal, or the messages on no field of it
     with st.form("org_new", clear_on_submit=False, border=False):
         new_values, new_slots, create = fields_form("new", {}, "Create organisation", ":material/add:")
+    creating = Feedback("org_new", fields=new_slots)
+    creating.summary(new_notice)
+    creating.fill(new_slots)
     if create:
-        try:
-            with transaction(engine()) as s:
-                row = components.create_component(session=s, actor=actor, **new_values)
-        except ValidationFailed as failed:
-            show_field_errors(failed, new_slots)
-        except PermissionDenied as denied:
-            st.error(str(denied), icon=":material/error:")
-        else:
+        row = creating.run(components.create_component, actor=actor, **new_values)
+        if row is not FAILED:
             for field in new_values:
                 st.session_state.pop(f"new_{field}", None)
             st.session_state["org_open"] = row.id
             flash("Organisation created.")
-            st.rerun()
+        st.rerun()
 
 # -- search ---------------------------------------------------------------------------------------------
 text_col, kind_col, region_col, status_col = st.columns([3, 2, 2, 1.5])
@@ -158,17 +141,14 @@ if detail is not None:
                                 "It stays in the reports that name it, and can be reactivated at any time.")
         else:
             label, icon, tip = "Reactivate", ":material/check_circle:", None
+        activating = Feedback(f"org_active_{open_id}", not_done=f"Not {label.lower()}d")
         if st.button(label, icon=icon, key=f"org_active_{open_id}", help=tip):
-            try:
-                with transaction(engine()) as s:
-                    components.set_component_active(session=s, actor=actor, component_id=open_id,
-                                                    active=not detail["active"])
-            except (NotFound, PermissionDenied) as problem:
-                st.error(str(problem), icon=":material/error:")
-            else:
+            if activating.run(components.set_component_active, actor=actor, component_id=open_id,
+                              active=not detail["active"]) is not FAILED:
                 flash("Organisation reactivated." if not detail["active"] else "Organisation deactivated.")
                 next_revision()
-                st.rerun()
+            st.rerun()
+        activating.summary()
 
     edit_tab, members_tab, reports_tab = st.tabs([
         ":material/edit: Edit",
@@ -177,20 +157,17 @@ if detail is not None:
     ])
     with edit_tab:
         rev = st.session_state.get("org_rev", 0)
+        notice = st.container()
         with st.form(f"org_edit_{open_id}", clear_on_submit=False, border=False):
             values, slots, save = fields_form(f"edit_{open_id}_{rev}", detail, "Save", ":material/save:")
+        editing = Feedback(f"org_edit_{open_id}", fields=slots)
+        editing.summary(notice)
+        editing.fill(slots)
         if save:
-            try:
-                with transaction(engine()) as s:
-                    components.update_component(session=s, actor=actor, component_id=open_id, **values)
-            except ValidationFailed as failed:
-                show_field_errors(failed, slots)
-            except (NotFound, PermissionDenied) as problem:
-                st.error(str(problem), icon=":material/error:")
-            else:
+            if editing.run(components.update_component, actor=actor, component_id=open_id, **values) is not FAILED:
                 flash("Organisation saved.")
                 next_revision()
-                st.rerun()
+            st.rerun()
     with members_tab:
         if detail["members"]:
             st.dataframe(pd.DataFrame(detail["members"]), hide_index=True, width="stretch", column_config={
@@ -222,20 +199,17 @@ st.markdown(
 with st.form("org_import", clear_on_submit=False):
     upload = st.file_uploader("Organisations file", type=["csv"])
     check = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+importing = Feedback("org_import", not_done="Not imported")
+importing.summary()
 if check:
     if upload is None:
         st.error("Choose a CSV file first.", icon=":material/error:")
     else:
-        try:
-            result = components.import_components(engine=engine(), actor=actor, data=upload.getvalue())
-        except ValidationFailed as failed:
-            show_import_problems(failed)
-        except PermissionDenied as denied:
-            st.error(str(denied), icon=":material/error:")
-        else:
+        result = importing.run_import(components.import_components, actor=actor, data=upload.getvalue())
+        if result is not FAILED:
             flash(f"Imported: {result.created:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged.")
             next_revision()
-            st.rerun()
+        st.rerun()
 
 export_engine = engine()
 

@@ -6,19 +6,19 @@ from datetime import date
 import streamlit as st
 
 from analytics import coverage
+from services import export_tables
+from services.permissions import duties
 from services.tabular import csv_bytes
 from ui import coverage_readers as readers
-from ui import url_state
+from ui import tables, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import escape_md, fmt_date, plural
-from ui.navigation import visible_specs
+from ui.navigation import may_open
 
 actor = signed_in_actor()
-version = data_version()
 today = date.today()
-years = readers.reporting_years(version, today)
-congresses = readers.congresses(version)
+years = readers.reporting_years(today=today)
+congresses = readers.congresses()
 labels = dict(zip(congresses["code"], congresses["label"]))
 
 
@@ -28,7 +28,7 @@ def default_congress(year: int) -> str:
 
 def state_style(label: str) -> str:
     state = next(s for s, text in coverage.COVERAGE_LABELS.items() if text == label)
-    dark = state in ("published", "in_review")  # white text on the dark colours only
+    dark = state == "published"  # white text on the dark colour only
     return f"background-color: {coverage.COVERAGE_COLOURS[state]}; color: {'white' if dark else '#1f2933'}"
 
 
@@ -52,7 +52,7 @@ cols[0].selectbox("Reporting year", years, key="year", on_change=follow_year)
 cols[1].selectbox("Congress", list(congresses["code"]), key="congress", format_func=labels.get,
                   help="Whose Resolutions are covered. Changing the year picks the Congress reported on that year.")
 only_mine = False
-if "focal_point" in actor.roles:
+if "write_progress_reports" in duties(actor):  # focal points: the Resolutions assigned to them
     with cols[2]:
         st.write("")
         only_mine = st.checkbox("Only my Resolutions", key="mine_box",
@@ -63,26 +63,26 @@ year, congress = st.session_state["year"], st.session_state["congress"]
 url_state.write_back({"year": today.year, "congress": default_congress(year), "state": [], "mine": ""})
 focal_id = actor.id if only_mine else None
 
-table = readers.resolution_coverage(version, year, congress, focal_id)
-due = readers.deadline(version, year, today)
+table = readers.resolution_coverage(actor=actor, year=year, congress_code=congress, focal_user_id=focal_id)
+due = readers.deadline(year=year, today=today)
 counts = {s: int((table["state"] == s).sum()) for s in coverage.COVERAGE_STATES}
 missing = coverage.missing_reports(table)
-left_out = readers.archived_left_out(version, year, congress)
+left_out = readers.archived_left_out(actor=actor, year=year, congress_code=congress)
 
 # -- headline ------------------------------------------------------------------------------------
 scope = "assigned to you" if only_mine else f"of {congress}"
-m = st.columns(6)
+m = st.columns(5)
 m[0].metric("Resolutions", f"{len(table):,}", border=True,
             help=f"Resolutions {scope} that owe a Progress Report for {year}. "
                  + (f"{plural(left_out, 'archived Resolution')} archived in "
                                                     f"{year} or before owe nothing and are left out." if left_out
                                                     else "Archived Resolutions owe no report from the year "
                                                          "they were archived."))
-for col, state in zip(m[1:5], coverage.COVERAGE_STATES):
+for col, state in zip(m[1:4], coverage.COVERAGE_STATES):
     share = f"{counts[state] / len(table):.0%} of them" if len(table) else None
     col.metric(coverage.COVERAGE_LABELS[state], f"{counts[state]:,}", delta=share, delta_color="off",
                delta_arrow="off", border=True)
-m[5].metric(f"Deadline {year}", f"{due.due_on:%d %b}" if due.due_on else "Not set", delta=due.describe(),
+m[4].metric(f"Deadline {year}", f"{due.due_on:%d %b}" if due.due_on else "Not set", delta=due.describe(),
             delta_color="inverse" if due.overdue else "off", delta_arrow="off", border=True,
             help="Set by the Secretariat on the page Focal points and deadlines.")
 
@@ -142,8 +142,9 @@ with tab_missing:
     else:
         st.markdown(f"**{plural(len(missing), 'Resolution')}** without a published Progress Report for {year}, "
                     "with the focal points to remind.")
+        missing_table = export_tables.missing_reports_table(missing)  # shown below and downloaded: same headers
         st.download_button(
-            "Download missing reports (CSV)", lambda: csv_bytes(missing), icon=":material/download:",  # on the click
+            "Download missing reports (CSV)", lambda: csv_bytes(missing_table), icon=":material/download:",  # on click
             file_name=f"missing-progress-reports-{congress}-{year}.csv", mime="text/csv", key="missing_csv",
             on_click="ignore",
         )
@@ -160,26 +161,21 @@ with tab_missing:
         )
         st.markdown("**By Resolution**")
         st.dataframe(
-            missing, hide_index=True, width="stretch", height=min(38 + 35 * len(missing), 480),
-            column_config={
-                "code": st.column_config.TextColumn("Code", width="medium"),
-                "title": st.column_config.TextColumn("Title", width="medium"),
-                "state": "Progress Report",
-                "focal_points": "Focal points",
-                "focal_emails": "Emails",
-            },
+            tables.shown(missing_table), hide_index=True, width="stretch", height=min(38 + 35 * len(missing), 480),
+            column_config=tables.column_config(missing_table),
         )
     orphans = coverage.without_focal_point(table)
     if not orphans.empty:
         st.warning(f"{plural(len(orphans), 'Resolution')} {'has' if len(orphans) == 1 else 'have'} no focal point "
                    "at all, so nobody is writing their report: " + escape_md(", ".join(orphans["code"])) + ".",
                    icon=":material/person_off:")
-        if any(p.path == "pages/assignments.py" for p in visible_specs(actor)):
+        if may_open(actor, "pages/assignments.py"):
             st.page_link("pages/assignments.py", label="Assign focal points", icon=":material/group_add:")
 
 # -- components ----------------------------------------------------------------------------------
 with tab_components:
-    by_component = readers.components_reporting(version, year, congress, focal_id)
+    by_component = readers.components_reporting(actor=actor, year=year, congress_code=congress,
+                                                   focal_user_id=focal_id)
     if by_component.empty:
         st.info(f"No component has submitted an Activity Report on these Resolutions in {year} yet.",
                 icon=":material/inbox:")
@@ -201,7 +197,8 @@ with tab_components:
         with st.expander("Component × Resolution matrix", icon=":material/grid_on:"):
             st.caption("Number of Activity Reports each component submitted on each Resolution in "
                        f"{year}; only Resolutions with reports have a column. Scroll sideways to see them all.")
-            grid = coverage.matrix_table(readers.component_matrix(version, year, congress, focal_id))
+            grid = coverage.matrix_table(readers.component_matrix(actor=actor, year=year, congress_code=congress,
+                                                                  focal_user_id=focal_id))
             grid = grid.astype("string").fillna("")  # blank, not "None", where a component did not report
             st.dataframe(grid, hide_index=True, height=min(40 + 35 * len(grid), 600),
                          column_config={"component": st.column_config.TextColumn("Component", pinned=True)})

@@ -7,17 +7,15 @@ import streamlit as st
 
 from analytics import cycle
 from db.vocab import ROLE_LABELS, ROLES
+from services.permissions import duties
 from ui import coverage_readers as readers
-from ui import url_state
+from ui import url_state, work_items
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import fmt_date
-from ui.navigation import visible_specs
 
 actor = signed_in_actor()
-version = data_version()
 today = date.today()
-years = readers.reporting_years(version, today)
+years = readers.reporting_years(today=today)
 
 url_state.init_year("year", today.year, years)
 
@@ -31,10 +29,9 @@ left.selectbox("Year", years, key="year", help="The counts and deadline below ar
 url_state.write_back({"year": today.year})
 year = st.session_state["year"]
 
-counts = readers.stage_counts(version, year)
-work = readers.my_work(version, actor.id, frozenset(actor.roles), year)
-due = readers.deadline(version, year, today)
-reachable = {p.path for p in visible_specs(actor)}
+counts = readers.stage_counts(year=year)
+work = readers.my_work(user_id=actor.id, duties=duties(actor), year=year)
+due = readers.deadline(year=year, today=today)
 
 # -- the cycle -------------------------------------------------------------------------------------
 st.subheader(f"The reporting cycle in {year}", anchor=False)
@@ -49,18 +46,7 @@ st.subheader("Your work", anchor=False)
 if not work:
     st.info("Nothing in the cycle waits for you. The yearly analysis and the charts show what came out of it.",
             icon=":material/info:")
-for stage in cycle.STAGES:
-    items = [w for w in work if w.stage == stage]
-    if not items:
-        continue
-    st.markdown(f"**{cycle.STAGE_TITLES[stage]}**")
-    for item in items:
-        row = st.columns([1, 8, 2], vertical_alignment="center")
-        row[0].markdown(f"### {item.count:,}")
-        row[1].markdown(item.label)
-        if item.page and item.page in reachable:
-            with row[2]:
-                st.page_link(item.page, label="Open", icon=":material/arrow_forward:", query_params=item.query)
+work_items.show(work, actor)
 
 # -- deadlines -------------------------------------------------------------------------------------
 st.subheader("Deadlines", anchor=False)
@@ -72,7 +58,7 @@ if due.due_on:
     st.info(text, icon=":material/event:")
 else:
     st.info(f"The Secretariat has not set a deadline for {year} yet.", icon=":material/event_busy:")
-calendar = readers.upcoming_deadlines(version, year)
+calendar = readers.upcoming_deadlines(year=year)
 if not calendar.empty:
     st.dataframe(
         calendar.assign(due_on=calendar["due_on"].map(fmt_date)), hide_index=True,

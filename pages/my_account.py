@@ -3,15 +3,14 @@ other browsers signed in to the account."""
 
 import streamlit as st
 
-from db.engine import transaction
 from db.settings import load_settings
 from db.vocab import LANGUAGE_LABELS, LANGUAGES, ROLE_LABELS
 from services import my_account, passwords
-from services.errors import NotFound, PermissionDenied, ValidationFailed
 from ui.auth import SESSION_KEY, signed_in_actor
-from ui.data import engine, session
+from ui.data import session
 from ui.flash import flash, show_flash
 from ui.format import fmt_date, plural
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 settings = load_settings()
@@ -22,12 +21,6 @@ show_flash()
 
 with session() as s:
     me = my_account.profile(session=s, actor=actor, keep_token=token, settings=settings)
-
-
-def show_errors(slot, failed: ValidationFailed, field: str) -> None:
-    with slot:
-        for message in failed.for_field(field):
-            st.error(message[:1].upper() + message[1:], icon=":material/error:")
 
 
 # -- profile --------------------------------------------------------------------------------------------
@@ -44,35 +37,28 @@ st.caption(f"Account created {fmt_date(me['created_at'])} · last sign-in {fmt_d
 for key, value in (("account_display_name", me["display_name"]), ("account_email", me["email"]),
                    ("account_language", me["language"])):
     st.session_state.setdefault(key, value)
+profile = Feedback("account_profile", fields=("display_name", "email", "language"))
+profile.summary()
 with st.form("profile_form", clear_on_submit=False):
     st.text_input("Display name", key="account_display_name", max_chars=my_account.NAME_MAX,
                   help="The name others see on reports and in the sidebar.")
-    name_errors = st.container()
+    profile.field("display_name")
     st.text_input("Email", key="account_email",
                   help="Where the Resolutions Tracker writes to you (password links, reminders). "
                        "Single sign-on finds your account by this address.")
-    email_errors = st.container()
+    profile.field("email")
     st.selectbox("Preferred language", LANGUAGES, key="account_language", format_func=LANGUAGE_LABELS.get)
     st.caption("The interface is in English for now; French and Spanish come next.")
-    language_errors = st.container()
+    profile.field("language")
     save = st.form_submit_button("Save", type="primary", icon=":material/save:")
 if save:
-    try:
-        with transaction(engine()) as s:
-            my_account.update_profile(session=s, actor=actor, display_name=st.session_state["account_display_name"],
-                                      email=st.session_state["account_email"],
-                                      language=st.session_state["account_language"])
-    except ValidationFailed as failed:
-        show_errors(name_errors, failed, "display_name")
-        show_errors(email_errors, failed, "email")
-        show_errors(language_errors, failed, "language")
-    except (NotFound, PermissionDenied) as problem:
-        st.error(str(problem), icon=":material/error:")
-    else:
+    if profile.run(my_account.update_profile, actor=actor, display_name=st.session_state["account_display_name"],
+                   email=st.session_state["account_email"],
+                   language=st.session_state["account_language"]) is not FAILED:
         flash("Your profile is saved.")
         for key in ("account_display_name", "account_email", "account_language"):
             st.session_state.pop(key, None)  # shown again as stored (trimmed, email in lower case)
-        st.rerun()
+    st.rerun()
 
 # -- password -------------------------------------------------------------------------------------------
 st.subheader(":material/password: Password", anchor=False)
@@ -81,38 +67,30 @@ if not me["has_password"]:
             "with your username and password too.", icon=":material/info:")
 if not settings.password_login:
     st.caption("Password sign-in is turned off on this server: a password is kept for when it is on again.")
+password = Feedback("account_password", fields=("current", "new", "confirm"))
+password.summary()
 with st.form("password_form", clear_on_submit=False):
     if me["has_password"]:
         st.text_input("Current password", key="account_current", type="password",
                       autocomplete="current-password")
-    current_errors = st.container()
+    password.field("current")
     st.text_input("New password", key="account_new", type="password", autocomplete="new-password",
                   help=passwords.RULE)
-    new_errors = st.container()
+    password.field("new")
     st.text_input("Repeat the new password", key="account_confirm", type="password",
                   autocomplete="new-password", help=passwords.RULE)
-    confirm_errors = st.container()
+    password.field("confirm")
     change = st.form_submit_button("Change password" if me["has_password"] else "Set password",
                                    type="primary", icon=":material/key:")
 if change:
-    try:
-        with transaction(engine()) as s:
-            my_account.change_password(session=s, actor=actor, current=st.session_state.get("account_current"),
-                                       new=st.session_state.get("account_new", ""),
-                                       confirm=st.session_state.get("account_confirm", ""),
-                                       keep_token=token, settings=settings)
-    except ValidationFailed as failed:
-        show_errors(current_errors, failed, "current")
-        show_errors(new_errors, failed, "new")
-        show_errors(confirm_errors, failed, "confirm")
-    except (NotFound, PermissionDenied) as problem:
-        st.error(str(problem), icon=":material/error:")
-    else:
+    if password.run(my_account.change_password, actor=actor, current=st.session_state.get("account_current"),
+                    new=st.session_state.get("account_new", ""), confirm=st.session_state.get("account_confirm", ""),
+                    keep_token=token, settings=settings) is not FAILED:
         flash("Your password is changed. Every other session of your account was signed out; this browser "
               "stays signed in.", icon=":material/key:")
         for key in ("account_current", "account_new", "account_confirm"):
             st.session_state.pop(key, None)  # no password is kept in the session
-        st.rerun()
+    st.rerun()
 
 # -- sessions -------------------------------------------------------------------------------------------
 st.subheader(":material/devices: Sessions", anchor=False)
@@ -123,14 +101,12 @@ if others:
                 " (another computer, phone or browser).")
 else:
     st.markdown("You are signed in on this browser only.")
+sessions = Feedback("account_sessions")
+sessions.summary()
 if st.button("Sign out everywhere else", icon=":material/logout:", disabled=not (others and token),
              help="Ends every other session of your account; this browser stays signed in."):
-    try:
-        with transaction(engine()) as s:
-            ended = my_account.end_other_sessions(session=s, actor=actor, keep_token=token, settings=settings)
-    except (NotFound, PermissionDenied) as problem:
-        st.error(str(problem), icon=":material/error:")
-    else:
+    ended = sessions.run(my_account.end_other_sessions, actor=actor, keep_token=token, settings=settings)
+    if ended is not FAILED:
         flash(f"Signed out of {plural(ended, 'other session')}; this browser stays signed in.",
               icon=":material/logout:")
-        st.rerun()
+    st.rerun()

@@ -5,18 +5,17 @@ exports of exactly the table shown."""
 import pandas as pd
 import streamlit as st
 
-from db.engine import transaction
 from services import activity_reports as ar
-from services.errors import ServiceError
+from services import export_tables
 from services.tabular import csv_bytes, excel_bytes
 from ui import activity_readers as readers
-from ui import url_state
+from ui import tables, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version, engine
 from ui.format import escape_md, fmt_date, plural
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
-version = data_version()
+feedback = Feedback("my_reports")  # withdraw, or correct a cited report
 
 
 def _period(start, end) -> str:
@@ -44,29 +43,26 @@ def _state_label(row) -> str:
 
 def _act(action: str, report_id: int, report_version: int) -> None:
     """Button callback: withdraw, or make a new version of a cited report and open it."""
-    st.session_state["mr_message"] = None
+    st.session_state["mr_message"] = None  # the success of the latest action; a refusal is the feedback's
     # A fresh table key clears the selection: after the change the rows move, and the same row
     # position would point at another report.
     st.session_state["mr_round"] = st.session_state.get("mr_round", 0) + 1
-    try:
-        with transaction(engine()) as s:
-            if action == "withdraw":
-                ar.withdraw(session=s, actor=actor, report_id=report_id, version=report_version)
-                st.session_state["mr_message"] = ("success", f"Report {report_id} is back to draft: "
-                                                  "open it to edit, then submit it again.")
-            else:
-                copy = ar.new_version(session=s, actor=actor, report_id=report_id)
-                st.session_state["mr_open"] = copy.id
-    except ServiceError as refused:
-        st.session_state["mr_message"] = ("error", str(refused))
+    if action == "withdraw":
+        if feedback.run(ar.withdraw, actor=actor, report_id=report_id, version=report_version) is not FAILED:
+            st.session_state["mr_message"] = ("success", f"Report {report_id} is back to draft: "
+                                              "open it to edit, then submit it again.")
+    else:
+        copy = feedback.run(ar.new_version, actor=actor, report_id=report_id)
+        if copy is not FAILED:
+            st.session_state["mr_open"] = copy.id
 
 
 st.title(":material/folder_shared: My reports")
 if st.session_state.get("mr_open"):
     st.switch_page("pages/report_activity.py", query_params={"id": str(st.session_state.pop("mr_open"))})
 
-components = readers.reporting_components(version, actor)
-everything = readers.my_reports(version, actor)
+components = readers.reporting_components(actor=actor)
+everything = readers.my_reports(actor=actor)
 mine = [name for cid, name in components if cid in actor.component_ids]
 st.caption("The Activity Reports of " + (", ".join(escape_md(n) for n in mine) if mine else "your account")
            + ". Drafts are visible only to your component; submitted reports are visible to IUCN.")
@@ -74,7 +70,8 @@ st.page_link("pages/report_activity.py", label="Report a new activity", icon=":m
 
 message = st.session_state.get("mr_message")
 if message:
-    (st.success if message[0] == "success" else st.error)(escape_md(message[1]))
+    st.success(escape_md(message[1]))
+feedback.summary()
 
 if everything.empty:
     st.info("No report yet. Use **Report a new activity** to file your first one.", icon=":material/inbox:")
@@ -94,9 +91,9 @@ cols[2].selectbox("Resolution", [""] + codes, key="resolution",
                   format_func=lambda c: c or "All Resolutions")
 url_state.write_back({"state": "", "year": "", "resolution": ""})
 
-rows = readers.my_reports(version, actor, st.session_state["state"] or None,
-                          int(st.session_state["year"]) if st.session_state["year"] else None,
-                          st.session_state["resolution"] or None)
+rows = readers.my_reports(actor=actor, state=st.session_state["state"] or None,
+                          year=int(st.session_state["year"]) if st.session_state["year"] else None,
+                          resolution_code=st.session_state["resolution"] or None)
 if rows.empty:
     st.info("No report matches these filters.", icon=":material/search_off:")
     st.stop()
@@ -108,21 +105,26 @@ shown = pd.DataFrame({
     "State": [_state_label(r) for r in rows.itertuples()],
     "Resolutions": rows["resolutions"],
     "Period": [_period(r.period_start, r.period_end) for r in rows.itertuples()],
-    "Last change": rows["updated_at"].map(fmt_date),
+    "Last change": rows["updated_at"].map(lambda at: at.date()),  # a date (shown "12 Mar 2025"), sortable
     "Cited in Progress Reports": rows["cited_by"],
     "Return comment": rows["return_comment"].fillna(""),
 })
 if not shown["Return comment"].any():
     shown = shown.drop(columns="Return comment")
+shown_table = export_tables.my_reports_table(shown)  # the headers and kinds of the screen and the files
+said = [f"{name}: {value}" for name, value in (
+    ("State", ar.STATE_LABELS.get(st.session_state["state"])), ("Year", st.session_state["year"]),
+    ("Resolution", st.session_state["resolution"])) if value]
 
 left, right = st.columns([3, 1])
 left.caption(f"{plural(len(shown), 'report')}. Select a row (tick its box) to open, withdraw or reuse it.")
 with right:
     dl1, dl2 = st.columns(2)
     # Built when asked for (Streamlit calls the function on the click), not on every run.
-    dl1.download_button("CSV", lambda: csv_bytes(shown), "my-activity-reports.csv", "text/csv",
+    dl1.download_button("CSV", lambda: csv_bytes(shown_table), "my-activity-reports.csv", "text/csv",
                         icon=":material/download:", width="stretch", on_click="ignore")
-    dl2.download_button("Excel", lambda: excel_bytes({"My reports": shown}), "my-activity-reports.xlsx",
+    dl2.download_button("Excel", lambda: excel_bytes([shown_table], title="Activity Reports of " + (
+                            ", ".join(mine) or actor.display_name), filters=said), "my-activity-reports.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/download:", width="stretch", on_click="ignore")
 
@@ -131,12 +133,7 @@ event = st.dataframe(
     shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 560),
     on_select="rerun", selection_mode="single-row",
     key=f"my_reports_table_{st.session_state.get('mr_round', 0)}",
-    column_config={
-        "Report": st.column_config.NumberColumn(format="%d", width="small"),
-        "Title": st.column_config.TextColumn(width="large"),
-        "Cited in Progress Reports": st.column_config.TextColumn(
-            help="The Progress Reports (Resolution, year) that draw on this report"),
-    },
+    column_config=tables.column_config(shown_table),
 )
 if not event.selection.rows:
     st.stop()

@@ -7,7 +7,6 @@ import streamlit as st
 
 from ui import progress_readers as readers
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge
 from ui.url_state import init_year, write_back
@@ -17,16 +16,15 @@ st.title(":material/assignment_ind: My Resolutions")
 st.caption("The Resolutions you are the Secretariat focal point for. Once a year, write one Progress Report "
            "for each, drawing on the Activity Reports components sent in.")
 
-version = data_version()
 today = date.today()
-calendar = readers.deadlines(version)
+calendar = readers.deadlines()
 years = sorted({int(y) for y in calendar["year"]} | {today.year}, reverse=True)
 init_year("year", today.year, years, label="reporting year")
 year = st.columns([1, 4])[0].selectbox("Reporting year", years, key="year")
 write_back({"year": today.year})
 
 due = calendar.set_index("year")["due_on"].get(year)
-mine = readers.my_resolutions(version, actor.id, year)
+mine = readers.my_resolutions(user_id=actor.id, year=year)
 done = mine["state"].eq("published")
 in_review = mine["state"].eq("in_review")
 to_write = ~(done | in_review)

@@ -8,30 +8,27 @@ import streamlit as st
 
 from analytics import charts
 from analytics.filters import ProgressFilter
-from analytics.progress import NO_REPORT
 from db import vocab
 from ui import analytics_readers as ar
 from ui import readers, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import escape_md, plural
 
 signed_in_actor()
 
-version = data_version()
-congresses = ar.congress_options(version)
+congresses = ar.congress_options()
 if congresses.empty:
     st.title(":material/monitoring: Overview")
     st.info("The register holds no Resolutions yet.", icon=":material/info:")
     st.stop()
-themes = readers.theme_names(version)
+themes = readers.theme_names()
 codes = list(congresses["code"])
 labels = dict(zip(congresses["code"], congresses["label"]))
 short = {r.code: f"{r.city} {r.year}" for r in congresses.itertuples()}
 
 url_state.init_text("congress", codes[0], codes)
-years = sorted(ar.data_years(version, st.session_state["congress"]), reverse=True)
-default_year = ar.resolved(version, ProgressFilter(congress=st.session_state["congress"])).year
+years = sorted(ar.data_years(congress=st.session_state["congress"]), reverse=True)
+default_year = ar.resolved(flt=ProgressFilter(congress=st.session_state["congress"])).year
 years = years or [default_year]
 url_state.init_year("year", default_year, years, label="reporting year")
 if st.session_state["year"] not in years:  # the Congress changed: show its latest year
@@ -76,7 +73,7 @@ if st.session_state.get("drill_filter") != flt:  # new filters: the old selectio
     st.session_state.pop("drill", None)
     st.session_state["drill_filter"] = flt
 
-head = ar.figure(version, "headline", flt)
+head = ar.figure("headline", flt)
 counts, shares = head["status_counts"], head["status_shares"]
 in_force = head["resolutions_in_force"]
 advanced = sum(counts[s] for s in ("Underway", "On-going", "Completed"))
@@ -92,7 +89,8 @@ if in_force:
         f"({head['published_share']:.0%}) have a published Progress Report. "
         f"{advanced:,} ({advanced / in_force:.0%}) are underway, on-going or completed"
         + (f" ({counts['Completed']:,} completed)" if counts["Completed"] else "")
-        + f", and {counts[NO_REPORT]:,} have no report for {flt.year}."
+        + f"; {head['in_preparation']:,} are in preparation and {head['no_progress_report']:,} have no "
+        f"Progress Report for {flt.year}."
     )
 else:
     st.markdown(f"**{scope}:** no Resolution in force matches these filters.")
@@ -101,7 +99,7 @@ if chosen:
 
 cols = st.columns(4)
 cols[0].metric("Resolutions in force", f"{in_force:,}", help="Adopted at this Congress and not archived "
-               "before the year (Resolutions and Recommendations unless filtered).")
+               "by the end of the year (Resolutions and Recommendations unless filtered).")
 cols[1].metric("With a published Progress Report", f"{head['published_share']:.0%}",
                help=f"{head['published']:,} of {in_force:,}")
 cols[2].metric("Activity Reports received", f"{head['activity_reports']:,}", help=f"Submitted in {flt.year}")
@@ -120,7 +118,7 @@ def _behind(charts_here: tuple[str, ...]) -> None:
     if not drill or drill[0] not in charts_here:
         return
     chart, segment = drill
-    rows = ar.resolutions_behind(version, flt, tuple(sorted(segment.items())))
+    rows = ar.resolutions_behind(flt=flt, **segment)
     with st.container(border=True):
         st.markdown(f"**{plural(len(rows), 'Resolution')} behind “{escape_md(charts.describe_segment(segment))}”**")
         if rows.empty:
@@ -140,7 +138,7 @@ def _behind(charts_here: tuple[str, ...]) -> None:
 
 
 # -- status -----------------------------------------------------------------------------------------
-now = ar.figure(version, "status_counts", flt).assign(scope=f"{short[flt.congress]} in {flt.year}")
+now = ar.figure("status_counts", flt).assign(scope=f"{short[flt.congress]} in {flt.year}")
 _plot("status", charts.status_bars(now, "scope", chart="status"))
 _behind(("status",))
 
@@ -149,42 +147,42 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Per Congress**")
     st.caption("Each Congress in its latest reporting year up to the chosen one (after the name).")
-    _plot("congress", charts.status_by_congress_chart(ar.figure(version, "status_by_congress", flt), short))
+    _plot("congress", charts.status_by_congress_chart(ar.figure("status_by_congress", flt), short))
 with right:
     st.markdown(f"**Per theme, {flt.year}**")
     st.caption("A Resolution counts under each of its themes.")
-    _plot("theme", charts.status_by_theme_chart(ar.figure(version, "status_by_theme", flt)))
+    _plot("theme", charts.status_by_theme_chart(ar.figure("status_by_theme", flt)))
 _behind(("congress", "theme"))
 
 st.subheader(f"Over the years: {short[flt.congress]}")
 left, right = st.columns(2)
 with left:
     st.markdown("**Status of the Resolutions each year**")
-    _plot("years", charts.status_over_years_chart(ar.figure(version, "status_over_years", flt)))
+    _plot("years", charts.status_over_years_chart(ar.figure("status_over_years", flt)))
 with right:
     st.markdown("**Reporting coverage**")
-    _plot("coverage", charts.coverage_chart(ar.figure(version, "coverage_by_year", flt)))
+    _plot("coverage", charts.coverage_chart(ar.figure("coverage_by_year", flt)))
 _behind(("years", "coverage"))
 
 st.subheader(f"Who is involved, {flt.year}")
 left, right = st.columns(2)
 with left:
     st.markdown("**Activity Reports by kind of component**")
-    _plot("component_kind", charts.count_bars(ar.figure(version, "activities_by_component_kind", flt),
+    _plot("component_kind", charts.count_bars(ar.figure("activities_by_component_kind", flt),
                                               chart="component_kind"))
 with right:
     st.markdown("**Activity Reports by IUCN region**")
-    _plot("region", charts.count_bars(ar.figure(version, "activities_by_region", flt), chart="region"))
+    _plot("region", charts.count_bars(ar.figure("activities_by_region", flt), chart="region"))
 _behind(("component_kind", "region"))
 left, right = st.columns(2)
 with left:
     st.markdown("**Activity Reports by type of action**")
     st.caption("A report may name several types of action.")
-    _plot("action_type", charts.count_bars(ar.figure(version, "activities_by_action_type", flt),
+    _plot("action_type", charts.count_bars(ar.figure("activities_by_action_type", flt),
                                            chart="action_type"))
 with right:
     st.markdown(f"**Most frequent challenges, {flt.year}**")
-    challenges = ar.figure(version, "top_challenges", flt)
+    challenges = ar.figure("top_challenges", flt)
     if challenges.empty:
         st.caption("No published Progress Report of the year names a challenge.")
     else:

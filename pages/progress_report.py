@@ -7,22 +7,24 @@ import pandas as pd
 import streamlit as st
 
 from db import vocab
-from db.engine import transaction
 from services import progress_reports as pr
-from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from services.errors import NotFound, PermissionDenied
+from services.form_fields import Kind
+from services.permissions import can
 from ui import progress_readers as readers
-from ui import url_state
+from ui import report_form, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version, engine, session
+from ui.data import session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 ss = st.session_state
 code = url_state.read_text("code", max_len=32, label="Resolution code")  # the codes' column holds 32
 
-back = "pages/review_queue.py" if actor.has("secretariat") else "pages/my_resolutions.py"
+back = "pages/review_queue.py" if can(actor, "progress.review") else "pages/my_resolutions.py"
 st.page_link(back, label="Back to the review queue" if back.endswith("queue.py") else "Back to My Resolutions",
              icon=":material/arrow_back:")
 url_state.show_notices()
@@ -49,10 +51,18 @@ except PermissionDenied as denied:
     st.stop()
 url_state.show_notices()  # a refused ?year=
 
-components = readers.component_options(data_version())
+components = readers.component_options()
 component_names = dict(zip(components["id"], components["name"]))
 component_of_source = dict(zip(candidates["id"], candidates["component_id"]))
 P = f"pr_{code}_{year}_"  # widget keys of this report
+# the fields drawn below (the editor's, the return comment's); a message on any other goes into the summary
+feedback = Feedback(P, fields=(tuple(f.name for f in pr.FIELDS)
+                               if view.editable else ()) + (("comment",) if view.may_review else ()))
+
+
+F = {f.name: f for f in pr.FIELDS}  # the fields, declared once in services/report_fields.py
+KEYS = report_form.keys(pr.FIELDS, P)  # field -> widget key; the sources are one checkbox each (src_<id>)
+HEIGHTS = {"summary": 140, "results": 110}  # of the text areas; the others 100
 
 
 def key(name: str) -> str:
@@ -62,11 +72,9 @@ def key(name: str) -> str:
 def load_form() -> None:
     """Fill the form from the stored (or pre-filled) report, once; kept as typed until saved or reloaded."""
     data = view.data
-    for name in pr.TEXT_FIELDS:
-        ss[key(name)] = getattr(data, name)
-    ss[key("status")] = data.status
-    ss[key("categories")] = list(data.challenge_categories)
-    ss[key("components")] = list(data.component_ids)
+    for name, value in report_form.form_values(pr.FIELDS, data).items():
+        if name != "source_ids":
+            ss[KEYS[name]] = value
     ss[key("computed")] = sorted({int(component_of_source[i]) for i in data.source_ids if i in component_of_source})
     for source_id in candidates["id"]:
         ss[key(f"src_{source_id}")] = int(source_id) in data.source_ids
@@ -96,24 +104,13 @@ def sources_changed() -> None:
 
 
 def form_input() -> pr.ProgressInput:
-    return pr.ProgressInput(
-        status=ss.get(key("status")), **{name: ss.get(key(name)) or "" for name in pr.TEXT_FIELDS},
-        challenge_categories=list(ss.get(key("categories")) or []), source_ids=chosen_sources(),
-        component_ids=list(ss.get(key("components")) or []))
+    widgets = {name: ss.get(widget) for name, widget in KEYS.items() if name != "source_ids"}
+    return pr.ProgressInput(**report_form.input_values(pr.FIELDS, widgets) | {"source_ids": chosen_sources()})
 
 
 def act(fn, success: str, reload: bool = True, **kwargs) -> None:
-    """Run a service write; keep the form as typed on any refusal."""
-    ss.pop(key("errors"), None)
-    ss.pop(key("problem"), None)
-    try:
-        with transaction(engine()) as s:
-            fn(session=s, actor=actor, **kwargs)
-    except ValidationFailed as failed:
-        ss[key("errors")] = failed
-    except (ConflictError, PermissionDenied, NotFound) as problem:
-        ss[key("problem")] = str(problem)
-    else:
+    """Run a service write (a button callback); keep the form as typed on any refusal."""
+    if feedback.run(fn, actor=actor, **kwargs) is not FAILED:
         if reload:
             reset_form()
         flash(success)
@@ -126,10 +123,7 @@ def save(submit: bool) -> None:
 
 
 def field_errors(name: str) -> None:
-    failed = ss.get(key("errors"))
-    if failed:
-        for message in failed.for_field(name):
-            st.error(message, icon=":material/error:")
+    feedback.field(name)
 
 
 # -- header ---------------------------------------------------------------------------------------------
@@ -146,7 +140,7 @@ with info[1]:
         st.caption(f"Published status (revision {view.revision})")
         status_badge(view.published_status)
 with info[2]:
-    due = readers.deadlines(data_version()).set_index("year")["due_on"].get(year)
+    due = readers.deadlines().set_index("year")["due_on"].get(year)
     if due is not None:
         days = (due - date.today()).days
         st.caption("Due on " + fmt_date(due) + (f" · {plural(days, 'day')} left" if days >= 0 else " · overdue"))
@@ -154,11 +148,7 @@ with info[3]:
     st.page_link("pages/resolution.py", label="See the Resolution", icon=":material/description:",
                  query_params={"code": code})
 show_flash()
-if ss.get(key("problem")):
-    st.error(escape_md(ss[key("problem")]), icon=":material/sync_problem:")
-    if st.button("Reload the latest version (replaces the text in the form)", icon=":material/refresh:"):
-        reset_form()
-        st.rerun()
+feedback.summary(reload=("Reload the latest version (replaces the text in the form)", reset_form))
 
 if returned_note:
     st.warning(f"**Returned by {escape_md(returned_note['by'])} on {fmt_date(returned_note['at'])}:** "
@@ -178,13 +168,12 @@ def show_content() -> None:
     status_badge(data.status)
     if data.status:
         st.caption(vocab.IMPLEMENTATION_STATUS_HELP[data.status])
-    for name, label in (("summary", "Summary of progress"), ("results", "Results"), ("challenges", "Challenges"),
-                        ("solutions", "Solutions and next steps")):
-        st.markdown(f"**{label}**")
-        st.text(getattr(data, name) or "—")
-    st.markdown("**Challenge categories**")
+    for text in (f for f in pr.FIELDS if f.kind is Kind.TEXT):
+        st.markdown(f"**{text.label}**")
+        st.text(getattr(data, text.name) or "—")
+    st.markdown(f"**{F['challenge_categories'].label}**")
     st.text(", ".join(data.challenge_categories) or "—")
-    st.markdown("**Components involved**")
+    st.markdown(f"**{F['component_ids'].label}**")
     st.text(", ".join(component_names.get(c, str(c)) for c in data.component_ids) or "—")
 
 
@@ -220,34 +209,27 @@ if view.editable:
     with right:
         show_sources(selectable=True)
     with left, st.form(key("form"), border=True):
-        st.radio("Implementation status", vocab.IMPLEMENTATION_STATUSES, key=key("status"),
-                 captions=[vocab.IMPLEMENTATION_STATUS_HELP[s] for s in vocab.IMPLEMENTATION_STATUSES])
-        field_errors("status")
-        st.text_area("Summary of progress", key=key("summary"), height=140, max_chars=pr.LIMITS["summary"],
-                     placeholder="What happened this year to implement the Resolution, in a few sentences.")
-        field_errors("summary")
-        st.text_area("Results", key=key("results"), height=110, max_chars=pr.LIMITS["results"],
-                     placeholder="What changed: outputs, outcomes, numbers where you have them.")
-        field_errors("results")
-        st.text_area("Challenges", key=key("challenges"), height=100, max_chars=pr.LIMITS["challenges"])
-        field_errors("challenges")
-        st.multiselect("Challenge categories", vocab.CHALLENGE_CATEGORIES, key=key("categories"),
-                       help="The kinds of obstacle met, so the yearly analysis can compare Resolutions.")
-        field_errors("challenge_categories")
-        st.text_area("Solutions and next steps", key=key("solutions"), height=100, max_chars=pr.LIMITS["solutions"])
-        field_errors("solutions")
-        st.multiselect("Components involved", list(components["id"]), key=key("components"),
-                       format_func=lambda c: component_names.get(c, str(c)),
-                       help="Filled in from the Activity Reports you tick; add or remove as needed.")
-        field_errors("component_ids")
+        for f in pr.FIELDS:  # in the spec's order; the sources are ticked on the right
+            if f.name == "source_ids":
+                continue
+            if f.kind is Kind.TEXT:
+                st.text_area(f.label, key=KEYS[f.name], height=HEIGHTS.get(f.name, 100), max_chars=f.limit,
+                             placeholder=f.placeholder, help=f.help)
+            elif f.name == "status":
+                st.radio(f.label, f.options, key=KEYS[f.name],
+                         captions=[vocab.IMPLEMENTATION_STATUS_HELP[s] for s in f.options])
+            elif f.name == "component_ids":
+                st.multiselect(f.label, list(components["id"]), key=KEYS[f.name],
+                               format_func=lambda c: component_names.get(c, str(c)), help=f.help)
+            elif f.kind is Kind.CHOICES:
+                st.multiselect(f.label, f.options, key=KEYS[f.name], help=f.help)
+            field_errors(f.name)
         field_errors("source_ids")
         buttons = st.columns(2)
         buttons[0].form_submit_button("Save draft", icon=":material/save:", on_click=save, args=(False,),
                                       width="stretch")
         buttons[1].form_submit_button("Submit for review", type="primary", icon=":material/send:", on_click=save,
                                       args=(True,), width="stretch")
-    if ss.get(key("errors")):
-        st.error("Not saved: please correct the fields marked above.", icon=":material/error:")
 else:
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -293,7 +275,7 @@ if view.state == "published" and view.may_write:
 # -- comments and history ---------------------------------------------------------------------------------
 if view.id is not None:
     with session() as s:
-        history = pr.history(session=s, report_id=view.id)
+        history = pr.history(session=s, actor=actor, report_id=view.id) if view.participant else None
         revisions = pr.revisions(session=s, report_id=view.id)
     if view.comments:
         with st.expander(f"Review comments ({len(view.comments)})", icon=":material/forum:"):
@@ -307,7 +289,9 @@ if view.id is not None:
                          width="stretch", column_config={
                              "revision": "Revision", "status": "Status", "published_at": "Published on",
                              "published_by": "Published by", "changes": "What changed"})
-        st.markdown("**Every change**")
-        st.dataframe(history.assign(at=history["at"].map(lambda t: t.strftime("%d %b %Y %H:%M"))), hide_index=True,
-                     width="stretch", column_config={"at": "When", "who": "Who", "what": "What",
-                                                     "details": st.column_config.TextColumn("Details", width="large")})
+        if history is not None:  # every draft change: for the focal points and the Secretariat only
+            st.markdown("**Every change**")
+            st.dataframe(history.assign(at=history["at"].map(lambda t: t.strftime("%d %b %Y %H:%M"))),
+                         hide_index=True, width="stretch", column_config={
+                             "at": "When", "who": "Who", "what": "What",
+                             "details": st.column_config.TextColumn("Details", width="large")})

@@ -7,14 +7,12 @@ from db import vocab
 from services.register import RegisterFilter
 from ui import readers, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import plural
 
 signed_in_actor()
 
-version = data_version()
-congresses = readers.congresses(version)
-themes = readers.theme_names(version)
+congresses = readers.congresses()
+themes = readers.theme_names()
 YEAR_MIN, YEAR_MAX = int(congresses["year"].min()), int(congresses["year"].max())
 
 url_state.init_text("q")
@@ -71,7 +69,7 @@ flt = RegisterFilter(
     year_from=st.session_state["from"] if st.session_state["from"] > YEAR_MIN else None,
     year_to=st.session_state["to"] if st.session_state["to"] < YEAR_MAX else None,
 )
-rows = readers.resolutions(version, flt)
+rows = readers.resolutions(flt=flt)
 
 kinds = rows["kind"].value_counts()
 statuses = rows["status"].value_counts()
@@ -88,7 +86,7 @@ if rows.empty:
     st.stop()
 
 table = rows.assign(
-    latest=[f"{status} ({year})" if pd.notna(status) else vocab.NO_REPORT
+    latest=[f"{status} ({year})" if pd.notna(status) else vocab.NEVER_PUBLISHED
             for status, year in zip(rows["latest_status"], rows["latest_year"])],
     status=rows["status"].str.capitalize(),
 )[["code", "title", "year", "themes", "status", "latest"]]

@@ -3,42 +3,41 @@
 import streamlit as st
 from sqlmodel import Session
 
-from services.errors import PermissionDenied, ValidationFailed
-from services.register_file import COLUMNS, export_register, import_register
+from services.register_file import COLUMNS, TEXT_URL, export_register, import_register
 from ui import readers
 from ui.auth import signed_in_actor
-from ui.data import data_version, engine
-from ui.import_problems import show_import_problems
+from ui.data import engine
+from ui.flash import flash, show_flash
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 st.title(":material/upload_file: Register import and export")
+show_flash()
 
 st.subheader("Import", anchor=False)
 st.markdown(
     "Upload a CSV file (UTF-8) with the columns, in this order: `" + ",".join(COLUMNS) + "`. "
     "`congress` is a Congress code such as `WCC-2020`; `themes` is a `;`-separated list; `status` is "
-    "`active` or `archived`, with `archived_on` as YYYY-MM-DD. Every row is checked first: if one is "
+    "`active` or `archived`, with `archived_on` as YYYY-MM-DD. An optional last column `" + TEXT_URL + "` holds "
+    "the link to the official text (https:// or http://). Every row is checked first: if one is "
     "wrong, nothing is imported and you get the list of problems. Existing codes are updated."
 )
 with st.form("import", clear_on_submit=False):
     upload = st.file_uploader("Register file", type=["csv"])
     submitted = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+importing = Feedback("register_import", not_done="Not imported")
+importing.summary()
 if submitted:
     if upload is None:
         st.error("Choose a CSV file first.")
     else:
-        try:
-            result = import_register(engine=engine(), actor=actor, data=upload.getvalue())
-        except ValidationFailed as failed:
-            show_import_problems(failed)
-        except PermissionDenied as denied:
-            st.error(str(denied))
-        else:
-            st.success(f"Imported: {result.created} new, {result.updated} updated, "
-                       f"{result.unchanged} unchanged.", icon=":material/check_circle:")
+        result = importing.run_import(import_register, actor=actor, data=upload.getvalue())
+        if result is not FAILED:
+            flash(f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged.")
+        st.rerun()
 
 st.subheader("Export", anchor=False)
-congresses = readers.congresses(data_version())
+congresses = readers.congresses()
 held = congresses[congresses["resolutions"] > 0]
 choice = st.selectbox("Congress", ["All"] + list(held["code"]),
                       format_func=lambda c: "All Congresses" if c == "All" else c)

@@ -7,7 +7,6 @@ from db import vocab
 from services.errors import NotFound
 from ui import progress_readers, readers, url_state
 from ui.auth import signed_in_actor
-from ui.data import data_version
 from ui.format import escape_md, fmt_date
 from ui.progress_badges import status_badge
 
@@ -20,7 +19,7 @@ if not code:
     st.info("Choose a Resolution in the register to see it here.", icon=":material/info:")
     st.stop()
 try:
-    detail = readers.resolution_detail(data_version(), code)
+    detail = readers.resolution_detail(code=code)
 except NotFound:
     st.error(f"There is no Resolution with the code {escape_md(repr(code))}. It may have been mistyped in the link.",
              icon=":material/error:")
@@ -46,7 +45,7 @@ with cols[1]:
     published = detail["progress_reports"].dropna(subset=["published_status"])
     st.markdown("**Latest implementation status**")
     if published.empty:
-        st.text(vocab.NO_REPORT)
+        st.text(vocab.NEVER_PUBLISHED)
     else:
         latest = published.iloc[0]
         st.text(f"{latest.published_status} ({latest.year})")
@@ -61,8 +60,8 @@ with cols[2]:
 if detail["summary"]:
     st.subheader("Summary", anchor=False)
     st.text(detail["summary"])
-if detail["url"] and detail["url"].lower().startswith(("https://", "http://")):  # never a javascript: link
-    st.link_button("Read the full text", detail["url"], icon=":material/open_in_new:")
+if detail["text_url"]:  # an http(s) address (the service hands out no other), shown as a button, not Markdown
+    st.link_button("Read the official text", detail["text_url"], icon=":material/open_in_new:")
 
 st.subheader("Progress Reports by year", anchor=False)
 reports = detail["progress_reports"]
@@ -71,20 +70,22 @@ if reports.empty:
 else:
     shown = reports.assign(
         status=reports["published_status"].fillna("—"),
-        state=reports["state"].map({"draft": "Draft", "in_review": "In review", "published": "Published"}),
+        reporting_state=reports["reporting_state"].map(vocab.REPORTING_STATE_LABELS),
+        state=reports["state"].map(vocab.PROGRESS_REPORT_STATE_LABELS),
         published_at=reports["published_at"].map(fmt_date),
-    )[["year", "status", "state", "author", "published_at"]]
+    )[["year", "reporting_state", "status", "state", "author", "published_at"]]
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "year": st.column_config.NumberColumn("Year", format="%d"),
         "status": "Implementation status (published)",
-        "state": "Report state",
+        "reporting_state": "Progress Report",
+        "state": "Working copy",
         "author": "Focal point",
         "published_at": "Published on",
     })
 
 # -- status timeline and published reports (Progress Reports) ----------------------------------------------
 st.subheader("Implementation status over the years", anchor=False)
-timeline = progress_readers.status_timeline(data_version(), code)
+timeline = progress_readers.status_timeline(code=code)
 if timeline.empty:
     st.caption("No Progress Report yet, so no status to show.")
 else:
@@ -93,17 +94,16 @@ else:
             status_badge(point.status, prefix=f"{point.year}: ")
     if len(timeline) > 1:
         st.plotly_chart(timeline_figure(timeline), config={"displayModeBar": False})
-for report in progress_readers.published_reports(data_version(), code):
+for report in progress_readers.published_reports(code=code):
     label = f"{report['year']} · {report['status']}" + (f" · revision {report['revision']}" if report["revision"] > 1
                                                           else "")
     with st.expander(label, icon=":material/article:"):
         st.caption(f"Written by {escape_md(report['author'])}, published on {fmt_date(report['published_at'])}"
                    + (" · a correction is being prepared" if report["correcting"] else ""))
-        for name, title in (("summary", "Summary of progress"), ("results", "Results"),
-                            ("challenges", "Challenges"), ("solutions", "Solutions and next steps")):
-            if report[name]:
+        for title, text in report["texts"]:  # the editor's free texts (services/report_fields.py)
+            if text:
                 st.markdown(f"**{title}**")
-                st.text(report[name])
+                st.text(text)
         if report["challenge_categories"]:
             st.markdown("**Challenge categories**")
             st.text(", ".join(report["challenge_categories"]))

@@ -3,15 +3,13 @@ open one in full."""
 
 import streamlit as st
 
-from db.engine import transaction
 from services import progress_reports as pr
-from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from ui import progress_readers as readers
 from ui.auth import signed_in_actor
-from ui.data import data_version, engine
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import status_badge
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 st.title(":material/rate_review: Review queue")
@@ -19,7 +17,7 @@ st.caption("Progress Reports the focal points submitted, oldest first. Publish a
            "Resolution's status for the year, or return it with a comment saying what to change.")
 show_flash()
 
-queue = readers.review_queue(data_version())
+queue = readers.review_queue(actor=actor)
 if queue.empty:
     st.success("Nothing to review: every submitted Progress Report has been dealt with.",
                icon=":material/check_circle:")
@@ -35,10 +33,20 @@ if search:
     rows = rows[text.str.contains(search, case=False, regex=False)]
 st.caption(f"{plural(len(rows), 'report')} waiting" + ("" if len(rows) == len(queue) else f" (of {len(queue):,})"))
 
+publishing = Feedback("queue_publish")
+returning = Feedback("queue_return", not_done="Not returned")  # the comment's message goes in the summary
+acted = st.session_state.get("queue_acted")  # the row of the latest Publish or Return
+if acted not in set(rows["id"]):  # it has left the queue (someone else dealt with it) or the filter
+    publishing.summary()
+    returning.summary()
+
 for row in rows.itertuples():
     with st.container(border=True):
         cols = st.columns([3.2, 1.2, 1.9, 3.7], vertical_alignment="center")
         notice = st.container()  # refusals show here, under the row
+        if row.id == acted:
+            publishing.summary(notice)
+            returning.summary(notice)
         cols[0].markdown(f"**{escape_md(row.code)}** · {row.year}  \n{escape_md(row.title)}")
         with cols[1]:
             status_badge(row.status)
@@ -51,29 +59,19 @@ for row in rows.itertuples():
             actions.page_link("pages/progress_report.py", label="Open", icon=":material/visibility:",
                                  query_params={"code": row.code, "year": str(row.year)})
             if actions.button("Publish", key=f"publish_{row.id}", type="primary", icon=":material/publish:"):
-                try:
-                    with transaction(engine()) as s:
-                        pr.publish(session=s, actor=actor, report_id=int(row.id), version=int(row.version))
-                except (ConflictError, PermissionDenied) as problem:
-                    notice.error(escape_md(problem), icon=":material/sync_problem:")
-                else:
+                st.session_state["queue_acted"] = row.id
+                if publishing.run(pr.publish, actor=actor, report_id=int(row.id),
+                                  version=int(row.version)) is not FAILED:
                     flash(f"Published {escape_md(row.code)} ({row.year}): {row.status}.")
-                    st.rerun()
+                st.rerun()
             with actions.popover("Return", icon=":material/undo:"):
                 with st.form(f"return_{row.id}", border=False):
                     comment = st.text_area("Comment for the focal point", key=f"comment_{row.id}",
                                            max_chars=pr.LIMITS["comment"])
                     send = st.form_submit_button("Return with comment")
                 if send:
-                    try:
-                        with transaction(engine()) as s:
-                            pr.return_to_draft(session=s, actor=actor, report_id=int(row.id),
-                                               version=int(row.version), comment=comment)
-                    except ValidationFailed as failed:
-                        for message in failed.for_field("comment"):
-                            notice.error(f"Not returned: {message}", icon=":material/error:")
-                    except (ConflictError, PermissionDenied) as problem:
-                        notice.error(escape_md(problem), icon=":material/sync_problem:")
-                    else:
+                    st.session_state["queue_acted"] = row.id
+                    if returning.run(pr.return_to_draft, actor=actor, report_id=int(row.id),
+                                     version=int(row.version), comment=comment) is not FAILED:
                         flash(f"Returned {escape_md(row.code)} ({row.year}) to {escape_md(row.author)}.")
-                        st.rerun()
+                    st.rerun()

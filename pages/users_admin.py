@@ -8,17 +8,16 @@ import streamlit as st
 from sqlmodel import Session
 
 from db import vocab
-from db.engine import transaction
 from db.settings import load_settings
 from services import accounts
-from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.errors import NotFound
 from ui import mail_worker
 from ui.auth import signed_in_actor
 from ui.data import engine, session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date
-from ui.import_problems import show_import_problems
 from ui.row_choice import chosen_row
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 settings = load_settings()
@@ -41,17 +40,6 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def role_label(role: str) -> str:
     return vocab.ROLE_LABELS.get(role, role)
-
-
-def show_field_errors(failed: ValidationFailed, slots: dict) -> None:
-    """Each field's errors in the slot right under it; the rest above the form's button."""
-    for field, slot in slots.items():
-        with slot:
-            for message in failed.for_field(field):
-                st.error(message, icon=":material/error:")
-    for e in failed.errors:
-        if e.field not in slots:
-            st.error(e.message, icon=":material/error:")
 
 
 def next_revision() -> None:
@@ -152,21 +140,18 @@ with users_tab:
             st.badge("Deactivated", icon=":material/block:", color="red")
 
         rev = st.session_state.get("users_rev", 0)
+        notice = st.container()  # above the form: a refusal, or the messages on no field of it
         with st.form(f"users_edit_{open_id}", clear_on_submit=False):
             values, slots = account_fields(f"edit_{open_id}_{rev}", detail, with_username=False)
             save = st.form_submit_button("Save", type="primary", icon=":material/save:")
+        editing = Feedback(f"users_edit_{open_id}", fields=slots)
+        editing.summary(notice)
+        editing.fill(slots)
         if save:
-            try:
-                with transaction(engine()) as s:
-                    accounts.update_user(session=s, actor=actor, user_id=open_id, **values)
-            except ValidationFailed as failed:
-                show_field_errors(failed, slots)
-            except (NotFound, PermissionDenied) as problem:
-                st.error(str(problem), icon=":material/error:")
-            else:
+            if editing.run(accounts.update_user, actor=actor, user_id=open_id, **values) is not FAILED:
                 flash(f"Account {escape_md(detail['username'])} saved.")
                 next_revision()
-                st.rerun()
+            st.rerun()
 
         active_col, reset_col = st.columns(2)
         with active_col:
@@ -177,58 +162,49 @@ with users_tab:
                                     "Signs the user out everywhere at once; the account can be reactivated.")
             else:
                 clicked = st.button("Reactivate", icon=":material/check_circle:", key=f"users_active_{open_id}")
+            activating = Feedback(f"users_active_{open_id}",
+                                  not_done="Not deactivated" if detail["active"] else "Not reactivated")
+            activating.summary()
             if clicked:
-                try:
-                    with transaction(engine()) as s:
-                        accounts.set_active(session=s, actor=actor, user_id=open_id, active=not detail["active"],
-                                            settings=settings)
-                except (ValidationFailed, NotFound, PermissionDenied) as problem:
-                    st.error(str(problem) if not isinstance(problem, ValidationFailed)
-                             else "; ".join(e.message for e in problem.errors), icon=":material/error:")
-                else:
+                if activating.run(accounts.set_active, actor=actor, user_id=open_id, active=not detail["active"],
+                                  settings=settings) is not FAILED:
                     flash(f"Account {escape_md(detail['username'])} " + ("reactivated." if not detail["active"] else
                                                               "deactivated: it is signed out everywhere."))
-                    st.rerun()
+                st.rerun()
         with reset_col:
+            resetting = Feedback(f"users_reset_{open_id}", not_done="Not sent")
             if st.button("Send password-reset link", icon=":material/lock_reset:", key=f"users_reset_{open_id}",
                          disabled=not detail["active"],
                          help=f"Mails {escape_md(detail['email'])} a link to choose a new password (it works once, "
                               "within "
                               f"{settings.reset_link_minutes} minutes)."):
-                try:
-                    with transaction(engine()) as s:
-                        accounts.send_reset_link(session=s, actor=actor, user_id=open_id, settings=settings)
-                except (ValidationFailed, NotFound, PermissionDenied) as problem:
-                    st.error(str(problem) if not isinstance(problem, ValidationFailed)
-                             else "; ".join(e.message for e in problem.errors), icon=":material/error:")
-                else:
+                if resetting.run(accounts.send_reset_link, actor=actor, user_id=open_id,
+                                 settings=settings) is not FAILED:
                     mail_worker.nudge()
                     flash(f"A password-reset link is on its way to {escape_md(detail['email'])}.")
-                    st.rerun()
+                st.rerun()
+            resetting.summary()
 
 # -- new user ------------------------------------------------------------------------------------------
 with new_tab:
     st.info(ACTIVATION, icon=":material/mail:")
+    new_notice = st.container()
     with st.form("users_new", clear_on_submit=False):
         new_values, new_slots = account_fields("new", {}, with_username=True)
         create = st.form_submit_button("Create user", type="primary", icon=":material/person_add:")
+    creating = Feedback("users_new", fields=new_slots)
+    creating.summary(new_notice)
+    creating.fill(new_slots)
     if create:
-        try:
-            with transaction(engine()) as s:
-                user = accounts.create_user(session=s, actor=actor, settings=settings, **new_values)
-                made = (user.id, user.username, user.email)
-        except ValidationFailed as failed:
-            show_field_errors(failed, new_slots)
-        except PermissionDenied as denied:
-            st.error(str(denied), icon=":material/error:")
-        else:
+        user = creating.run(accounts.create_user, actor=actor, settings=settings, **new_values)
+        if user is not FAILED:
             for field in new_values:
                 st.session_state.pop(f"new_{field}", None)
-            st.session_state["users_open"] = made[0]
+            st.session_state["users_open"] = user.id
             mail_worker.nudge()
-            flash(f"Account {escape_md(made[1])} created. An activation mail with a link to choose a password is "
-                  f"on its way to {escape_md(made[2])}.")
-            st.rerun()
+            flash(f"Account {escape_md(user.username)} created. An activation mail with a link to choose a "
+                  f"password is on its way to {escape_md(user.email)}.")
+        st.rerun()
 
 # -- import and export ---------------------------------------------------------------------------------
 with file_tab:
@@ -244,23 +220,20 @@ with file_tab:
     with st.form("users_import", clear_on_submit=False):
         upload = st.file_uploader("Accounts file", type=["csv"])
         check = st.form_submit_button("Check and import", type="primary", icon=":material/upload:")
+    importing = Feedback("users_import", not_done="Not imported")
+    importing.summary()
     if check:
         if upload is None:
             st.error("Choose a CSV file first.", icon=":material/error:")
         else:
-            try:
-                result = accounts.import_users(engine=engine(), actor=actor, data=upload.getvalue(),
-                                               settings=settings)
-            except ValidationFailed as failed:
-                show_import_problems(failed)
-            except PermissionDenied as denied:
-                st.error(str(denied), icon=":material/error:")
-            else:
+            result = importing.run_import(accounts.import_users, actor=actor, data=upload.getvalue(),
+                                          settings=settings)
+            if result is not FAILED:
                 mail_worker.nudge()
                 flash(f"Imported: {result.created:,} new (each mailed an activation link), {result.updated:,} "
                       f"updated, {result.unchanged:,} unchanged.")
                 next_revision()
-                st.rerun()
+            st.rerun()
 
     export_engine = engine()
 

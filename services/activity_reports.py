@@ -5,22 +5,26 @@ withdrawn to draft by its component. Once a published Progress Report cites a re
 (set by the publishing service): it is never edited in place; `new_version` copies it into a new draft
 that supersedes it, and the old one is kept.
 
-Visibility: the members of a report's component (and its author, and admins) see it in every state and
-edit its drafts; everyone else sees submitted reports only.
+Visibility: the members of a report's component (and admins) see it in every state and edit its drafts;
+everyone else sees submitted reports only. Membership is the rule, not authorship: someone removed from a
+component no longer sees its drafts nor changes its reports, even those they wrote.
+
+While a Progress Report in review cites a report, the report cannot be withdrawn or returned (so rewritten):
+the Secretariat publishes what was submitted. Publication then locks it.
+
+The fields themselves (labels, limits, what a draft or a submission needs) are declared once, in
+services/report_fields.py.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from db import vocab
-from db.countries import COUNTRIES
 from db.models import (
     ActivityReport,
-    ActivityReportActionType,
     ActivityReportResolution,
     Component,
     Congress,
@@ -30,59 +34,31 @@ from db.models import (
     Resolution,
     ReviewComment,
     User,
+    UserComponent,
     utcnow,
 )
 from db.sql import string_agg
-from services import audit, text_rules
+from services import audit, form_fields, report_fields, text_rules
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
-from services.link_rows import sync_links
 from services.locking import claim
-from services.permissions import Actor, require
+from services.permissions import Actor, can, require
 
 ENTITY = "activity_report"
 
-# Every text limit in one place (characters; "links" is the number of links, "link" one link's length).
-LIMITS = {
-    "title": 200,
-    "description": 4000,
-    "partners": 1000,
-    "results": 3000,
-    "challenges": 2000,
-    "support_needed": 1500,
-    "links": 20,
-    "link": 500,
-    "comment": 2000,
-}
-TEXT_FIELDS = ("title", "description", "partners", "results", "challenges", "support_needed")
-TEXT_LABELS = {"title": "The title", "description": "The description", "partners": "Partners", "results": "Results",
-               "challenges": "Challenges", "support_needed": "Support needed"}  # all multi-line but the title
-TOO_LONG = "Too long: {length} characters, at most {max_len}. Please shorten it."
+FIELDS = report_fields.ACTIVITY  # every field a user types or picks, declared once
+TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind in form_fields.TEXTS)
+# Every limit in one place (characters; "links" is the number of links, "link" one link's length).
+LIMITS = form_fields.limits(FIELDS) | {"comment": text_rules.COMMENT}
+WORKFLOW = ("state", "locked", "supersedes_id")  # what audit events record besides the fields
 EDITABLE_STATES = ("draft", "returned")
 STATE_LABELS = {"draft": "Draft", "submitted": "Submitted", "returned": "Returned"}
 MY_REPORT_COLUMNS = ["id", "title", "state", "resolutions", "component", "period_start", "period_end",
                      "updated_at", "locked", "version", "supersedes_id", "cited_by", "return_comment"]
 
 
-@dataclass
-class ActivityInput:
-    """What the form holds: every field a user types or picks."""
-
-    component_id: int | None = None
-    resolution_ids: list[int] = field(default_factory=list)
-    title: str = ""
-    description: str = ""
-    action_types: list[str] = field(default_factory=list)
-    action_status: str | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    scope_global: bool = False
-    scope_regions: list[str] = field(default_factory=list)
-    scope_countries: list[str] = field(default_factory=list)
-    partners: str = ""
-    results: str = ""
-    challenges: str = ""
-    support_needed: str = ""
-    links: list[str] = field(default_factory=list)
+ActivityInput = form_fields.input_class(
+    "ActivityInput", FIELDS, module=__name__,
+    doc="What the form holds: every field a user types or picks (services.report_fields).")
 
 
 @dataclass
@@ -95,6 +71,7 @@ class ReportView:
     version: int
     locked: bool
     editable: bool  # the actor may change it in place now
+    member: bool  # the actor belongs to its component (or is an admin): it is theirs to change or withdraw
     component: str
     author: str
     resolution_codes: list[str]
@@ -106,26 +83,33 @@ class ReportView:
 
 
 # -- who may do what ----------------------------------------------------------------------------------
-def _is_member(actor: Actor, report: ActivityReport) -> bool:
+def _memberships(actor: Actor):
+    """The components the actor belongs to now, read from the database at each call, so a person removed
+    from a component loses its reports at once, even on a page opened before."""
+    return select(UserComponent.component_id).where(UserComponent.user_id == actor.id)
+
+
+def _is_member(session: Session, actor: Actor, report: ActivityReport) -> bool:
     """Members of the report's component (and admins) own it: they see all its states and edit it."""
-    return "admin" in actor.roles or report.component_id in actor.component_ids or report.author_id == actor.id
+    return can(actor, "activity.all_components") or session.exec(
+        _memberships(actor).where(UserComponent.component_id == report.component_id)).first() is not None
 
 
-def _visible(actor: Actor, report: ActivityReport) -> bool:
-    return _is_member(actor, report) or report.state == "submitted"
+def _visible(session: Session, actor: Actor, report: ActivityReport) -> bool:
+    return report.state == "submitted" or _is_member(session, actor, report)
 
 
 def reporting_components(*, session: Session, actor: Actor) -> list[tuple[int, str]]:
     """The components the actor may report for: their own (an admin may report for any)."""
     query = select(Component.id, Component.name).order_by(Component.name)
-    if "admin" not in actor.roles:
-        query = query.where(Component.id.in_(actor.component_ids or {-1}))
+    if not can(actor, "activity.all_components"):
+        query = query.where(Component.id.in_(_memberships(actor)))
     return [(cid, name) for cid, name in session.exec(query)]
 
 
 def _load(session: Session, actor: Actor, report_id: int) -> ActivityReport:
     report = session.get(ActivityReport, report_id)
-    if report is None or not _visible(actor, report):
+    if report is None or not _visible(session, actor, report):
         # Someone else's draft is reported as missing, so its existence does not leak.
         raise NotFound(f"Activity Report {report_id} does not exist or is not visible to you.")
     return report
@@ -134,9 +118,29 @@ def _load(session: Session, actor: Actor, report_id: int) -> ActivityReport:
 def _load_own(session: Session, actor: Actor, report_id: int) -> ActivityReport:
     require(actor, "activity.write")
     report = _load(session, actor, report_id)
-    if not _is_member(actor, report):
+    if not _is_member(session, actor, report):
         raise PermissionDenied("Only the focal points of the reporting component may change this report.")
     return report
+
+
+def _refuse_in_review(session: Session, report: ActivityReport, doing: str) -> None:
+    """A report cited by a Progress Report in review stays as submitted until that report is published
+    (which locks it) or returned: otherwise publication would cite text that was never submitted."""
+    reviews = session.exec(
+        select(Resolution.code, ProgressReport.year)
+        .join(ProgressReport, ProgressReport.resolution_id == Resolution.id)
+        .join(ProgressReportSource, ProgressReportSource.progress_report_id == ProgressReport.id)
+        .where(ProgressReportSource.activity_report_id == report.id, ProgressReport.state == "in_review")
+        .order_by(Resolution.code, ProgressReport.year)
+    ).all()
+    if reviews:
+        names = " and ".join(f"{code} ({year})" for code, year in reviews)
+        which = (f"the Progress Report on {names}, which is" if len(reviews) == 1
+                 else f"the Progress Reports on {names}, which are")
+        raise ConflictError(f"This report cannot be {doing} now: it is cited by {which} in review, and the "
+                            "Secretariat must publish what was submitted. Once that is published, correct it "
+                            "with a new version; if it is returned to its focal point, this report can be "
+                            f"{doing} again.")
 
 
 CONFLICT = ("Someone else saved this report after you opened it, so your changes were not saved. "
@@ -149,72 +153,24 @@ def _claim(session: Session, report: ActivityReport, version: int | None) -> Non
 
 
 # -- validation -----------------------------------------------------------------------------------
-def _clean(data: ActivityInput) -> ActivityInput:
-    """Trim texts, drop blank links and duplicate picks, so stored values are tidy."""
-    cleaned = ActivityInput(**asdict(data))
-    for name in TEXT_FIELDS:
-        setattr(cleaned, name, text_rules.tidy(getattr(cleaned, name), multiline=name != "title"))
-    cleaned.links = [link.strip() for link in cleaned.links if link and link.strip()]
-    cleaned.resolution_ids = list(dict.fromkeys(cleaned.resolution_ids))
-    cleaned.action_types = [t for t in vocab.ACTION_TYPES if t in set(cleaned.action_types)] + [
-        t for t in dict.fromkeys(cleaned.action_types) if t not in vocab.ACTION_TYPES]
-    cleaned.scope_regions = list(dict.fromkeys(cleaned.scope_regions))
-    cleaned.scope_countries = list(dict.fromkeys(cleaned.scope_countries))
-    return cleaned
-
-
 def _problems(session: Session, data: ActivityInput, *, full: bool, today: date) -> list[FieldError]:
-    """Every problem at once. A draft needs only a Resolution and a title (and sane values);
-    submitting (`full`) needs the whole report."""
-    errors: list[FieldError] = []
+    """Every problem at once. Each field's own rules (services.report_fields: a draft needs only a component,
+    a Resolution and a title, and sane values; submitting, `full`, needs the whole report), then the rules
+    tying fields together."""
+    errors = form_fields.problems(data, FIELDS, full=full)
 
     def add(name: str, message: str) -> None:
         errors.append(FieldError(name, message))
 
-    if data.component_id is None:
-        add("component_id", "Choose the component you report for.")
-    if not data.resolution_ids:
-        add("resolution_ids", "Choose at least one Resolution.")
-    else:
+    if data.resolution_ids:
         known = set(session.exec(select(Resolution.id).where(Resolution.id.in_(data.resolution_ids))))
         if set(data.resolution_ids) - known:
             add("resolution_ids", "One of the chosen Resolutions no longer exists; choose again.")
-    if not data.title:
-        add("title", "Give the activity a title.")
-    for name in TEXT_FIELDS:  # control characters (a NUL, a vertical tab...) and length: services.text_rules
-        text_rules.check_text(getattr(data, name), field=name, label=TEXT_LABELS[name], max_len=LIMITS[name],
-                              multiline=name != "title", errors=errors, too_long=TOO_LONG)
-    if set(data.action_types) - set(vocab.ACTION_TYPES):
-        add("action_types", "Choose action types from the list.")
-    if data.action_status is not None and data.action_status not in vocab.ACTION_STATUSES:
-        add("action_status", "Choose an action status from the list.")
-    if set(data.scope_regions) - set(vocab.IUCN_REGIONS):
-        add("scope", "Choose regions from the list of IUCN statutory regions.")
-    if set(data.scope_countries) - set(COUNTRIES):
-        add("scope", "Choose countries from the list.")
     if data.period_start and data.period_end and data.period_end < data.period_start:
         add("period_end", "The end date is before the start date.")
-    if len(data.links) > LIMITS["links"]:
-        add("links", f"At most {LIMITS['links']} links, please ({len(data.links)} given).")
-    for number, link in enumerate(data.links, start=1):
-        if text_rules.has_control(link):
-            add("links", f"Line {number} contains a control character "
-                         f"({text_rules.describe(text_rules.control_characters(link))}): remove it.")
-        elif not link.lower().startswith(("http://", "https://")) or " " in link or len(link) < 11:
-            add("links", f"Line {number} is not a web address starting with http:// or https://.")
-        elif len(link) > LIMITS["link"]:
-            add("links", f"Line {number} is longer than {LIMITS['link']} characters.")
     if not full:
         return errors
 
-    if not data.description:
-        add("description", "Describe what was done.")
-    if not data.action_types:
-        add("action_types", "Choose at least one action type.")
-    if not data.action_status:
-        add("action_status", "Choose the action status.")
-    if not data.period_start:
-        add("period_start", "Give the start date.")
     if data.action_status == "Completed":
         if not data.period_end:
             add("period_end", "A completed action needs its end date.")
@@ -237,72 +193,23 @@ def _check(session: Session, actor: Actor, data: ActivityInput, *, full: bool, t
 # -- reading and writing rows ------------------------------------------------------------------------
 def _snapshot(session: Session, report: ActivityReport) -> dict:
     """The report's content as audit events record it (Resolutions by code)."""
-    codes = sorted(session.exec(
-        select(Resolution.code).join(ActivityReportResolution)
-        .where(ActivityReportResolution.activity_report_id == report.id)
-    )) if report.id else []
-    types = sorted(session.exec(
-        select(ActivityReportActionType.action_type)
-        .where(ActivityReportActionType.activity_report_id == report.id)
-    )) if report.id else []
-    values = {name: getattr(report, name) for name in (
-        "component_id", "title", "description", "action_status", "period_start", "period_end",
-        "scope_global", "scope_regions", "scope_countries", "partners", "results", "challenges",
-        "support_needed", "links", "state", "locked", "supersedes_id")}
-    return values | {"resolutions": codes, "action_types": types}
+    values = form_fields.stored(report, FIELDS) | {name: getattr(report, name) for name in WORKFLOW}
+    return values | form_fields.audited_links(session, report, FIELDS)
 
 
 def _input_of(session: Session, report: ActivityReport) -> ActivityInput:
-    return ActivityInput(
-        component_id=report.component_id,
-        resolution_ids=list(session.exec(
-            select(ActivityReportResolution.resolution_id).join(Resolution)
-            .where(ActivityReportResolution.activity_report_id == report.id).order_by(Resolution.code)
-        )),
-        title=report.title,
-        description=report.description or "",
-        action_types=[t for t in vocab.ACTION_TYPES if t in set(session.exec(
-            select(ActivityReportActionType.action_type)
-            .where(ActivityReportActionType.activity_report_id == report.id)))],
-        action_status=report.action_status,
-        period_start=report.period_start,
-        period_end=report.period_end,
-        scope_global=report.scope_global,
-        scope_regions=list(report.scope_regions or []),
-        scope_countries=list(report.scope_countries or []),
-        partners=report.partners or "",
-        results=report.results or "",
-        challenges=report.challenges or "",
-        support_needed=report.support_needed or "",
-        links=list(report.links or []),
-    )
+    return form_fields.read(session, report, ActivityInput, FIELDS)
 
 
 def _write(session: Session, report: ActivityReport, data: ActivityInput) -> None:
-    report.component_id = data.component_id
-    report.title = data.title
-    for name in ("description", "partners", "results", "challenges", "support_needed"):
-        setattr(report, name, getattr(data, name) or None)
-    report.action_status = data.action_status
-    report.period_start, report.period_end = data.period_start, data.period_end
-    report.scope_global = data.scope_global
-    report.scope_regions = list(data.scope_regions)
-    report.scope_countries = list(data.scope_countries)
-    report.links = list(data.links)
     report.updated_at = utcnow()
-    session.add(report)
-    session.flush()
-    sync_links(session, ActivityReportResolution, "activity_report_id", report.id, "resolution_id",
-               data.resolution_ids)
-    sync_links(session, ActivityReportActionType, "activity_report_id", report.id, "action_type",
-               data.action_types)
-    session.flush()
+    form_fields.write(session, report, data, FIELDS)
 
 
 def _save(session: Session, actor: Actor, data: ActivityInput, report_id: int | None, version: int | None,
           *, submit: bool, today: date | None) -> ActivityReport:
     require(actor, "activity.write")
-    data = _clean(data)
+    data = form_fields.clean(data, FIELDS)
     if report_id is None:
         _check(session, actor, data, full=submit, today=today)
         report = ActivityReport(component_id=data.component_id, author_id=actor.id, title=data.title)
@@ -357,6 +264,7 @@ def withdraw(*, session: Session, actor: Actor, report_id: int, version: int) ->
     _refuse_locked(report)
     if report.state != "submitted":
         raise ConflictError("Only a submitted report can be withdrawn.")
+    _refuse_in_review(session, report, "withdrawn")
     _claim(session, report, version)
     report.state, report.submitted_at, report.updated_at = "draft", None, utcnow()
     session.add(report)
@@ -371,7 +279,7 @@ def return_report(*, session: Session, actor: Actor, report_id: int, comment: st
     to a Secretariat focal point assigned to one of the report's Resolutions."""
     require(actor, "activity.return")
     report = _load(session, actor, report_id)
-    if not actor.has("secretariat"):
+    if not can(actor, "activity.return_any"):
         assigned = session.exec(
             select(FocalPointAssignment.id)
             .join(ActivityReportResolution,
@@ -391,6 +299,7 @@ def return_report(*, session: Session, actor: Actor, report_id: int, comment: st
     _refuse_locked(report)
     if report.state != "submitted":
         raise ConflictError("Only a submitted report can be returned.")
+    _refuse_in_review(session, report, "returned")
     _claim(session, report, version)
     report.state, report.updated_at = "returned", utcnow()
     session.add(report)
@@ -428,8 +337,7 @@ def prefill_from(*, session: Session, actor: Actor, report_id: int) -> ActivityI
     until the user saves. The component stays if it is the actor's, else their first one."""
     require(actor, "activity.write")
     source = _load(session, actor, report_id)
-    data = _input_of(session, source)
-    data.period_start = data.period_end = None
+    data = form_fields.fresh_copy(_input_of(session, source), FIELDS)  # the dates are this year's to give
     allowed = [cid for cid, _ in reporting_components(session=session, actor=actor)]
     if data.component_id not in allowed:
         data.component_id = allowed[0] if allowed else None
@@ -460,7 +368,7 @@ def _cited_by(session: Session, report_ids: list[int]) -> dict[int, list[str]]:
 def get_report(*, session: Session, actor: Actor, report_id: int) -> ReportView:
     """One report for its form (or read-only view). Raises NotFound when the actor may not see it."""
     report = _load(session, actor, report_id)
-    member = _is_member(actor, report)
+    member = _is_member(session, actor, report)
     component = session.get(Component, report.component_id)
     author = session.get(User, report.author_id)
     comment = None
@@ -481,8 +389,8 @@ def get_report(*, session: Session, actor: Actor, report_id: int) -> ReportView:
                               .order_by(Resolution.code)))
     return ReportView(
         id=report.id, data=data, state=report.state, version=report.version, locked=report.locked,
-        editable=member and actor.has("reporter", "focal_point", "secretariat")
-        and report.state in EDITABLE_STATES and not report.locked,
+        editable=member and can(actor, "activity.write")
+        and report.state in EDITABLE_STATES and not report.locked, member=member,
         component=component.name, author=author.display_name, resolution_codes=codes,
         updated_at=report.updated_at, supersedes_id=report.supersedes_id, superseded_by=superseded_by,
         return_comment=comment, cited_by=_cited_by(session, [report.id]).get(report.id, []),
@@ -491,7 +399,7 @@ def get_report(*, session: Session, actor: Actor, report_id: int) -> ReportView:
 
 def my_reports(*, session: Session, actor: Actor, state: str | None = None, year: int | None = None,
                resolution_code: str | None = None) -> pd.DataFrame:
-    """The reports of the actor's components (and those they wrote), newest change first, with the
+    """The reports of the actor's components (membership, not authorship), newest change first, with the
     Resolutions, the Progress Reports citing each and, on returned ones, the latest return comment.
     `year` keeps reports whose period overlaps it (undated drafts: the year they were created)."""
     dialect = session.get_bind().dialect.name
@@ -518,8 +426,7 @@ def my_reports(*, session: Session, actor: Actor, state: str | None = None, year
         .join(latest_comment, latest_comment.c.rid == ActivityReport.id, isouter=True)
         .join(ReviewComment, and_(ReviewComment.id == latest_comment.c.cid,
                                   ActivityReport.state == "returned"), isouter=True)
-        .where(or_(ActivityReport.component_id.in_(actor.component_ids or {-1}),
-                   ActivityReport.author_id == actor.id))
+        .where(ActivityReport.component_id.in_(_memberships(actor)))
         .order_by(ActivityReport.updated_at.desc(), ActivityReport.id.desc())
     )
     if state:

@@ -2,19 +2,25 @@
 
 A focal point is a user with the focal_point or secretariat role. Assignments are made one Resolution
 at a time on a page, or in bulk from a CSV file `code,username`: every row is checked first; one bad row
-and nothing is written; importing the same file again changes nothing.
+and nothing is written; importing the same file again changes nothing. The file is checked before the
+write transaction (no lock held meanwhile); the write is then a few bulk statements (new assignments and
+their audit events), tried again when the database stays busy beyond its timeout.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import case, func
+from sqlalchemy import case, func, insert
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from db.engine import transaction
 from db.models import (
+    AuditEvent,
     Congress,
     FocalPointAssignment,
     ReportingDeadline,
@@ -25,13 +31,17 @@ from db.models import (
 )
 from db.sql import string_agg
 from services import audit, text_rules
+from services.bulk_write import gc_paused, prepare
 from services.csv_file import data_rows, shown
 from services.errors import FieldError, NotFound, ValidationFailed
-from services.permissions import Actor, require
+from services.permissions import Actor, require, roles_for
 
-FOCAL_ROLES = ("focal_point", "secretariat")
+FOCAL_ROLES = tuple(sorted(roles_for("progress.write")))  # who may write Progress Reports may be a focal point
 CSV_COLUMNS = ("code", "username")
 ENTITY = "focal_point_assignment"
+WRITE_ATTEMPTS = 3
+_ASSIGNED = FocalPointAssignment.__table__
+_RESOLUTIONS = Resolution.__table__
 
 
 @dataclass
@@ -41,8 +51,10 @@ class AssignResult:
 
 
 # -- reads ----------------------------------------------------------------------------------------------
-def focal_point_candidates(*, session: Session) -> pd.DataFrame:
+# The lists below are the Secretariat's working lists (names, emails): read by who manages assignments.
+def focal_point_candidates(*, session: Session, actor: Actor) -> pd.DataFrame:
     """Active users who may be focal points: username, display name, email."""
+    require(actor, "assignments.manage")
     rows = session.exec(
         select(User.id, User.username, User.display_name, User.email)
         .where(User.active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(FOCAL_ROLES))))
@@ -51,8 +63,9 @@ def focal_point_candidates(*, session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "username", "name", "email"])
 
 
-def resolution_options(*, session: Session) -> pd.DataFrame:
+def resolution_options(*, session: Session, actor: Actor) -> pd.DataFrame:
     """Active Resolutions (code, title, congress), newest Congress first: what can be assigned."""
+    require(actor, "assignments.manage")
     rows = session.exec(
         select(Resolution.code, Resolution.title, Congress.code)
         .join(Congress)
@@ -62,7 +75,8 @@ def resolution_options(*, session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "title", "congress"])
 
 
-def focal_points_of(*, session: Session, code: str) -> pd.DataFrame:
+def focal_points_of(*, session: Session, actor: Actor, code: str) -> pd.DataFrame:
+    require(actor, "assignments.manage")
     rows = session.exec(
         select(User.username, User.display_name, User.email, FocalPointAssignment.since)
         .join(FocalPointAssignment, FocalPointAssignment.user_id == User.id)
@@ -73,8 +87,9 @@ def focal_points_of(*, session: Session, code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["username", "name", "email", "since"])
 
 
-def assignment_overview(*, session: Session, congress: str) -> pd.DataFrame:
+def assignment_overview(*, session: Session, actor: Actor, congress: str) -> pd.DataFrame:
     """Every active Resolution of a Congress with its focal points ("" when none: flagged)."""
+    require(actor, "assignments.manage")
     dialect = session.get_bind().dialect.name
     names = (
         select(FocalPointAssignment.resolution_id,
@@ -96,8 +111,9 @@ def assignment_overview(*, session: Session, congress: str) -> pd.DataFrame:
     return frame
 
 
-def unassigned_counts(*, session: Session) -> pd.DataFrame:
+def unassigned_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     """Per Congress: active Resolutions and how many of them have no focal point, newest first."""
+    require(actor, "assignments.manage")
     assigned = select(FocalPointAssignment.resolution_id)
     rows = session.exec(
         select(Congress.code, Congress.year, func.count(Resolution.id),
@@ -112,8 +128,9 @@ def unassigned_counts(*, session: Session) -> pd.DataFrame:
     return frame
 
 
-def unassigned_resolutions(*, session: Session, congress: str | None = None) -> pd.DataFrame:
+def unassigned_resolutions(*, session: Session, actor: Actor, congress: str | None = None) -> pd.DataFrame:
     """Active Resolutions without any focal point (flagged on the page)."""
+    require(actor, "assignments.manage")
     query = (
         select(Resolution.code, Resolution.title, Congress.code)
         .join(Congress)
@@ -234,21 +251,89 @@ def parse_assignments(data: bytes, *, codes: set[str], people: dict) -> list[tup
 
 
 def import_assignments(*, engine: Engine, actor: Actor, data: bytes, since: date | None = None) -> AssignResult:
-    """Validate the whole file, then write it in one transaction."""
+    """Validate the whole file and prepare its writes with no lock held, then write them in one short bulk
+    transaction (tried again when the database stays busy). Raises ValidationFailed (every problem, with its
+    line)."""
     require(actor, "assignments.manage")
-    with transaction(engine) as session:
-        resolutions = {r.code: r for r in session.exec(select(Resolution))}
-        people = _people(session)
-        rows = parse_assignments(data, codes=set(resolutions), people=people)
-        result = AssignResult()
-        for _line, code, username in rows:
-            if _add(session, actor, resolutions[code], username, people[username][0], since or utcnow().date()):
-                result.created += 1
-            else:
-                result.unchanged += 1
-        audit.record(session, actor=actor, action="import", entity=ENTITY,
-                     after={"created": result.created, "unchanged": result.unchanged})
-        return result
+    with gc_paused():
+        with Session(engine) as session:
+            codes = set(session.exec(select(Resolution.code)))
+            people = _people(session)
+        rows = parse_assignments(data, codes=codes, people=people)
+        day = since or utcnow().date()
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            last = attempt == WRITE_ATTEMPTS
+            try:
+                if not last:
+                    with Session(engine) as session:
+                        plan = _plan(session, actor, rows, day)
+                with transaction(engine) as session:
+                    if last:  # read and write under the lock
+                        plan = _plan(session, actor, rows, day)
+                    else:
+                        _check_people(session, rows)  # as they are now (a small table: read it again)
+                        if _fingerprint(session) != plan.fingerprint:
+                            continue  # assignments or Resolutions changed meanwhile: nothing written; again
+                    for batch in plan.batches:
+                        batch.run(session)
+                    return plan.result
+            except OperationalError:  # locked beyond the busy timeout, or disconnected: all rolled back
+                if last:
+                    raise
+                time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class _Plan:
+    fingerprint: tuple
+    result: AssignResult
+    batches: list
+
+
+def _fingerprint(session: Session) -> tuple:
+    """Changes when an assignment or a Resolution is added or removed."""
+    return (*session.execute(core_select(func.count(), func.max(_ASSIGNED.c.id))).one(),
+            *session.execute(core_select(func.count(), func.max(_RESOLUTIONS.c.id))).one())
+
+
+def _check_people(session: Session, rows: list[tuple[int, str, str]]) -> dict:
+    """Each user of the file still active and a focal point or Secretariat (each name looked at once)."""
+    people = _people(session)
+    problems = {name: problem for name in {username for _, _, username in rows}
+                if (problem := _user_problem(name, people))}
+    if problems:  # someone was deactivated or lost the role since the file was checked
+        raise ValidationFailed([FieldError("username", problems[username], line)
+                                for line, _, username in rows if username in problems])
+    return people
+
+
+def _plan(session: Session, actor: Actor, rows: list[tuple[int, str, str]], day: date) -> _Plan:
+    """The new assignments (those already there are left as they are) and their audit events, prepared."""
+    fingerprint = _fingerprint(session)
+    resolutions = dict(session.execute(core_select(_RESOLUTIONS.c.code, _RESOLUTIONS.c.id)).all())
+    unknown = [FieldError("code", f"unknown Resolution code {shown(code)}", line)
+               for line, code, _ in rows if code not in resolutions]
+    if unknown:  # a Resolution removed since the file was checked
+        raise ValidationFailed(unknown)
+    people = _check_people(session, rows)
+    existing = set(session.execute(core_select(_ASSIGNED.c.resolution_id, _ASSIGNED.c.user_id)).tuples())
+    new = [(code, username, resolutions[code], people[username][0]) for _, code, username in rows
+           if (resolutions[code], people[username][0]) not in existing]
+    result = AssignResult(created=len(new), unchanged=len(rows) - len(new))
+    since, count = day.isoformat(), len(new) + 1  # the audit events: one per assignment (as assign writes
+    events = {"at": [utcnow()] * count, "user_id": [actor.id] * count,  # it) and one for the import
+              "action": ["assign"] * len(new) + ["import"], "entity": [ENTITY] * count,
+              "entity_id": [f"{code}:{username}" for code, username, _, _ in new] + [None],
+              "before": [None] * count,
+              "after": [{"resolution": code, "user": username, "since": since} for code, username, _, _ in new]
+              + [{"created": result.created, "unchanged": result.unchanged}]}
+    dialect = session.get_bind().dialect
+    return _Plan(fingerprint, result, [
+        prepare(dialect, insert(_ASSIGNED), {"resolution_id": [rid for *_, rid, _ in new],
+                                             "user_id": [uid for *_, uid in new], "since": [day] * len(new)}),
+        prepare(dialect, insert(AuditEvent.__table__), events),
+    ])
 
 
 # -- reporting calendar ---------------------------------------------------------------------------------

@@ -1,12 +1,23 @@
-"""Audit trail: who changed what, when, before and after."""
+"""Audit trail: who changed what, when, before and after.
 
+Each event recorded is also one JSON log line ("write": action, entity, its id, the user, the event id),
+written when its transaction commits, so a write that was rolled back is never logged as done.
+"""
+
+import logging
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from db.models import AuditEvent
 from services.permissions import Actor
+
+log = logging.getLogger("resolutions_tracker.audit")
+_PENDING = "rt_audit_pending"  # session.info: the events recorded in its transaction, logged on commit
 
 
 def _plain(value: Any) -> Any:
@@ -38,7 +49,33 @@ def record(
         after=_plain(after) if after is not None else None,
     )
     session.add(event)
+    session.info.setdefault(_PENDING, []).append(event)
     return event
+
+
+@sa_event.listens_for(OrmSession, "before_commit")
+def _note_writes(session: OrmSession) -> None:
+    # Before the commit, while the events can still be read (a commit expires them): ids need a flush.
+    events = session.info.pop(_PENDING, None)
+    if not events:
+        return
+    session.flush()
+    session.info["rt_audit_lines"] = [
+        {"event": "write", "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
+         "user_id": e.user_id, "audit_id": e.id}
+        for e in events if inspect(e).persistent]  # an event in a savepoint rolled back is gone
+
+
+@sa_event.listens_for(OrmSession, "after_commit")
+def _log_writes(session: OrmSession) -> None:
+    for line in session.info.pop("rt_audit_lines", ()):
+        log.info("write %s %s %s", line["action"], line["entity"], line["entity_id"] or "", extra=line)
+
+
+@sa_event.listens_for(OrmSession, "after_rollback")
+def _forget_writes(session: OrmSession) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop("rt_audit_lines", None)
 
 
 def changes(before: dict, after: dict) -> tuple[dict, dict]:

@@ -2,7 +2,8 @@
 
 The checks every import shares, so that no file can crash one:
 - the file's size is checked before it is decoded (`max_bytes`, 5 MB unless the import says otherwise);
-- the file must be UTF-8 text with exactly the import's columns (line 1);
+- the file must be UTF-8 text with exactly the import's columns (line 1), its optional last columns
+  (`optional`) either all there or all left out;
 - each row must have one value per column;
 - no value may be longer than `cell_max` characters (10,000 unless the import says otherwise; the csv
   module's own field limit is raised above any accepted file, so a 1 MB cell is a problem, not a crash);
@@ -89,8 +90,9 @@ def cell_problem(column: str, cell: str, *, cell_max: int = CELL_MAX, multiline:
 
 def data_rows(data: bytes, columns: tuple[str, ...], *, errors: list[FieldError] | None = None,
               max_bytes: int = MAX_FILE_BYTES, cell_max: int = CELL_MAX,
-              multiline: Collection[str] = ()) -> Iterator[tuple[int, list[str]]]:
+              multiline: Collection[str] = (), optional: tuple[str, ...] = ()) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every non-blank row after the header that passes the shared checks above.
+    A file whose header has the `optional` columns too gives rows of that many more cells.
 
     A file that is too large, is not UTF-8, is empty or has other columns raises ValidationFailed (line 1)
     right away, before any row is read. A row with the wrong number of values, a value too long or a control
@@ -109,41 +111,41 @@ def data_rows(data: bytes, columns: tuple[str, ...], *, errors: list[FieldError]
         raise ValidationFailed([FieldError("file", f"the first line cannot be read as CSV: {exc}", 1)]) from None
     if header is None:
         raise ValidationFailed([FieldError("file", "the file is empty", 1)])
-    if tuple(h.strip() for h in header) != columns:
-        found = ",".join(header)
+    found = tuple(h.strip() for h in header)
+    if found not in (columns, columns + optional):
+        also = f", with {','.join(optional)} as optional last column(s)" if optional else ""
         raise ValidationFailed([FieldError(
-            "file", f"the columns must be exactly {','.join(columns)} (found {shown(found, 200, quoted=False)})", 1
+            "file", f"the columns must be exactly {','.join(columns)}{also} "
+                    f"(found {shown(','.join(header), 200, quoted=False)})", 1
         )])
-    return _rows(reader, columns, errors, cell_max, frozenset(multiline))
+    return _rows(reader, found, errors, cell_max, frozenset(multiline))
 
 
 def _rows(reader, columns: tuple[str, ...], errors: list[FieldError] | None, cell_max: int,
           multiline: frozenset[str]) -> Iterator[tuple[int, list[str]]]:
     problems = errors if errors is not None else []
-    previous = reader.line_num
-    while True:
-        line = previous + 1
-        try:
-            cells = next(reader, None)
-        except csv.Error as exc:  # not expected with the limit raised; never a crash all the same
-            problems.append(FieldError("file", f"the file cannot be read as CSV from line {line}: {exc}", line))
-            break
-        if cells is None:
-            break
-        previous = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(columns):
-            problems.append(FieldError("row", f"expected {len(columns)} values, found {len(cells)}", line))
-            continue
-        if max(map(len, cells)) <= cell_max and _CONTROL.search("".join(cells)) is None:
-            yield line, cells  # the usual row: one test for the whole row
-            continue
-        bad = [FieldError(column, problem, line) for column, cell in zip(columns, cells)
-               if (problem := cell_problem(column, cell, cell_max=cell_max, multiline=column in multiline))]
-        if bad:
-            problems.extend(bad)
-            continue
-        yield line, cells
+    width = len(columns)
+    read = reader.line_num  # lines read so far: the next row starts on the line after
+    try:
+        for cells in reader:
+            line, read = read + 1, reader.line_num
+            joined = "".join(cells)  # the usual row is tested whole: one call each, not one per cell
+            if not joined.strip():
+                continue
+            if len(cells) != width:
+                problems.append(FieldError("row", f"expected {width} values, found {len(cells)}", line))
+                continue
+            if (len(joined) <= cell_max or max(map(len, cells)) <= cell_max) and _CONTROL.search(joined) is None:
+                yield line, cells
+                continue
+            bad = [FieldError(column, problem, line) for column, cell in zip(columns, cells)
+                   if (problem := cell_problem(column, cell, cell_max=cell_max, multiline=column in multiline))]
+            if bad:
+                problems.extend(bad)
+                continue
+            yield line, cells
+    except csv.Error as exc:  # not expected with the limit raised; never a crash all the same
+        line = read + 1
+        problems.append(FieldError("file", f"the file cannot be read as CSV from line {line}: {exc}", line))
     if errors is None and problems:
         raise ValidationFailed(problems)

@@ -1,8 +1,17 @@
-"""Who may do what. Pages hide what a role cannot use; services check again on every write."""
+"""Who may do what: the one permission table.
+
+The navigation shows a page when `can(actor, <the page's action>)`, and services ask the same `can` /
+`require` again on every write and restricted read, so hiding a page is never the only guard. Role names
+are written here (and in the role vocabulary, db/vocab.py) and nowhere else: code elsewhere asks for an
+action that names what is being decided, such as `can(actor, "progress.review")`.
+"""
 
 from dataclasses import dataclass, field
 
+from db.vocab import ROLES
 from services.errors import PermissionDenied
+
+ADMIN = "admin"  # the administrator may do everything
 
 
 @dataclass(frozen=True)
@@ -15,41 +24,77 @@ class Actor:
     roles: frozenset[str]
     component_ids: frozenset[int] = field(default_factory=frozenset)
 
-    def has(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles)) or "admin" in self.roles
 
+EVERYONE = frozenset(ROLES)
 
-# action -> roles allowed (admin may do everything)
+# action -> the roles allowed (the administrator is always allowed, so frozenset() means "admin only").
+# "<x>.view" actions open a page that has no other action of its own; other pages name the action they
+# serve (ui/navigation.py).
 RULES: dict[str, frozenset[str]] = {
+    # Pages every signed-in user sees
+    "overview.view": EVERYONE,
+    "policy.view": EVERYONE,  # Body of policy
+    "register.view": EVERYONE,  # the register and each Resolution's page
+    "guide.view": EVERYONE,
+    "account.edit": EVERYONE,  # one's own account
+    # The register
     "register.import": frozenset({"secretariat"}),
     "register.edit": frozenset({"secretariat"}),
-    "register.export": frozenset({"secretariat", "leadership", "focal_point", "reporter"}),
-    # Accounts and organisations: the administrator only (admin may do everything)
+    "register.export": EVERYONE,
+    # Accounts and organisations: the administrator only
     "users.manage": frozenset(),
     "components.manage": frozenset(),
     "access.review": frozenset(),
     "mail.view": frozenset(),
     "audit.view": frozenset({"secretariat"}),
-    "account.edit": frozenset({"reporter", "focal_point", "secretariat", "leadership"}),  # one's own
-    # Activity Reports: component membership is checked again in services/activity_reports.py
+    "backup.manage": frozenset(),  # download a backup of the whole database
+    # Activity Reports: for one's own components (membership is checked in services/activity_reports.py)
     "activity.write": frozenset({"reporter", "focal_point", "secretariat"}),
-    "activity.return": frozenset({"focal_point", "secretariat"}),  # and focal point of the Resolution
-    # Progress Reports: the assignment is checked again in services/progress_reports.py
-    "progress.write": frozenset({"focal_point", "secretariat"}),
-    "progress.review": frozenset({"secretariat"}),
+    "activity.all_components": frozenset(),  # report for, and see the drafts of, any component
+    "activity.return": frozenset({"focal_point", "secretariat"}),  # on a Resolution assigned to them...
+    "activity.return_any": frozenset({"secretariat"}),  # ... or on any Resolution
+    # Progress Reports: for the Resolutions assigned to one (checked in services/progress_reports.py)
+    "my_resolutions.view": frozenset({"focal_point"}),  # the Resolutions assigned to one
+    "progress.write": frozenset({"focal_point", "secretariat"}),  # on a Resolution assigned to them...
+    "progress.write_any": frozenset({"secretariat"}),  # ... or on any Resolution
+    "progress.review": frozenset({"secretariat"}),  # the review queue: publish or return
     "assignments.manage": frozenset({"secretariat"}),
     "calendar.manage": frozenset({"secretariat"}),
     "coverage.view": frozenset({"secretariat", "focal_point"}),
     "analysis.write": frozenset({"secretariat"}),
     "analysis.read": frozenset({"secretariat", "leadership", "focal_point"}),
 }
+assert all(roles <= EVERYONE for roles in RULES.values())
 
 
 def can(actor: Actor | None, action: str) -> bool:
-    return actor is not None and actor.has(*RULES[action])
+    """Whether the actor may do `action` (a key of RULES; an unknown action is a bug: KeyError)."""
+    allowed = RULES[action]
+    return actor is not None and bool(actor.roles & (allowed | {ADMIN}))
 
 
 def require(actor: Actor | None, action: str) -> None:
     if not can(actor, action):
         who = actor.username if actor else "an anonymous user"
-        raise PermissionDenied(f"{who} may not {action.replace('.', ' ')}.")
+        raise PermissionDenied(f"{who} may not {action.replace('.', ' ').replace('_', ' ')}.")
+
+
+def roles_for(action: str) -> frozenset[str]:
+    """The roles the table names for `action` (the administrator, always allowed, is not listed): for
+    queries on the users table, such as who may be assigned as a focal point."""
+    return RULES[action]
+
+
+# What the reporting cycle expects of each role: the guide's "Your work" and the page one lands on.
+# Duties, not permissions: the administrator may do everything but is not expected to report activities.
+DUTIES: dict[str, frozenset[str]] = {
+    "report_activities": frozenset({"reporter"}),
+    "write_progress_reports": frozenset({"focal_point"}),
+    "run_the_cycle": frozenset({"secretariat", ADMIN}),
+    "read_the_analysis": frozenset({"leadership", "secretariat", ADMIN}),
+}
+
+
+def duties(actor: Actor | None) -> frozenset[str]:
+    """The duties (keys of DUTIES) of the actor's roles."""
+    return frozenset(d for d, roles in DUTIES.items() if actor is not None and actor.roles & roles)

@@ -7,7 +7,9 @@ never edited in place: `start_correction` puts the working copy back to draft wh
 keeps showing the last publication until the correction is published as the next revision.
 
 Who: focal points write only for the Resolutions assigned to them; Secretariat staff (and admins) may
-write for any, and only they publish or return. Publishing locks every cited Activity Report.
+write for any, and only they publish or return. Publishing locks every cited Activity Report. A report in
+preparation (draft or in review), its review comments and its history are read by the same people only
+(may_read_working_copy); once published, everyone reads it (published_reports, on the Resolution page).
 """
 
 from dataclasses import asdict, dataclass, field
@@ -19,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from db import vocab
+from db.counting import counted_activity, counted_activity_in, status_in_year, year_bounds
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -36,19 +38,16 @@ from db.models import (
     User,
     utcnow,
 )
-from db.queries import current_submitted_activity
-from services import audit, text_rules
+from services import audit, form_fields, report_fields, text_rules
 from services.assignments import resolution_by_code
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
-from services.link_rows import sync_links
 from services.locking import claim
 from services.permissions import Actor, can, require
 
 ENTITY = "progress_report"
-TEXT_FIELDS = ("summary", "results", "challenges", "solutions")
-LIMITS = {"summary": 5000, "results": 5000, "challenges": 4000, "solutions": 4000, "comment": 2000}
-TEXT_LABELS = {"summary": "The summary", "results": "Results", "challenges": "Challenges",
-               "solutions": "Solutions and next steps"}  # every one multi-line
+FIELDS = report_fields.PROGRESS  # what the editor holds, declared once
+TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind in form_fields.TEXTS)
+LIMITS = form_fields.limits(FIELDS) | {"comment": text_rules.COMMENT}
 STATE_LABELS = {None: "Not written yet", "draft": "Draft", "in_review": "In review", "published": "Published"}
 CONFLICT = ("Someone else saved this Progress Report after you opened it, so your changes were not saved. "
             "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
@@ -56,18 +55,8 @@ ALREADY_EXISTS = ("A Progress Report for {code} and {year} already exists (someo
                   "opened this page). Your text is still in the form: copy it, then reload the report.")
 
 
-@dataclass
-class ProgressInput:
-    """What the editor holds."""
-
-    status: str | None = None
-    summary: str = ""
-    results: str = ""
-    challenges: str = ""
-    challenge_categories: list[str] = field(default_factory=list)
-    solutions: str = ""
-    source_ids: list[int] = field(default_factory=list)
-    component_ids: list[int] = field(default_factory=list)
+ProgressInput = form_fields.input_class("ProgressInput", FIELDS, module=__name__,
+                                        doc="What the editor holds (services.report_fields).")
 
 
 @dataclass
@@ -92,6 +81,7 @@ class ProgressView:
     may_review: bool  # the actor may publish or return it now
     prefilled_from: int | None  # the year whose published report filled a new one
     comments: list[dict] = field(default_factory=list)  # newest first: body, by, at, action
+    participant: bool = False  # may read the working copy, its comments and history (may_read_working_copy)
 
 
 # -- permissions ------------------------------------------------------------------------------------------
@@ -104,7 +94,14 @@ def is_assigned(session: Session, actor: Actor, resolution_id: int) -> bool:
 def may_write(session: Session, actor: Actor, resolution_id: int) -> bool:
     if not can(actor, "progress.write"):
         return False
-    return actor.has("secretariat") or is_assigned(session, actor, resolution_id)
+    return can(actor, "progress.write_any") or is_assigned(session, actor, resolution_id)
+
+
+def may_read_working_copy(session: Session, actor: Actor, resolution_id: int) -> bool:
+    """A Progress Report in draft or in review, its review comments and its history are read by the focal
+    points assigned to the Resolution, the Secretariat and the administrator only: work in progress, not
+    yet IUCN's word. Published reports are read by everyone, on the Resolution's page."""
+    return can(actor, "progress.review") or may_write(session, actor, resolution_id)
 
 
 def _require_write(session: Session, actor: Actor, resolution: Resolution) -> None:
@@ -137,16 +134,10 @@ def _year_problems(session: Session, resolution: Resolution, year: object) -> li
 
 
 # -- Activity Reports counted for a year ------------------------------------------------------------------
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-
-
 def source_candidates(*, session: Session, resolution_id: int, year: int,
                       include_ids: tuple[int, ...] = ()) -> pd.DataFrame:
     """The Activity Reports on the Resolution received in `year` (plus any already chosen)."""
-    start, end = _year_bounds(year)
-    received = and_(current_submitted_activity(), ActivityReport.submitted_at >= start,
-                    ActivityReport.submitted_at < end)
+    received = counted_activity_in(year)
     chosen = ActivityReport.id.in_(include_ids or (-1,))
     rows = session.exec(
         select(ActivityReport.id, ActivityReport.title, Component.id, Component.name, ActivityReport.action_status,
@@ -181,7 +172,7 @@ STATE_ORDER = {None: 0, "draft": 1, "in_review": 2, "published": 3}
 
 def my_resolutions(*, session: Session, user_id: int, year: int) -> pd.DataFrame:
     """Each Resolution assigned to the user, with what the focal point needs for `year` (all in SQL)."""
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     mine = select(FocalPointAssignment.resolution_id).where(FocalPointAssignment.user_id == user_id)
     last_published = (
         select(ProgressReport.resolution_id, func.max(ProgressReport.published_at).label("at"))
@@ -197,7 +188,7 @@ def my_resolutions(*, session: Session, user_id: int, year: int) -> pd.DataFrame
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(last_published, last_published.c.resolution_id == ActivityReportResolution.resolution_id,
               isouter=True)
-        .where(current_submitted_activity(), ActivityReportResolution.resolution_id.in_(mine))
+        .where(counted_activity(), ActivityReportResolution.resolution_id.in_(mine))
         .group_by(ActivityReportResolution.resolution_id).subquery()
     )
     this, prev = aliased(ProgressReport), aliased(ProgressReport)
@@ -205,7 +196,7 @@ def my_resolutions(*, session: Session, user_id: int, year: int) -> pd.DataFrame
         ReviewComment.target_kind == ENTITY, ReviewComment.target_id == this.id, ReviewComment.action == "returned",
         or_(this.published_at.is_(None), ReviewComment.created_at > this.published_at))
     rows = session.exec(
-        select(Resolution.code, Resolution.title, Congress.code, prev.published_status, this.state, this.status,
+        select(Resolution.code, Resolution.title, Congress.code, status_in_year(prev), this.state, this.status,
                this.published_status, func.coalesce(this.revision, 0), and_(this.state == "draft", returned),
                func.coalesce(counts.c.this_year, 0), func.coalesce(counts.c.since_last, 0))
         .join(Congress, Congress.id == Resolution.congress_id)
@@ -216,7 +207,6 @@ def my_resolutions(*, session: Session, user_id: int, year: int) -> pd.DataFrame
         .order_by(Congress.year.desc(), Resolution.number)
     ).all()
     frame = pd.DataFrame(rows, columns=MY_COLUMNS)
-    frame["last_year_status"] = frame["last_year_status"].fillna(vocab.NO_REPORT)
     frame["returned"] = frame["returned"].fillna(False).astype(bool)
     for name in ("revision", "received_this_year", "since_last_report"):
         frame[name] = frame[name].astype(int)
@@ -231,19 +221,12 @@ def _find(session: Session, resolution_id: int, year: int) -> ProgressReport | N
 
 
 def _input_of(session: Session, report: ProgressReport) -> ProgressInput:
-    return ProgressInput(
-        status=report.status,
-        **{name: getattr(report, name) or "" for name in TEXT_FIELDS},
-        challenge_categories=list(report.challenge_categories or []),
-        source_ids=sorted(session.exec(select(ProgressReportSource.activity_report_id)
-                                       .where(ProgressReportSource.progress_report_id == report.id))),
-        component_ids=sorted(session.exec(select(ProgressReportComponent.component_id)
-                                          .where(ProgressReportComponent.progress_report_id == report.id))),
-    )
+    return form_fields.read(session, report, ProgressInput, FIELDS)
 
 
 def _prefill(session: Session, resolution_id: int, year: int) -> tuple[ProgressInput, int | None]:
-    """A new report starts from the latest earlier published one: texts and status; sources empty."""
+    """A new report starts from the latest earlier published one: what is `carried` (status, texts,
+    challenge categories still on the list); sources and components empty."""
     found = session.exec(
         select(ProgressReport.year, ProgressReportRevision)
         .join(ProgressReportRevision, ProgressReportRevision.progress_report_id == ProgressReport.id)
@@ -253,12 +236,13 @@ def _prefill(session: Session, resolution_id: int, year: int) -> tuple[ProgressI
     if found is None:
         return ProgressInput(), None
     earlier_year, revision = found
-    content = revision.content or {}
-    return ProgressInput(
-        status=revision.status,
-        **{name: content.get(name) or "" for name in TEXT_FIELDS},
-        challenge_categories=[c for c in content.get("challenge_categories") or [] if c in vocab.CHALLENGE_CATEGORIES],
-    ), earlier_year
+    content = (revision.content or {}) | {"status": revision.status}
+    carried = {}
+    for f in FIELDS:
+        if f.carried:
+            value = form_fields.coerce(f, content.get(f.name))
+            carried[f.name] = [v for v in value if v in f.options] if f.kind is form_fields.Kind.CHOICES else value
+    return ProgressInput(**carried), earlier_year
 
 
 def _comments(session: Session, report_id: int) -> list[dict]:
@@ -283,7 +267,13 @@ def open_report(*, session: Session, actor: Actor, code: str, year: int) -> Prog
         return ProgressView(
             id=None, code=code, title=resolution.title, resolution_id=resolution.id, year=year, data=data,
             state=None, version=None, revision=0, published_status=None, published_at=None, author=None,
-            updated_at=None, may_write=writer, editable=writer, may_review=False, prefilled_from=earlier)
+            updated_at=None, may_write=writer, editable=writer, may_review=False, prefilled_from=earlier,
+            participant=may_read_working_copy(session, actor, resolution.id))
+    participant = may_read_working_copy(session, actor, resolution.id)
+    if report.state != "published" and not participant:
+        raise PermissionDenied(f"The {year} Progress Report on {code} is in preparation: only the focal points "
+                               "assigned to the Resolution and the Secretariat read it until it is published. "
+                               "The published reports are on the Resolution's page.")
     author = session.get(User, report.author_id)
     return ProgressView(
         id=report.id, code=code, title=resolution.title, resolution_id=resolution.id, year=year,
@@ -291,35 +281,14 @@ def open_report(*, session: Session, actor: Actor, code: str, year: int) -> Prog
         published_status=report.published_status, published_at=report.published_at,
         author=author.display_name if author else None, updated_at=report.updated_at, may_write=writer,
         editable=writer and report.state == "draft", may_review=reviewer and report.state == "in_review",
-        prefilled_from=None, comments=_comments(session, report.id))
+        prefilled_from=None, comments=_comments(session, report.id) if participant else [], participant=participant)
 
 
 # -- validation and writing -------------------------------------------------------------------------------
-def _clean(data: ProgressInput) -> ProgressInput:
-    cleaned = ProgressInput(**asdict(data))
-    for name in TEXT_FIELDS:
-        setattr(cleaned, name, text_rules.tidy(getattr(cleaned, name), multiline=True))
-    cleaned.challenge_categories = [c for c in vocab.CHALLENGE_CATEGORIES if c in set(data.challenge_categories)] + [
-        c for c in dict.fromkeys(data.challenge_categories) if c not in vocab.CHALLENGE_CATEGORIES]
-    cleaned.source_ids = sorted(set(data.source_ids))
-    cleaned.component_ids = sorted(set(data.component_ids))
-    return cleaned
-
-
 def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full: bool) -> list[FieldError]:
-    """Every problem at once. A draft needs a status (it can change until submission); submitting needs
-    the summary too."""
-    errors: list[FieldError] = []
-    if data.status is None:
-        errors.append(FieldError("status", "Choose an implementation status (you can change it until you submit)."))
-    elif data.status not in vocab.IMPLEMENTATION_STATUSES:
-        errors.append(FieldError("status", "Choose an implementation status from the scale."))
-    for name in TEXT_FIELDS:  # control characters (a NUL, a vertical tab...) and length: services.text_rules
-        text_rules.check_text(getattr(data, name), field=name, label=TEXT_LABELS[name], max_len=LIMITS[name],
-                              multiline=True, errors=errors,
-                              too_long="Too long: {length} characters, at most {max_len}. Please shorten it.")
-    if set(data.challenge_categories) - set(vocab.CHALLENGE_CATEGORIES):
-        errors.append(FieldError("challenge_categories", "Choose challenge categories from the list."))
+    """Every problem at once: each field's own rules (services.report_fields: a draft needs a status, which
+    can change until submission; submitting needs the summary too), then the sources and components."""
+    errors = form_fields.problems(data, FIELDS, full=full)
     if data.source_ids:
         valid = set(session.exec(
             select(ActivityReport.id).join(ActivityReportResolution)
@@ -332,8 +301,6 @@ def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full
         known = set(session.exec(select(Component.id).where(Component.id.in_(data.component_ids))))
         if set(data.component_ids) - known:
             errors.append(FieldError("component_ids", "Choose components from the list."))
-    if full and not data.summary:
-        errors.append(FieldError("summary", "Summarise the progress made this year."))
     return errors
 
 
@@ -344,23 +311,15 @@ def _snapshot(session: Session, report: ProgressReport) -> dict:
 
 
 def _write(session: Session, report: ProgressReport, data: ProgressInput) -> None:
-    report.status = data.status
-    for name in TEXT_FIELDS:
-        setattr(report, name, getattr(data, name) or None)
-    report.challenge_categories = list(data.challenge_categories)
     report.updated_at = utcnow()
-    session.add(report)
-    session.flush()
-    sync_links(session, ProgressReportSource, "progress_report_id", report.id, "activity_report_id", data.source_ids)
-    sync_links(session, ProgressReportComponent, "progress_report_id", report.id, "component_id", data.component_ids)
-    session.flush()
+    form_fields.write(session, report, data, FIELDS)
 
 
 def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressInput, version: int | None,
           *, submit: bool) -> ProgressReport:
     resolution = resolution_by_code(session, code)
     _require_write(session, actor, resolution)
-    data = _clean(data)
+    data = form_fields.clean(data, FIELDS)
     year_errors = _year_problems(session, resolution, year)  # before any query: 2**70 fits no column
     if year_errors:
         raise ValidationFailed(year_errors + _problems(session, resolution.id, data, full=submit))
@@ -429,11 +388,29 @@ def _require_state(report: ProgressReport, state: str, doing: str) -> None:
                             f"{doing} (someone may have acted on it already): reload the page.")
 
 
+def _refuse_changed_sources(session: Session, report: ProgressReport) -> None:
+    """Publication cites only what was submitted. Citing in review protects the sources (services.activity_reports
+    refuses to withdraw or return them); this catches a source changed all the same (at the very moment the
+    report entered review, or before the rule existed), naming it, rather than lock a draft."""
+    changed = session.exec(
+        select(ActivityReport.id, ActivityReport.title)
+        .join(ProgressReportSource, ProgressReportSource.activity_report_id == ActivityReport.id)
+        .where(ProgressReportSource.progress_report_id == report.id, ActivityReport.state != "submitted")
+        .order_by(ActivityReport.id)
+    ).all()
+    if changed:
+        names = "; ".join(f"{rid} ({text_rules.shown(title)!r})" for rid, title in changed)
+        raise ConflictError(f"Activity Report {names} is no longer as submitted (withdrawn or returned to its "
+                            "component), so this Progress Report cannot be published citing it. Return the Progress "
+                            "Report to its focal point to update its sources.")
+
+
 def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> ProgressReportRevision:
     """Publish a report in review: a new revision, the published status, and its sources locked."""
     require(actor, "progress.review")
     report = _load(session, report_id)
     _require_state(report, "in_review", "published")
+    _refuse_changed_sources(session, report)
     claim(session, report, version, CONFLICT)
     content = _snapshot(session, report)
     content.pop("state")
@@ -499,8 +476,9 @@ def start_correction(*, session: Session, actor: Actor, report_id: int, version:
 
 
 # -- queue, history, published reports ---------------------------------------------------------------------
-def review_queue(*, session: Session) -> pd.DataFrame:
-    """Reports waiting for review, oldest first."""
+def review_queue(*, session: Session, actor: Actor) -> pd.DataFrame:
+    """Reports waiting for review, oldest first (for those who review them)."""
+    require(actor, "progress.review")
     sources = (select(ProgressReportSource.progress_report_id, func.count().label("n"))
                .group_by(ProgressReportSource.progress_report_id).subquery())
     rows = session.exec(
@@ -519,9 +497,7 @@ def review_queue(*, session: Session) -> pd.DataFrame:
 
 ACTION_LABELS = {"create": "Started", "update": "Saved draft", "submit": "Submitted for review",
                  "publish": "Published", "return": "Returned with a comment", "new_version": "Started a correction"}
-FIELD_LABELS = {"status": "status", "summary": "summary", "results": "results", "challenges": "challenges",
-                "solutions": "solutions and next steps", "challenge_categories": "challenge categories",
-                "source_ids": "sources", "component_ids": "components"}
+FIELD_LABELS = {f.name: f.short for f in FIELDS}  # "Changed: status, summary"
 
 
 def _describe(action: str, before: dict | None, after: dict | None) -> str:
@@ -536,8 +512,13 @@ def _describe(action: str, before: dict | None, after: dict | None) -> str:
     return ""
 
 
-def history(*, session: Session, report_id: int) -> pd.DataFrame:
-    """Who did what, when, newest first (from the audit trail)."""
+def history(*, session: Session, actor: Actor, report_id: int) -> pd.DataFrame:
+    """Who did what, when, newest first (from the audit trail): the return comments and every draft change,
+    so for those who may read the working copy (may_read_working_copy)."""
+    report = _load(session, report_id)
+    if not may_read_working_copy(session, actor, report.resolution_id):
+        raise PermissionDenied("Only the focal points assigned to the Resolution and the Secretariat read the "
+                               "history of its Progress Reports.")
     rows = session.exec(
         select(AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.before, AuditEvent.after)
         .join(User, User.id == AuditEvent.user_id, isouter=True)
@@ -572,7 +553,8 @@ def revisions(*, session: Session, report_id: int) -> pd.DataFrame:
 
 
 def published_reports(*, session: Session, code: str) -> list[dict]:
-    """Each year's latest published revision of the Resolution's reports, newest year first."""
+    """Each year's latest published revision of the Resolution's reports, newest year first; `texts`: each
+    free text with its label, in the editor's order."""
     resolution = resolution_by_code(session, code)
     latest = (select(ProgressReportRevision.progress_report_id, func.max(ProgressReportRevision.revision).label("r"))
               .group_by(ProgressReportRevision.progress_report_id).subquery())
@@ -600,6 +582,7 @@ def published_reports(*, session: Session, code: str) -> list[dict]:
             "year": year, "status": rev.status, "revision": rev.revision, "published_at": rev.published_at,
             "author": author, "correcting": state != "published",
             **{name: content.get(name) or "" for name in TEXT_FIELDS},
+            "texts": [(f.label, content.get(f.name) or "") for f in FIELDS if f.kind in form_fields.TEXTS],
             "challenge_categories": content.get("challenge_categories") or [],
             "components": sorted(names[c] for c in content.get("component_ids") or [] if c in names),
             "sources": len(content.get("source_ids") or []),

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from db.counting import counted_activity, reporting_state, tagged_with
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -20,11 +21,11 @@ from db.models import (
     User,
     utcnow,
 )
-from db.queries import current_submitted_activity, tagged_with
 from db.sql import string_agg
 from services import audit, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
+from services.register_file import web_address
 
 REGISTER_COLUMNS = ["code", "title", "kind", "congress", "year", "themes", "status", "latest_status",
                     "latest_year"]
@@ -132,7 +133,7 @@ def resolution_detail(*, session: Session, code: str) -> dict:
     ).all()
     progress = session.exec(
         select(ProgressReport.year, ProgressReport.state, ProgressReport.published_status,
-               ProgressReport.status, User.display_name, ProgressReport.published_at)
+               ProgressReport.status, User.display_name, ProgressReport.published_at, reporting_state())
         .join(User, User.id == ProgressReport.author_id)
         .where(ProgressReport.resolution_id == resolution.id)
         .order_by(ProgressReport.year.desc())
@@ -143,7 +144,7 @@ def resolution_detail(*, session: Session, code: str) -> dict:
         .join(ActivityReportResolution)
         .join(Component, Component.id == ActivityReport.component_id)
         .where(ActivityReportResolution.resolution_id == resolution.id)
-        .where(current_submitted_activity())  # drafts stay with their authors; a correction replaces the original
+        .where(counted_activity())  # drafts stay with their authors; a correction replaces the original
         .order_by(ActivityReport.submitted_at.desc())
     ).all()
     return {
@@ -154,7 +155,7 @@ def resolution_detail(*, session: Session, code: str) -> dict:
         "status": resolution.status,
         "archived_on": resolution.archived_on,
         "summary": resolution.summary,
-        "url": resolution.url,
+        "text_url": web_address(resolution.text_url),  # only an http(s) link, never javascript: and the like
         "congress": {
             "code": congress.code, "kind": congress.kind, "session": congress.session,
             "city": congress.city, "country": congress.country, "year": congress.year,
@@ -163,7 +164,8 @@ def resolution_detail(*, session: Session, code: str) -> dict:
         "themes": themes,
         "focal_points": pd.DataFrame(focal_points, columns=["name", "email", "since"]),
         "progress_reports": pd.DataFrame(
-            progress, columns=["year", "state", "published_status", "working_status", "author", "published_at"]
+            progress, columns=["year", "state", "published_status", "working_status", "author", "published_at",
+                               "reporting_state"]
         ),
         "activity_reports": pd.DataFrame(
             activities, columns=["id", "title", "component", "action_status", "start", "end", "submitted_at"]

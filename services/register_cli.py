@@ -5,8 +5,11 @@
 
 Import checks every row first and writes nothing if one is bad (each problem is printed with its line
 number, exit status 1). It acts as USERNAME, who must be allowed to import (Secretariat or admin), and is
-recorded in the audit trail. Export writes the import format to FILE (or standard output); without --as
-it reads as the command line itself, since export changes nothing.
+recorded in the audit trail. The file's columns: code,kind,number,title,congress,themes,status,archived_on,
+optionally followed by text_url (the link to the official text, http:// or https://; a file without that
+column leaves the links already in the register as they are). Export writes the import format, text_url
+included, to FILE (or standard output); without --as it reads as the command line itself, since export
+changes nothing.
 """
 
 import argparse
@@ -21,7 +24,7 @@ from db.reference_data import load_reference_data
 from db.settings import load_settings
 from services.errors import PermissionDenied, ValidationFailed
 from services.permissions import Actor
-from services.register_file import export_register, import_register
+from services.register_file import COLUMNS, TEXT_URL, export_register, import_register
 from services.users import actor_for
 
 # Export is read-only and open to every role; this stands for whoever runs the command.
@@ -33,9 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Import or export the Resolution register (CSV).")
     commands = parser.add_subparsers(dest="command", required=True)
     imp = commands.add_parser("import", help="import a register file (all rows or none)")
-    imp.add_argument("file", help="CSV file: code,kind,number,title,congress,themes,status,archived_on ('-': stdin)")
+    imp.add_argument("file", help=f"CSV file: {','.join(COLUMNS)}[,{TEXT_URL}] ('-': stdin)")
     imp.add_argument("--as", dest="username", required=True, help="the user who imports (Secretariat or admin)")
-    exp = commands.add_parser("export", help="export the register in the import format")
+    exp = commands.add_parser("export", help="export the register in the import format (with text_url)")
     exp.add_argument("--congress", help="only this Congress, by its code (e.g. WCC-2020)")
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     exp.add_argument("--as", dest="username", help="the user who exports (default: the command line)")

@@ -1,17 +1,21 @@
 """Import and export of the Resolution register as CSV.
 
-Columns, in this order: code,kind,number,title,congress,themes,status,archived_on
+Columns, in this order: code,kind,number,title,congress,themes,status,archived_on and, optionally, a last
+column text_url (the link to the official text: an http:// or https:// address, at most 500 characters, or
+empty for none). A file without text_url leaves the links the register holds as they are; with it, each
+row's link is set (an empty cell removes it). Export always writes the text_url column.
 Import checks every row first; one bad row and nothing is written, and every problem is listed with its
 line. Limits: the file at most 32 MB (about 250,000 rows), a value at most 10,000 characters, a title at most
 500, a number from 1 to 9999 in ASCII digits, no control characters anywhere.
 
-A good file is then written in one short transaction of bulk statements: new rows in multi-row INSERTs,
-changed rows in one executemany UPDATE, theme links and audit events (one per created or updated
-Resolution, and one for the import) in bulk too; 100,000 rows hold the SQLite write lock for about a second
-or two (bench/register_import.py). Should the database be busy (SQLite's lock beyond its busy timeout, a
-dropped PostgreSQL connection, another import writing the same codes at the same moment), the write is tried
-again from the checked rows, which stay in memory: nothing is lost, nothing is half-written. Importing the
-same file again changes nothing.
+The checking and the comparison with the register run before the write transaction, with no lock held;
+the writes are then bulk statements back to back (services/bulk_write.py: new rows by executemany or COPY,
+changed rows in one executemany UPDATE, theme links and audit events, one per created or updated
+Resolution and one for the import, in bulk too) in one short transaction: a 100,000-row import holds the
+SQLite write lock for about a second (bench/register_import.py measures it). Should the database be busy
+(SQLite's lock beyond its busy timeout, a dropped PostgreSQL connection, another import writing the same
+codes at the same moment), the write is tried again from the checked rows, which stay in memory: nothing
+is lost, nothing is half-written. Importing the same file again changes nothing.
 
 Export writes the same format, each text cell through `tabular.safe_cell` (a title such as
 `=HYPERLINK(...)` gets a leading apostrophe, so a spreadsheet shows it as text); the import takes that
@@ -24,8 +28,9 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, delete, func, insert, update
+from sqlalchemy import String, cast, delete, func, insert, text
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -34,29 +39,57 @@ from sqlmodel import Session, select
 from db import vocab
 from db.engine import transaction
 from db.models import AuditEvent, Congress, Resolution, ResolutionTheme, Theme, utcnow
+from db.sql import string_agg
+from services.bulk_write import Batch, gc_paused, large_cache, prepare, prepare_update
 from services.csv_file import data_rows, shown
 from services.errors import FieldError, ValidationFailed
 from services.permissions import Actor, require
 from services.tabular import CsvRows, safe_cell, unquote_cell
 
 COLUMNS = ("code", "kind", "number", "title", "congress", "themes", "status", "archived_on")
+TEXT_URL = "text_url"  # the optional last column
+EXPORT_COLUMNS = (*COLUMNS, TEXT_URL)
 MAX_FILE_BYTES = 32 * 1024 * 1024
 CODE_MAX = Resolution.__table__.c.code.type.length  # 32
 TITLE_MAX = Resolution.__table__.c.title.type.length  # 500
+TEXT_URL_MAX = Resolution.__table__.c.text_url.type.length  # 500
 NUMBER_MAX = 9999
 WRITE_ATTEMPTS = 3
+WEB_SCHEMES = ("http", "https")
 _NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() takes "²" and "١٢" too
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # date.fromisoformat() also takes 20190315, 2019-W11-5
 _CHUNK = 500  # ids per IN (...) list
 _RES = Resolution.__table__
 _LINKS = ResolutionTheme.__table__
 _EVENTS = AuditEvent.__table__
-_FIELDS = ("kind", "number", "title", "congress_id", "status", "archived_on")
+_FIELDS = ("kind", "number", "title", "congress_id", "status", "archived_on", "text_url")
 _AT = {name: i for i, name in enumerate(("id", "code", *_FIELDS))}  # positions in a row of `existing`
+_KEPT = _AT["text_url"] - 2  # position of text_url in a row's values: kept as it is when the file has no column
 
 
 def resolution_code(congress_code: str, kind: str, number: int) -> str:
     return f"{congress_code}-{vocab.RESOLUTION_KIND_CODES[kind]}-{number:03d}"
+
+
+def web_address_problem(value: str) -> str | None:
+    """Why `value` may not be a Resolution's text link (not an http(s) address with a host, too long,
+    spaces in it), or None. The one rule for these links: the import checks it, the detail view shows only
+    links that pass it (a link written some other way, say javascript:..., is never shown)."""
+    if len(value) > TEXT_URL_MAX:
+        return f"the text link is longer than {TEXT_URL_MAX} characters ({len(value):,})"
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a malformed [IPv6] host
+        parts = None
+    if parts is None or parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname or any(
+            c.isspace() for c in value):
+        return f"the text link must be a web address starting with https:// or http://, not {shown(value)}"
+    return None
+
+
+def web_address(value: str | None) -> str | None:
+    """The link itself when it may be shown as one, else None."""
+    return value if value and web_address_problem(value) is None else None
 
 
 @dataclass
@@ -77,6 +110,8 @@ class _Row:
     themes: list[str]
     status: str
     archived_on: date | None
+    text_url: str | None = None
+    has_text_url: bool = False  # the file has the text_url column (without it the link is left alone)
 
 
 def parse_register(data: bytes, *, congresses: set[str], themes: set[str]) -> list[_Row]:
@@ -85,28 +120,27 @@ def parse_register(data: bytes, *, congresses: set[str], themes: set[str]) -> li
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
     numbers: dict[tuple[str, int], str] = {}
-    for line, cells in data_rows(data, COLUMNS, errors=errors, max_bytes=MAX_FILE_BYTES):
-        raw = dict(zip(COLUMNS, [unquote_cell(c) if c[:1] == "'" else c for c in [c.strip() for c in cells]]))
-        row_errors, number, archived_on, row_themes = _check_row(raw, congresses, themes)
-        code = raw["code"]
+    for line, cells in data_rows(data, COLUMNS, errors=errors, max_bytes=MAX_FILE_BYTES, optional=(TEXT_URL,)):
+        cells = [c.strip() for c in cells]
+        if "'" in "".join(cells):  # rarely: only then look for an exported formula's apostrophe in each cell
+            cells = [unquote_cell(c) if c[:1] == "'" else c for c in cells]
+        row_errors, row = _check_row(line, cells, congresses, themes)
+        code = cells[0]
         if code in first_line:
             row_errors.append(FieldError(
                 "code", f"duplicate code {shown(code, quoted=False)} (first on line {first_line[code]})"))
         else:
             first_line[code] = line
         if not row_errors:
-            other = numbers.setdefault((raw["congress"], number), code)
+            other = numbers.setdefault((row.congress, row.number), code)
             if other != code:
-                row_errors.append(FieldError("number", f"number {number} is already used by {other}"))
-        for e in row_errors:
-            e.line = line
-        errors.extend(row_errors)
-        if not row_errors:
-            rows.append(_Row(
-                line=line, code=code, kind=raw["kind"], number=number, title=raw["title"],
-                congress=raw["congress"], themes=row_themes, status=raw["status"],
-                archived_on=archived_on,
-            ))
+                row_errors.append(FieldError("number", f"number {row.number} is already used by {other}"))
+        if row_errors:
+            for e in row_errors:
+                e.line = line
+            errors.extend(row_errors)
+        else:
+            rows.append(row)
     if errors:
         raise ValidationFailed(errors)
     return rows
@@ -124,55 +158,68 @@ def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _check_row(raw: dict[str, str], congresses: set[str], themes: set[str]
-               ) -> tuple[list[FieldError], int | None, date | None, list[str]]:
-    """The row's problems, its number, its archiving date (None where they are wrong) and its themes."""
+def _check_row(line: int, cells: list[str], congresses: set[str], themes: set[str]
+               ) -> tuple[list[FieldError], _Row | None]:
+    """The row's problems, and the row itself when it has none."""
+    code, kind, number_text, title, congress, theme_cell, status, archived_text = cells[:8]
     errors = []
-    if raw["congress"] not in congresses:
-        errors.append(FieldError("congress", f"unknown Congress {shown(raw['congress'])}"))
-    if raw["kind"] not in vocab.RESOLUTION_KINDS:
-        errors.append(FieldError("kind", f"kind must be Resolution or Recommendation, not {shown(raw['kind'])}"))
-    number = int(raw["number"]) if _NUMBER.fullmatch(raw["number"]) else None
+    if congress not in congresses:
+        errors.append(FieldError("congress", f"unknown Congress {shown(congress)}"))
+    if kind not in vocab.RESOLUTION_KINDS:
+        errors.append(FieldError("kind", f"kind must be Resolution or Recommendation, not {shown(kind)}"))
+    number = int(number_text) if _NUMBER.fullmatch(number_text) else None
     if number is None or not 1 <= number <= NUMBER_MAX:
         errors.append(FieldError("number", f"number must be a positive whole number from 1 to {NUMBER_MAX} "
-                                           f"in the digits 0-9, not {shown(raw['number'])}"))
+                                           f"in the digits 0-9, not {shown(number_text)}"))
         number = None
-    if len(raw["code"]) > CODE_MAX:
-        errors.append(FieldError("code", f"the code is longer than {CODE_MAX} characters ({len(raw['code']):,})"))
+    if len(code) > CODE_MAX:
+        errors.append(FieldError("code", f"the code is longer than {CODE_MAX} characters ({len(code):,})"))
     elif not errors:
-        expected = resolution_code(raw["congress"], raw["kind"], number)
-        if raw["code"] != expected:
+        expected = resolution_code(congress, kind, number)
+        if code != expected:
             errors.append(FieldError(
-                "code", f"code {shown(raw['code'])} does not match its Congress, kind and number (expected {expected})"
+                "code", f"code {shown(code)} does not match its Congress, kind and number (expected {expected})"
             ))
-    if not raw["title"]:
+    if not title:
         errors.append(FieldError("title", "the title is empty"))
-    elif len(raw["title"]) > TITLE_MAX:
-        errors.append(FieldError("title", f"the title is longer than {TITLE_MAX} characters ({len(raw['title']):,})"))
-    row_themes = _theme_list(raw["themes"])
-    unknown = [t for t in row_themes if t not in themes]
-    if unknown:
+    elif len(title) > TITLE_MAX:
+        errors.append(FieldError("title", f"the title is longer than {TITLE_MAX} characters ({len(title):,})"))
+    row_themes = _theme_list(theme_cell)
+    if not themes.issuperset(row_themes):
+        unknown = [t for t in row_themes if t not in themes]
         listed = ", ".join(shown(t, 40, quoted=False) for t in unknown[:10]) + (" …" if len(unknown) > 10 else "")
         errors.append(FieldError("themes", f"unknown theme(s): {listed}"))
-    if raw["status"] not in vocab.RESOLUTION_STATUSES:
-        errors.append(FieldError("status", f"status must be active or archived, not {shown(raw['status'])}"))
+    if status not in vocab.RESOLUTION_STATUSES:
+        errors.append(FieldError("status", f"status must be active or archived, not {shown(status)}"))
     archived_on = None
-    if raw["archived_on"]:
+    if archived_text:
         try:
-            archived_on = _date(raw["archived_on"])
+            archived_on = _date(archived_text)
         except ValueError:
-            errors.append(FieldError("archived_on", f"bad date {shown(raw['archived_on'])} (use YYYY-MM-DD)"))
-    if raw["status"] == "archived" and not raw["archived_on"]:
+            errors.append(FieldError("archived_on", f"bad date {shown(archived_text)} (use YYYY-MM-DD)"))
+    if status == "archived" and not archived_text:
         errors.append(FieldError("archived_on", "an archived Resolution needs the date it was archived"))
-    if raw["status"] == "active" and archived_on:
+    if status == "active" and archived_on:
         errors.append(FieldError("archived_on", "an active Resolution has no archiving date"))
-    return errors, number, archived_on, row_themes
+    has_text_url = len(cells) > 8
+    text_url = (cells[8] or None) if has_text_url else None
+    if text_url and (problem := web_address_problem(text_url)):
+        errors.append(FieldError(TEXT_URL, problem))
+    if errors:
+        return errors, None
+    return errors, _Row(line, code, kind, number, title, congress, row_themes, status, archived_on, text_url,
+                        has_text_url)
 
 
 def import_register(*, engine: Engine, actor: Actor, data: bytes) -> ImportResult:
     """Check the whole file (nothing written), then write it in one short bulk transaction, tried again
     when the database is busy. Raises ValidationFailed (every problem, with its line) or PermissionDenied."""
     require(actor, "register.import")
+    with gc_paused():
+        return _import(engine, actor, data)
+
+
+def _import(engine: Engine, actor: Actor, data: bytes) -> ImportResult:
     with Session(engine) as session:  # reference data, read before the file is parsed
         congresses = dict(session.exec(select(Congress.code, Congress.id)).all())
         themes = dict(session.exec(select(Theme.name, Theme.id)).all())
@@ -207,32 +254,23 @@ def _fingerprint(session: Session) -> tuple:
 
 @dataclass
 class _Plan:
-    """The writes of an import, prepared from the register as read (`fingerprint`)."""
+    """The writes of an import, prepared from the register as read (`fingerprint`), every value converted:
+    under the lock only the statements run."""
 
     fingerprint: tuple
     result: ImportResult
-    batches: list["_Batch"]
+    batches: list[Batch]  # new rows, changed rows (a batch per set of changed fields), audit events
     relinked: list[int]  # ids of changed rows whose theme links are replaced
-    links: list[dict]  # theme links of the changed rows
-    new_rows: list["_Row"]  # rows to insert, whose links need their new ids
-    themes: dict[str, int]
-    dialect: object
+    links: Batch  # theme links of the new and the changed rows
 
     def write(self, session: Session) -> ImportResult:
         """The statements back to back (on SQLite the write lock is held from the first to the commit)."""
-        last_id = session.execute(core_select(func.max(_RES.c.id))).scalar() or 0
-        for batch in self.batches:
-            batch.run(session)
-        for start in range(0, len(self.relinked), _CHUNK):
-            session.execute(delete(_LINKS).where(_LINKS.c.resolution_id.in_(self.relinked[start:start + _CHUNK])))
-        links = self.links
-        if self.new_rows:  # the new ids, for their theme links
-            new_ids = {code: rid for rid, code in session.execute(
-                core_select(_RES.c.id, _RES.c.code).where(_RES.c.id > last_id))}
-            links = links + [{"resolution_id": new_ids[row.code], "theme_id": self.themes[name]}
-                             for row in self.new_rows for name in row.themes]
-        if links:
-            _prepare(self.dialect, insert(_LINKS), links, keys=["resolution_id", "theme_id"]).run(session)
+        with large_cache(session):
+            for batch in self.batches:
+                batch.run(session)
+            for start in range(0, len(self.relinked), _CHUNK):
+                session.execute(delete(_LINKS).where(_LINKS.c.resolution_id.in_(self.relinked[start:start + _CHUNK])))
+            self.links.run(session)
         return self.result
 
 
@@ -241,88 +279,93 @@ def _plan(session: Session, dialect, actor: Actor, rows: list[_Row], congresses:
     """Compare the file with the register and prepare every write; raises ValidationFailed when a new code
     would take a number the register already gives another Resolution."""
     fingerprint = _fingerprint(session)
-    existing = {r[1]: r for r in session.execute(core_select(*(_RES.c[name] for name in _AT))).tuples()}
-    theme_names = _themes_by_resolution(session)
-    _check_numbers_against_database(rows, existing, congresses)
-
+    existing = _register(session, {v: k for k, v in themes.items()})
     now = utcnow()
     result = ImportResult()
-    new_rows: list[tuple[_Row, dict]] = []
-    changed: list[tuple[int, _Row, dict, dict, dict]] = []  # id, row, values, before, after (changed fields)
+    new_rows: list[tuple[_Row, tuple]] = []
+    changed: list[tuple[int, _Row, tuple, dict, dict]] = []  # id, row, values, before, after (changed fields)
+    clashes: list[_Row] = []  # new codes, or new numbers, to check against the numbers the register gives
     for row in rows:
-        values = (row.kind, row.number, row.title, congresses[row.congress], row.status, row.archived_on)
+        values = (row.kind, row.number, row.title, congresses[row.congress], row.status, row.archived_on,
+                  row.text_url)
         current = existing.get(row.code)
         if current is None:
-            new_rows.append((row, dict(zip(_FIELDS, values))))
+            new_rows.append((row, values))
+            clashes.append(row)
             continue
-        themes_before = theme_names.get(current[0], [])
-        if current[2:] == values and themes_before == row.themes:
+        if not row.has_text_url:
+            values = (*values[:_KEPT], current[_AT["text_url"]])
+        if current[2:-1] == values and current[-1] == row.themes:
             result.unchanged += 1
             continue
-        old, new = _changes(dict(zip(_FIELDS, current[2:]), themes=themes_before),
+        if (current[_AT["congress_id"]], current[_AT["number"]]) != (values[3], values[1]):
+            clashes.append(row)
+        old, new = _changes(dict(zip(_FIELDS, current[2:-1]), themes=current[-1]),
                             dict(zip(_FIELDS, values), themes=row.themes))
-        changed.append((current[0], row, dict(zip(_FIELDS, values)), old, new))
+        changed.append((current[0], row, values, old, new))
+    _check_numbers_against_database(clashes, existing, congresses)
     result.created, result.updated = len(new_rows), len(changed)
 
-    inserts = [{"code": row.code, **values, "updated_at": now} for row, values in new_rows]
-    updates = [{"row_id": rid, **{f"new_{f}": v for f, v in values.items()}, "new_updated_at": now}
-               for rid, _, values, _, _ in changed]
+    new_ids = _new_ids(session, dialect, fingerprint, len(new_rows))
+    inserts = {"id": new_ids, "code": [row.code for row, _ in new_rows],
+               **{f: [values[i] for _, values in new_rows] for i, f in enumerate(_FIELDS)},
+               "updated_at": [now] * len(new_rows)}
+    by_fields: dict[tuple[str, ...], list[tuple]] = {}  # rows by the fields they change: an UPDATE sets only
+    for rid, _, values, _, new in changed:  # those (an index or key left alone costs the database nothing)
+        fields = tuple(f for f in _FIELDS if f in new)
+        by_fields.setdefault(fields, []).append((rid, *(values[_FIELDS.index(f)] for f in fields)))
+    updates = [prepare_update(dialect, _RES, "id", {
+        "id": [row[0] for row in listed], **{f: [row[i] for row in listed] for i, f in enumerate(fields, start=1)},
+        "updated_at": [now] * len(listed)}) for fields, listed in by_fields.items()]
     relinked = [(rid, row) for rid, row, _, _, new in changed if "themes" in new]
-    events = [_event(actor, now, "create", row.code, None, {**values, "themes": row.themes})
-              for row, values in new_rows]
-    events += [_event(actor, now, "update", row.code, old, new) for _, row, _, old, new in changed]
-    events.append(_event(actor, now, "import", None, None, {
-        "created": result.created, "updated": result.updated, "unchanged": result.unchanged}, entity="register"))
+    links = [(rid, themes[name]) for rid, (row, _) in zip(new_ids, new_rows) for name in row.themes]
+    links += [(rid, themes[name]) for rid, row in relinked for name in row.themes]
+    # the audit events as audit.record writes them: one per created, one per updated Resolution, the import
+    befores = [None] * len(new_rows) + [_plain(old) for *_, old, _ in changed] + [None]
+    afters = [_created(row, values) for row, values in new_rows] + [_plain(new) for *_, new in changed] + [
+        {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}]
+    count = len(afters)
+    audit = {"at": [now] * count, "user_id": [actor.id] * count,
+             "action": ["create"] * len(new_rows) + ["update"] * len(changed) + ["import"],
+             "entity": ["resolution"] * (count - 1) + ["register"],
+             "entity_id": [row.code for row, _ in new_rows] + [row.code for _, row, *_ in changed] + [None],
+             "before": befores, "after": afters}
     return _Plan(
         fingerprint=fingerprint, result=result,
         batches=[
-            _prepare(dialect, insert(_RES), inserts, keys=[*inserts[0]] if inserts else None),
-            _prepare(dialect, update(_RES).where(_RES.c.id == bindparam("row_id")).values(
-                {f: bindparam(f"new_{f}") for f in (*_FIELDS, "updated_at")}), updates),
-            _prepare(dialect, insert(_EVENTS), events, keys=[*events[0]]),
+            prepare(dialect, insert(_RES), inserts),
+            *updates,
+            prepare(dialect, insert(_EVENTS), audit),
         ],
         relinked=[rid for rid, _ in relinked],
-        links=[{"resolution_id": rid, "theme_id": themes[name]} for rid, row in relinked for name in row.themes],
-        new_rows=[row for row, _ in new_rows], themes=themes, dialect=dialect,
+        links=prepare(dialect, insert(_LINKS), {"resolution_id": [rid for rid, _ in links],
+                                                "theme_id": [tid for _, tid in links]}),
     )
 
 
-@dataclass
-class _Batch:
-    """One statement and its parameter sets, converted (dates, JSON) when the batch is prepared, before the
-    write transaction, so that running it is little more than the database's own work: the driver's
-    executemany on SQLite, COPY for an INSERT on PostgreSQL; anything else SQLAlchemy runs as it is."""
-
-    statement: object
-    rows: list[dict]
-    sql: str | None = None  # SQLite: the statement; PostgreSQL: the COPY command
-    params: list[tuple] | None = None
-
-    def run(self, session: Session) -> None:
-        if not self.rows:
-            return
-        connection = session.connection()
-        if self.sql is None:
-            connection.execute(self.statement, self.rows)
-        elif connection.dialect.name == "sqlite":
-            connection.exec_driver_sql(self.sql, self.params)
-        else:
-            with connection.connection.dbapi_connection.cursor() as cursor, cursor.copy(self.sql) as copy:
-                for row in self.params:
-                    copy.write_row(row)
+def _new_ids(session: Session, dialect, fingerprint: tuple, count: int) -> list[int]:
+    """Ids for the new rows, known before the write so that their theme links are prepared beforehand too.
+    SQLite: those after the largest id read (the write checks that the register is still as read);
+    PostgreSQL: taken from the table's sequence now (never handed out twice, a gap if unused)."""
+    if not count:
+        return []
+    if dialect.name == "sqlite":
+        start = (fingerprint[1] or 0) + 1
+        return list(range(start, start + count))
+    return list(session.execute(text(
+        f"SELECT nextval(pg_get_serial_sequence('{_RES.name}', 'id')) FROM generate_series(1, :n)"),
+        {"n": count}).scalars())
 
 
-def _prepare(dialect, statement, rows: list[dict], keys: list[str] | None = None) -> _Batch:
-    copy = dialect.name == "postgresql" and dialect.driver == "psycopg" and keys and statement.is_insert
-    if not rows or not (dialect.name == "sqlite" or copy):
-        return _Batch(statement, rows)
-    compiled = statement.compile(dialect=dialect, column_keys=keys)
-    names = compiled.positiontup if dialect.name == "sqlite" else keys
-    convert = [(name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
-    params = [tuple(process(row[name]) if process else row[name] for name, process in convert) for row in rows]
-    if copy:
-        return _Batch(statement, rows, f"COPY {statement.table.name} ({', '.join(keys)}) FROM STDIN", params)
-    return _Batch(statement, rows, str(compiled), params)
+def _created(row: _Row, values: tuple) -> dict:
+    """A new Resolution's audit values, as audit.record stores them (dates as ISO text); the text link only
+    when it has one."""
+    after = {"kind": row.kind, "number": row.number, "title": row.title, "congress_id": values[3],
+             "status": row.status, "archived_on": row.archived_on.isoformat() if row.archived_on else None,
+             "themes": row.themes}
+    if row.text_url:
+        after["text_url"] = row.text_url
+    return after
 
 
 def _changes(before: dict, after: dict) -> tuple[dict, dict]:
@@ -337,15 +380,10 @@ def _plain(values: dict | None) -> dict | None:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-def _event(actor: Actor, at, action: str, entity_id: str | None, before: dict | None, after: dict,
-           entity: str = "resolution") -> dict:
-    """An audit event as audit.record writes it, as a row of the bulk INSERT."""
-    return {"at": at, "user_id": actor.id, "action": action, "entity": entity, "entity_id": entity_id,
-            "before": _plain(before), "after": _plain(after)}
-
-
 def _check_numbers_against_database(rows: list[_Row], existing: dict, congresses: dict[str, int]) -> None:
     """A new code may not take a number another Resolution of its Congress already has."""
+    if not rows:
+        return
     taken = {(r[_AT["congress_id"]], r[_AT["number"]]): code for code, r in existing.items()}
     errors = []
     for row in rows:
@@ -354,6 +392,23 @@ def _check_numbers_against_database(rows: list[_Row], existing: dict, congresses
             errors.append(FieldError("number", f"number {row.number} is already used by {other}", row.line))
     if errors:
         raise ValidationFailed(errors)
+
+
+def _register(session: Session, theme_names: dict[int, str]) -> dict[str, tuple]:
+    """code -> (id, code, kind, number, title, congress_id, status, archived_on, text_url, sorted theme names)
+    of every Resolution: one query, the theme ids of each gathered by the database."""
+    ids = string_agg(session.get_bind().dialect.name, cast(_LINKS.c.theme_id, String), ",")
+    links = core_select(_LINKS.c.resolution_id, ids.label("ids")).group_by(_LINKS.c.resolution_id).subquery()
+    query = core_select(*(_RES.c[name] for name in _AT), links.c.ids).outerjoin(
+        links, links.c.resolution_id == _RES.c.id)
+    named: dict[str | None, list[str]] = {None: []}  # each list of ids as found, named once
+    out = {}
+    for *row, found in session.execute(query):
+        listed = named.get(found)
+        if listed is None:
+            listed = named[found] = sorted(theme_names[int(i)] for i in found.split(","))
+        out[row[1]] = (*row, listed)
+    return out
 
 
 def _themes_by_resolution(session: Session) -> dict[int, list[str]]:
@@ -365,7 +420,8 @@ def _themes_by_resolution(session: Session) -> dict[int, list[str]]:
 
 
 def export_register(*, session: Session, actor: Actor, congress: str | None = None) -> bytes:
-    """The register (or one Congress of it) in the import format; text cells spreadsheet-safe."""
+    """The register (or one Congress of it) in the import format, with the text_url column; text cells
+    spreadsheet-safe."""
     require(actor, "register.export")
     query = select(Resolution, Congress.code).join(Congress).order_by(Congress.year, Resolution.number)
     if congress:
@@ -373,11 +429,11 @@ def export_register(*, session: Session, actor: Actor, congress: str | None = No
     themes = _themes_by_resolution(session)
     out = io.StringIO(newline="")
     writer = CsvRows(out)  # csv.writer's rows, a carriage return quoted too
-    writer.writerow(COLUMNS)
+    writer.writerow(EXPORT_COLUMNS)
     for resolution, congress_code in session.exec(query):
         writer.writerow([safe_cell(cell) for cell in (
             resolution.code, resolution.kind, resolution.number, resolution.title, congress_code,
             ";".join(themes.get(resolution.id, [])), resolution.status,
-            resolution.archived_on.isoformat() if resolution.archived_on else "",
+            resolution.archived_on.isoformat() if resolution.archived_on else "", resolution.text_url or "",
         )])
     return out.getvalue().encode("utf-8")

@@ -3,22 +3,18 @@ that the request is waiting. Drawn by the sign-in gate (ui/auth.py); nobody is s
 
 import streamlit as st
 
-from db.engine import transaction
 from db.settings import Settings
 from db.vocab import ROLE_LABELS
 from services import access_requests
-from services.errors import ValidationFailed
 from ui import mail_worker
-from ui.data import engine, session
+from ui.data import session
 from ui.format import fmt_date
+from ui.write import FAILED, Feedback
 
 _SENT_KEY = "_access_request_sent"
 ASKABLE = {role: ROLE_LABELS[role] for role in access_requests.ASKABLE_ROLES}
-
-
-def _errors(failed: ValidationFailed | None, field: str) -> None:
-    for message in failed.for_field(field) if failed else []:
-        st.error(message, icon=":material/error:")
+# the provider's email is no field of the form: its messages go into the summary
+_ASKING = Feedback("request_access", fields=("component_id", "role", "message"), not_done="Not sent")
 
 
 def request_access_form(*, email: str, name: str, settings: Settings) -> None:
@@ -48,6 +44,7 @@ def _form(email: str, name: str, organisations, settings: Settings) -> None:
     st.markdown("Tell an administrator which organisation you report for and what you need to do. "
                 "They will create your account, and you will get a mail when it is ready.")
     labels = dict(zip(organisations["id"].tolist(), organisations["label"].tolist()))
+    _ASKING.summary()
     with st.form("request_access", clear_on_submit=False, border=True):
         st.text(f"Name: {name}")
         component_id = st.selectbox(
@@ -55,29 +52,18 @@ def _form(email: str, name: str, organisations, settings: Settings) -> None:
             placeholder="Type the name or acronym of your organisation",
             help="The IUCN Member, Commission, Committee or Secretariat unit you report for. Required for "
                  "component focal points.")
-        component_slot = st.container()
+        _ASKING.field("component_id")
         role = st.selectbox("Role wanted", list(ASKABLE), format_func=ASKABLE.get, key="access_request_role",
                             help="Component focal points report their organisation's activities; the "
                                  "other roles are for IUCN Secretariat staff and leadership.")
-        role_slot = st.container()
+        _ASKING.field("role")
         message = st.text_area("Message", key="access_request_message", max_chars=access_requests.MAX_MESSAGE,
                                placeholder="Optional: your position, who asked you to report, ...")
-        message_slot = st.container()
-        other_slot = st.container()
+        _ASKING.field("message")
         sent = st.form_submit_button("Send request", type="primary", icon=":material/send:")
-    failed: ValidationFailed | None = None
     if sent:
-        try:
-            with transaction(engine()) as s:
-                access_requests.submit_request(session=s, email=email, name=name, component_id=component_id,
-                                               role=role, message=message, settings=settings)
-        except ValidationFailed as problem:
-            failed = problem
-        else:
+        if _ASKING.run(access_requests.submit_request, email=email, name=name, component_id=component_id, role=role,
+                       message=message, settings=settings) is not FAILED:
             mail_worker.nudge()
             st.session_state[_SENT_KEY] = True
-            st.rerun()
-    for slot, field in ((component_slot, "component_id"), (role_slot, "role"), (message_slot, "message"),
-                        (other_slot, "email")):
-        with slot:
-            _errors(failed, field)
+        st.rerun()

@@ -4,15 +4,15 @@ the work."""
 
 import streamlit as st
 
-from db.engine import transaction
 from db.settings import Settings
 from services import account_tokens, passwords
-from services.errors import ValidationFailed
 from ui import mail_worker
-from ui.data import engine, session
+from ui.data import session
+from ui.write import FAILED, Feedback
 
 QUERY_PARAM = "set_password"
-_ERRORS = "_rt_set_password_errors"  # {field: [messages]} of the last refused attempt
+_SETTING = Feedback("set_password", fields=("password", "confirm"))  # "token": the link does not work
+_ASKING = Feedback("forgot_password")
 _DONE = "_rt_password_set_with"  # the token that set a password in this browser session
 _SENT = "_rt_reset_requested"
 _NEW, _REPEAT, _WHO = "set_password_new", "set_password_repeat", "forgot_password_who"
@@ -26,6 +26,7 @@ def forgot_password_form(settings: Settings) -> None:
 
 
 def _forgot_form(settings: Settings, *, heading: bool) -> None:
+    _ASKING.summary()
     with st.form("forgot_password", enter_to_submit=True):
         if heading:
             st.subheader("Forgot your password?", anchor=False)
@@ -38,10 +39,10 @@ def _forgot_form(settings: Settings, *, heading: bool) -> None:
         if not who:
             st.error("Enter your email address or username.", icon=":material/error:")
             return
-        with transaction(engine()) as s:
-            account_tokens.request_reset(s, email_or_username=who, settings=settings)
-        mail_worker.nudge()
-        st.session_state[_SENT] = True
+        if _ASKING.run(account_tokens.request_reset, email_or_username=who, settings=settings) is not FAILED:
+            mail_worker.nudge()
+            st.session_state[_SENT] = True
+        st.rerun()
     if st.session_state.get(_SENT):
         st.success(account_tokens.sent_sentence(settings), icon=":material/mark_email_read:")
 
@@ -51,13 +52,8 @@ def _forgot_form(settings: Settings, *, heading: bool) -> None:
 def _submit(token: str) -> None:
     password = st.session_state.get(_NEW, "")
     confirm = st.session_state.get(_REPEAT, "")
-    try:
-        with transaction(engine()) as s:
-            account_tokens.set_password(s, token=token, password=password, confirm=confirm)
-    except ValidationFailed as failed:
-        st.session_state[_ERRORS] = {e.field: failed.for_field(e.field) for e in failed.errors}
+    if _SETTING.run(account_tokens.set_password, token=token, password=password, confirm=confirm) is FAILED:
         return
-    st.session_state.pop(_ERRORS, None)
     for key in (_NEW, _REPEAT):  # a password is never kept in the session once it is set
         st.session_state.pop(key, None)
     st.session_state[_DONE] = token
@@ -66,13 +62,7 @@ def _submit(token: str) -> None:
 def _back_to_sign_in() -> None:
     st.query_params.pop(QUERY_PARAM, None)
     st.session_state.pop(_DONE, None)
-    st.session_state.pop(_ERRORS, None)
-
-
-def _show_errors(errors: dict, field: str) -> None:
-    for message in errors.get(field, []):
-        st.error(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."),
-                 icon=":material/error:")
+    _SETTING.clear()
 
 
 def set_password_form(token: str, settings: Settings) -> bool:
@@ -90,9 +80,8 @@ def set_password_form(token: str, settings: Settings) -> bool:
     with session() as s:
         user = account_tokens.check(s, token=token)
         username = user.username if user else None
-    errors = st.session_state.get(_ERRORS, {})
-    if user is None or errors.get("token"):
-        st.session_state.pop(_ERRORS, None)
+    if user is None or _SETTING.messages("token"):
+        _SETTING.clear()
         st.error(account_tokens.BAD_LINK, icon=":material/link_off:")
         _forgot_form(settings, heading=True)
         st.button("Back to sign in", icon=":material/login:", on_click=_back_to_sign_in)
@@ -101,11 +90,12 @@ def set_password_form(token: str, settings: Settings) -> bool:
     with st.form("set_password", enter_to_submit=True):
         st.subheader("Set your password", anchor=False)
         st.text("Username: " + username)
+        _SETTING.summary()
         st.text_input("New password", key=_NEW, type="password", autocomplete="new-password",
                       help=passwords.RULE)
-        _show_errors(errors, "password")
+        _SETTING.field("password")
         st.text_input("Repeat the new password", key=_REPEAT, type="password", autocomplete="new-password")
-        _show_errors(errors, "confirm")
+        _SETTING.field("confirm")
         st.caption(passwords.RULE)
         st.form_submit_button("Set my password", type="primary", icon=":material/lock_reset:",
                               on_click=_submit, args=(token,))

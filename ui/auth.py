@@ -16,14 +16,15 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from db.demo import DEMO_ACCOUNTS
-from db.engine import transaction
 from db.settings import Settings, load_settings
 from db.vocab import ROLE_LABELS
 from services import sign_in
 from services.permissions import Actor
-from ui.data import engine, session
+from ui.data import session
 from ui.errors import guarded
+from ui.format import escape_md
 from ui.navigation import PAGES
+from ui.write import call
 
 SESSION_KEY = "_rt_session"  # this browser session's sign-in session id
 _REFUSED_KEY = "_rt_refused_cookie"  # a cookie found ended: not tried again in this browser session
@@ -130,18 +131,17 @@ def _single_sign_on(settings: Settings) -> Actor | None:
     st.session_state["_rt_screen_drawn"] = True  # whatever happens below draws its own screen
     email = (st.user.get("email") or "").strip()
     if not email or st.user.get("email_verified") is False:
-        _header()
+        _header(settings)
         st.error("Your IUCN Accounts sign-in did not give a verified email address, which the Resolutions "
                  "Tracker needs to find your account. Ask the IUCN Accounts support.", icon=":material/error:")
         st.button("Sign out", on_click=st.logout)
         return None
-    with transaction(engine()) as s:
-        result = sign_in.sso_sign_in(session=s, email=email, client=_client(), settings=settings)
+    result = call(sign_in.sso_sign_in, email=email, client=_client(), settings=settings)
     if isinstance(result, sign_in.SignedIn):
         del st.session_state["_rt_screen_drawn"]
         _remember(result)
         return result.actor
-    _header()
+    _header(settings)
     if isinstance(result, sign_in.Refused):
         st.error(result.message, icon=":material/block:")
         st.button("Sign out", on_click=st.logout)
@@ -154,14 +154,14 @@ def _single_sign_on(settings: Settings) -> Actor | None:
 
 # -- the sign-in screen -----------------------------------------------------------------------------
 
-def _header() -> None:
-    st.title(":material/fact_check: Resolutions Tracker", anchor=False)
+def _header(settings: Settings) -> None:
+    st.title(f":material/fact_check: {escape_md(settings.product_name)}", anchor=False)
 
 
 def sign_in_screen(settings: Settings) -> None:
-    _, middle, _ = st.columns([1, 2, 1])
+    _, middle, _ = st.columns([1, 2, 1], gap=None)  # no gap: on a phone the empty columns stack above
     with middle:
-        _header()
+        _header(settings)
         token = st.query_params.get("set_password")
         if token:
             from ui.account_forms import set_password_form
@@ -204,9 +204,8 @@ def _submit_password(settings: Settings) -> None:
     username = st.session_state.get("sign_in_username", "")
     password = st.session_state.get("sign_in_password", "")
     st.session_state["sign_in_password"] = ""  # never kept in the session after the attempt
-    with transaction(engine()) as s:
-        result = sign_in.password_sign_in(session=s, username=username, password=password,
-                                          client=_client(), settings=settings)
+    result = call(sign_in.password_sign_in, username=username, password=password, client=_client(),
+                  settings=settings)
     if isinstance(result, sign_in.Refused):
         st.session_state[_ERROR_KEY] = result.message
     else:
@@ -236,11 +235,25 @@ def register_sign_in_only() -> None:
     st.navigation(pages, position="hidden")
 
 
+def _run_through_app_py() -> None:
+    """Until st.navigation has run once in this process, Streamlit treats pages/ as its old page folder: the
+    first request a fresh server receives (after a restart, a shared link) runs the page it names without
+    app.py, with no gate. Sending it to app.py with st.switch_page would drop that page and its filters
+    (a register link's Congresses), and the cookie would not be read. Instead leave that mode, as
+    st.navigation does, and run the same request again (same page, same address): app.py now runs first."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def signed_in_actor() -> Actor:
-    """The signed-in user, for pages: every page calls it first, and it checks the session again. Streamlit
-    sometimes runs a pages/ script without app.py (the first request a fresh server receives names a page
-    file; AppTest reruns the page alone), so the page itself must not trust what an earlier run left in
-    st.session_state. A visitor without an open session is sent to the gate."""
+    """The signed-in user, for pages: every page calls it first, and it checks the session again, so the
+    page itself does not trust what an earlier run left in st.session_state (AppTest may rerun a page
+    alone). A page run without app.py is run again through it; a visitor without an open session is sent
+    to the gate."""
+    _run_through_app_py()
     settings = load_settings()
     token = st.session_state.get(SESSION_KEY)
     actor = _resume(token, settings) if token else None
@@ -255,8 +268,7 @@ def signed_in_actor() -> Actor:
 def _sign_out(settings: Settings) -> None:
     token = st.session_state.get(SESSION_KEY)
     if token:
-        with transaction(engine()) as s:
-            sign_in.sign_out(session=s, token=token, settings=settings)
+        call(sign_in.sign_out, token=token, settings=settings)
     _forget(token, SIGNED_OUT)
     if sso_configured() and st.user.is_logged_in:
         st.session_state["_rt_sso_logout"] = True

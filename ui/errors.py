@@ -12,6 +12,8 @@ finish without the widgets it did not draw (a finished run would drop their stat
 - `on_script_error`: the same screen for whatever nothing above caught: given to st.App by asgi.py, and
   made the process-wide default by `install()` (app.py's first line) for `streamlit run app.py`.
 
+Each error is one JSON log line (services/logs.py) with `error_id`, the id the user sees.
+
 Streamlit's own control flow (st.rerun, st.switch_page: RerunException; st.stop: StopException) derives
 from BaseException, is never caught here and so passes through.
 """
@@ -25,6 +27,8 @@ from functools import wraps
 
 import streamlit as st
 from sqlalchemy import exc as sa_exc
+
+from services import logs
 
 log = logging.getLogger("resolutions_tracker.errors")
 
@@ -45,7 +49,8 @@ def report(error: BaseException) -> tuple[str, str]:
     error_id = uuid.uuid4().hex[:8]
     database = database_unavailable(error)
     log.error("error id %s: %s", error_id, "database not answering" if database else "unexpected error",
-              exc_info=error)
+              exc_info=error, extra={"event": "request_error", "error_id": error_id,
+                                     "cause": "database" if database else "unexpected"})
     return (DATABASE_MESSAGE if database else OTHER_MESSAGE), error_id
 
 
@@ -121,7 +126,10 @@ def install() -> None:
     from streamlit import error_util
 
     original = getattr(error_util, "invoke_script_error_handler", None)
-    if original is None or getattr(original, "rt_error_screen", False):
+    if getattr(original, "rt_error_screen", False):
+        return
+    logs.configure()  # once per process, as for asgi.py: the error lines (and all others) as JSON lines
+    if original is None:
         return
 
     def invoke(error, handler=None):

@@ -6,7 +6,8 @@ import streamlit as st
 from db import vocab
 
 STATUS_BADGE_COLOURS = {
-    vocab.NO_REPORT: "gray",
+    vocab.NO_PROGRESS_REPORT: "gray",
+    vocab.IN_PREPARATION: "violet",
     "Not started": "red",
     "Initiated": "orange",
     "Underway": "yellow",
@@ -14,7 +15,7 @@ STATUS_BADGE_COLOURS = {
     "Completed": "green",
 }
 STATE_BADGES = {  # state -> (label, colour, icon)
-    None: ("No report yet", "gray", ":material/radio_button_unchecked:"),
+    None: (vocab.NO_PROGRESS_REPORT, "gray", ":material/radio_button_unchecked:"),
     "draft": ("Draft", "orange", ":material/edit:"),
     "returned": ("Returned", "red", ":material/undo:"),
     "in_review": ("In review", "blue", ":material/hourglass_top:"),
@@ -23,7 +24,7 @@ STATE_BADGES = {  # state -> (label, colour, icon)
 
 
 def status_badge(status: str | None, prefix: str = "") -> None:
-    status = status or vocab.NO_REPORT
+    status = status or vocab.NO_PROGRESS_REPORT
     st.badge(prefix + status, color=STATUS_BADGE_COLOURS.get(status, "gray"))
 
 

@@ -1,76 +1,19 @@
-"""Cached reads for the Progress Report pages (assignments, My Resolutions, review queue, timeline).
-Each takes the data version first, so any write invalidates it. The editor reads fresh: it needs the
-current version number."""
-
-import pandas as pd
-import streamlit as st
+"""Cached reads for the Progress Report pages (assignments, My Resolutions, review queue, timeline;
+ui.cached: keyed on the data version and the arguments). The editor reads fresh: it needs the current
+version number."""
 
 from analytics import timeline
 from services import assignments, progress_reports
-from ui.data import session
+from ui.cached import cached
 
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def my_resolutions(version: tuple, user_id: int, year: int) -> pd.DataFrame:
-    with session() as s:
-        return progress_reports.my_resolutions(session=s, user_id=user_id, year=year)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def deadlines(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return assignments.deadlines(session=s)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def review_queue(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return progress_reports.review_queue(session=s)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def status_timeline(version: tuple, code: str) -> pd.DataFrame:
-    with session() as s:
-        return timeline.status_timeline(session=s, code=code)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def published_reports(version: tuple, code: str) -> list[dict]:
-    with session() as s:
-        return progress_reports.published_reports(session=s, code=code)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def focal_point_candidates(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return assignments.focal_point_candidates(session=s)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def assignable_resolutions(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return assignments.resolution_options(session=s)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def focal_points_of(version: tuple, code: str) -> pd.DataFrame:
-    with session() as s:
-        return assignments.focal_points_of(session=s, code=code)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def assignment_overview(version: tuple, congress: str) -> pd.DataFrame:
-    with session() as s:
-        return assignments.assignment_overview(session=s, congress=congress)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def unassigned_counts(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return assignments.unassigned_counts(session=s)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def component_options(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return progress_reports.component_options(session=s)
+my_resolutions = cached(progress_reports.my_resolutions, max_entries=64)
+deadlines = cached(assignments.deadlines, max_entries=64)
+review_queue = cached(progress_reports.review_queue, max_entries=16)
+status_timeline = cached(timeline.status_timeline)
+published_reports = cached(progress_reports.published_reports)
+focal_point_candidates = cached(assignments.focal_point_candidates, max_entries=16)
+assignable_resolutions = cached(assignments.resolution_options, max_entries=16)
+focal_points_of = cached(assignments.focal_points_of, max_entries=64)
+assignment_overview = cached(assignments.assignment_overview, max_entries=64)
+unassigned_counts = cached(assignments.unassigned_counts, max_entries=16)
+component_options = cached(progress_reports.component_options, max_entries=64)

@@ -1,31 +1,9 @@
-"""Cached reads for pages. Each takes the data version first, so any write invalidates it."""
-
-import pandas as pd
-import streamlit as st
+"""Cached reads of the register for pages (ui.cached: keyed on the data version and the arguments)."""
 
 from services import register
-from ui.data import session
+from ui.cached import cached
 
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def congresses(version: tuple) -> pd.DataFrame:
-    with session() as s:
-        return register.congress_options(session=s)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def theme_names(version: tuple) -> list[str]:
-    with session() as s:
-        return register.theme_names(session=s)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def resolutions(version: tuple, flt: register.RegisterFilter) -> pd.DataFrame:
-    with session() as s:
-        return register.search_resolutions(session=s, flt=flt)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def resolution_detail(version: tuple, code: str) -> dict:
-    with session() as s:
-        return register.resolution_detail(session=s, code=code)
+congresses = cached(register.congress_options, max_entries=64)
+theme_names = cached(register.theme_names, max_entries=64)
+resolutions = cached(register.search_resolutions)
+resolution_detail = cached(register.resolution_detail)

@@ -1,12 +1,15 @@
-"""analytics/charts.py: the status scale's order and colours everywhere, "No report" never dropped, and
+"""analytics/charts.py: the status scale's order and colours everywhere, "No Progress Report" never dropped, and
 the way from a clicked segment back to the drill-down filter."""
 
 import pandas as pd
 import pytest
 
 from analytics import charts
-from analytics.progress import ACTIVITY_ONLY, COVERAGE_CATEGORIES, NO_REPORT, PUBLISHED
+from analytics.progress import COVERAGE_CATEGORIES
 from db import vocab
+
+# The coverage categories are the reporting states (db/vocab.py); the status scale starts with the unpublished ones.
+PUBLISHED, IN_PREPARATION, NO_REPORT = vocab.PUBLISHED, vocab.IN_PREPARATION, vocab.NO_PROGRESS_REPORT
 
 SCALE = list(vocab.STATUS_SCALE)
 
@@ -65,7 +68,7 @@ def test_status_over_years_is_vertical():
 
 
 def test_coverage_chart_categories_and_colours():
-    frame = pd.DataFrame([(2022, PUBLISHED, 3), (2022, ACTIVITY_ONLY, 0), (2022, NO_REPORT, 2)],
+    frame = pd.DataFrame([(2022, PUBLISHED, 3), (2022, IN_PREPARATION, 0), (2022, NO_REPORT, 2)],
                          columns=["year", "category", "count"])
     fig = charts.coverage_chart(frame)
     assert [t.name for t in fig.data] == list(COVERAGE_CATEGORIES)
@@ -87,7 +90,7 @@ def test_count_bars_and_challenges():
     ("congress", ["WCC-2016", NO_REPORT, 1, "50%"], {"congress": "WCC-2016", "status": NO_REPORT}),
     ("theme", ["Land", "Completed", 1, "9%"], {"theme": "Land", "status": "Completed"}),
     ("years", ["2022", "Initiated", 2, "40%"], {"year": 2022, "status": "Initiated"}),
-    ("coverage", [2023, ACTIVITY_ONLY, 1, "20%"], {"year": 2023, "category": ACTIVITY_ONLY}),
+    ("coverage", [2023, IN_PREPARATION, 1, "20%"], {"year": 2023, "category": IN_PREPARATION}),
     ("component_kind", ["Member"], {"component_kind": "Member"}),
     ("action_type", ["Fundraising"], {"action_type": "Fundraising"}),
     ("region", ["Africa"], {"region": "Africa"}),

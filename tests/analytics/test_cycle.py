@@ -8,9 +8,15 @@ from sqlmodel import Session, select
 from analytics import cycle
 from db import vocab
 from db.models import ReportingDeadline, YearlyAnalysis
+from services.permissions import Actor, duties
 from tests import factories as f
 
 Y = 2026
+
+
+def duties_of(role: str) -> frozenset[str]:
+    """What the cycle expects of a user with this one role (services.permissions.DUTIES)."""
+    return duties(Actor(id=0, username=role, display_name=role, roles=frozenset({role})))
 
 
 @pytest.fixture
@@ -56,11 +62,11 @@ def test_stage_counts(engine, world):
         before = cycle.stage_counts(session=s, year=Y - 1)
     assert counts.activity_submitted == 2
     # drafts take the builder's default creation time, which is now: count them for the current year only
-    assert counts.progress == {"published": 1, "in_review": 1, "draft": 1}
+    assert counts.progress == {"published": 1, "in_preparation": 2} and counts.in_review == 1
     assert list(counts.analyses["congress"]) == ["WCC-2025"]
     assert cycle.analysis_state(counts.analyses) == "draft"
     assert before.activity_submitted == 1
-    assert before.progress == {"published": 0, "in_review": 1, "draft": 0}
+    assert before.progress == {"published": 0, "in_preparation": 1} and before.in_review == 1
     assert cycle.analysis_state(before.analyses) == "not started"
 
 
@@ -73,7 +79,7 @@ def test_drafts_count_in_the_year_they_were_started(engine, world):
 
 def test_reporter_work(engine, world):
     with Session(engine) as s:
-        items = cycle.my_work(session=s, user_id=world["rita"], roles=frozenset({"reporter"}), year=Y)
+        items = cycle.my_work(session=s, user_id=world["rita"], duties=duties_of("reporter"), year=Y)
     assert by_label(items) == {"Your Activity Reports in draft": 2, "Returned to you with a comment": 1,
                                f"Submitted by you in {Y}": 2}
     assert {i.stage for i in items} == {"activity"}
@@ -81,18 +87,19 @@ def test_reporter_work(engine, world):
 
 def test_focal_point_work(engine, world):
     with Session(engine) as s:
-        items = cycle.my_work(session=s, user_id=world["fay"], roles=frozenset({"focal_point"}), year=Y)
+        items = cycle.my_work(session=s, user_id=world["fay"], duties=duties_of("focal_point"), year=Y)
     assert by_label(items) == {"WCC-2025 Resolutions assigned to you": 2,
                                f"Progress Reports you still owe for {Y}": 2,
-                               "… of which not started yet": 1, "… of which waiting in review": 0}
+                               "… of which with no Progress Report yet": 1, "… of which waiting in review": 0}
     owed = next(i for i in items if i.label.startswith("Progress Reports you still owe"))
-    assert (owed.page, owed.query) == ("pages/coverage.py", {"year": "2026", "congress": "WCC-2025", "mine": "1"})
+    assert (owed.destination, owed.query) == ("coverage", {"year": "2026", "congress": "WCC-2025", "mine": "1"})
+    assert {i.destination for i in items} <= set(cycle.DESTINATIONS) | {None}
 
 
 def test_secretariat_and_leadership_work(engine, world):
     with Session(engine) as s:
-        sec = cycle.my_work(session=s, user_id=world["sec"], roles=frozenset({"secretariat"}), year=Y)
-        lead = cycle.my_work(session=s, user_id=world["sec"], roles=frozenset({"leadership"}), year=Y)
+        sec = cycle.my_work(session=s, user_id=world["sec"], duties=duties_of("secretariat"), year=Y)
+        lead = cycle.my_work(session=s, user_id=world["sec"], duties=duties_of("leadership"), year=Y)
     assert by_label(sec) == {
         "Progress Reports waiting in review (all years)": 2,
         f"WCC-2025 Resolutions still without a published report for {Y}": 4,
@@ -110,7 +117,7 @@ def test_a_published_analysis_stays_published_while_revised(engine, world):
         s.add(YearlyAnalysis(congress_id=f.congress(s, "WCC-2020").id, year=Y, author_id=world["sec"]))
         s.commit()
         counts = cycle.stage_counts(session=s, year=Y)
-        lead = cycle.my_work(session=s, user_id=world["sec"], roles=frozenset({"leadership"}), year=Y)
+        lead = cycle.my_work(session=s, user_id=world["sec"], duties=duties_of("leadership"), year=Y)
     assert cycle.analysis_state(counts.analyses) == "published in part"
     assert by_label(lead) == {f"Yearly analyses published for {Y}": 1}
 
@@ -128,7 +135,7 @@ def test_diagram_shows_counts_and_where_the_user_works(engine, world):
     dot = cycle.cycle_dot(counts, {"progress"}, date(Y, 12, 15))
     assert dot.startswith("digraph cycle {") and dot.endswith("}")
     assert "activity -> progress" in dot and "progress -> analysis" in dot
-    assert f"2 submitted in {Y}" in dot and "1 draft, 1 in review" in dot and f"1 published for {Y}" in dot
+    assert f"2 submitted in {Y}" in dot and "2 in preparation (1 in review)" in dot and f"1 published for {Y}" in dot
     assert "due 15 Dec 2026" in dot
     nodes = {line.split()[0]: line for line in dot.splitlines() if "[label=" in line and "->" not in line}
     assert "YOUR WORK IS HERE" in nodes["progress"]

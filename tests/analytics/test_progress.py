@@ -3,9 +3,9 @@
 WCC-2020 (the latest Congress with Resolutions here; data in 2022 and 2023):
   Res-001 Land          2022 Initiated, 2023 Underway (challenges Funding, Staff capacity)
   Res-002 Water         2023 Completed (Funding)
-  Res-003 Land, Water   2023 draft only (so "No report")
+  Res-003 Land, Water   2023 draft only (so "In preparation")
   Rec-004 Oceans        2022 Not started
-  Res-005 Land          2022 On-going, 2023 On-going (Political will); archived 2023-03-01 (in force to 2023)
+  Res-005 Land          2022 On-going, 2023 On-going (Political will); archived 2023-03-01 (in force to 2022)
 WCC-2016: Res-001 Land 2019 Completed; Res-002 People, never reported on.
 Activity Reports (received):
   AR1 Member/Africa on 2020-001 and 2020-003, 2023-05-01, Field activities + Fundraising
@@ -23,9 +23,10 @@ from sqlmodel import Session
 
 from analytics import progress
 from analytics.filters import ProgressFilter, data_years, resolve
-from analytics.progress import ACTIVITY_ONLY, NO_REGION, NO_REPORT, PUBLISHED
+from analytics.progress import NO_REGION
 from db import vocab
 from db.models import ActivityReportActionType
+from db.vocab import IN_PREPARATION, NO_PROGRESS_REPORT, PUBLISHED
 from tests import factories as f
 
 SCALE = list(vocab.STATUS_SCALE)
@@ -84,7 +85,7 @@ def data(engine):
 def _statuses(frame, **where) -> dict:
     for key, value in where.items():
         frame = frame[frame[key] == value]
-    assert list(frame["status"]) == SCALE  # every status, "No report" first, in the scale's order
+    assert list(frame["status"]) == SCALE  # every status, the unpublished ones first, in the scale's order
     return {st: n for st, n in zip(frame["status"], frame["count"]) if n}
 
 
@@ -109,31 +110,32 @@ def test_resolve_fills_latest_congress_and_year(data):
 def test_headline(data):
     head = progress.headline(session=data, flt=ProgressFilter())
     assert head["congress"] == "WCC-2020" and head["year"] == 2023
-    assert head["resolutions_in_force"] == 5
-    assert head["published"] == 3
-    assert head["published_share"] == pytest.approx(0.6)
-    assert head["status_counts"] == {NO_REPORT: 2, "Not started": 0, "Initiated": 0, "Underway": 1,
-                                     "On-going": 1, "Completed": 1}
+    assert head["resolutions_in_force"] == 4  # Res-005, archived in March 2023, is not in force in 2023
+    assert head["published"] == 2
+    assert head["published_share"] == pytest.approx(0.5)
+    assert head["status_counts"] == {NO_PROGRESS_REPORT: 1, IN_PREPARATION: 1, "Not started": 0, "Initiated": 0,
+                                     "Underway": 1, "On-going": 0, "Completed": 1}
+    assert (head["in_preparation"], head["no_progress_report"]) == (1, 1)
     assert list(head["status_counts"]) == SCALE
-    assert head["status_shares"][NO_REPORT] == pytest.approx(0.4)
+    assert head["status_shares"][NO_PROGRESS_REPORT] == pytest.approx(0.25)
     assert head["activity_reports"] == 3  # AR1, AR2, AR5; the draft is not counted
     assert head["components_involved"] == 2
 
 
 def test_headline_other_year_and_archived(data):
     head = progress.headline(session=data, flt=ProgressFilter(year=2022))
-    assert head["status_counts"] == {NO_REPORT: 2, "Not started": 1, "Initiated": 1, "Underway": 0,
-                                     "On-going": 1, "Completed": 0}
+    assert head["status_counts"] == {NO_PROGRESS_REPORT: 2, IN_PREPARATION: 0, "Not started": 1, "Initiated": 1,
+                                     "Underway": 0, "On-going": 1, "Completed": 0}
     assert (head["activity_reports"], head["components_involved"]) == (1, 1)
     later = progress.headline(session=data, flt=ProgressFilter(year=2024))
     assert later["resolutions_in_force"] == 4  # Res-005 archived in 2023
-    assert later["status_counts"][NO_REPORT] == 4 and later["published_share"] == 0
+    assert later["status_counts"][NO_PROGRESS_REPORT] == 4 and later["published_share"] == 0
 
 
 def test_headline_filters_combine(data):
     land_africa = progress.headline(session=data, flt=ProgressFilter(themes=("Land",), regions=("Africa",)))
     assert land_africa["resolutions_in_force"] == 2  # Res-001, Res-003: Land AND reported on from Africa
-    assert land_africa["status_counts"]["Underway"] == 1 and land_africa["status_counts"][NO_REPORT] == 1
+    assert land_africa["status_counts"]["Underway"] == 1 and land_africa["status_counts"][IN_PREPARATION] == 1
     assert (land_africa["activity_reports"], land_africa["components_involved"]) == (1, 1)
 
     water_commission = progress.headline(
@@ -144,7 +146,7 @@ def test_headline_filters_combine(data):
 
     recommendations = progress.headline(session=data, flt=ProgressFilter(kinds=("Recommendation",)))
     assert recommendations["resolutions_in_force"] == 1
-    assert recommendations["status_counts"][NO_REPORT] == 1 and recommendations["activity_reports"] == 0
+    assert recommendations["status_counts"][NO_PROGRESS_REPORT] == 1 and recommendations["activity_reports"] == 0
 
     # reports received after the chosen year do not count for the region
     early = progress.headline(session=data, flt=ProgressFilter(year=2022, regions=("Africa",)))
@@ -158,23 +160,24 @@ def test_headline_filters_combine(data):
 def test_status_by_congress(data):
     frame = progress.status_by_congress(session=data, flt=ProgressFilter())
     assert list(dict.fromkeys(frame["congress"])) == ["WCC-2016", "WCC-2020"]
-    assert _statuses(frame, congress="WCC-2016") == {NO_REPORT: 1, "Completed": 1}
+    assert _statuses(frame, congress="WCC-2016") == {NO_PROGRESS_REPORT: 1, "Completed": 1}
     assert set(frame[frame["congress"] == "WCC-2016"]["year"]) == {2019}  # its latest reporting year
-    assert _statuses(frame, congress="WCC-2020") == {NO_REPORT: 2, "Underway": 1, "On-going": 1, "Completed": 1}
+    assert _statuses(frame, congress="WCC-2020") == {NO_PROGRESS_REPORT: 1, IN_PREPARATION: 1, "Underway": 1,
+                                                     "Completed": 1}
     shares = frame[frame["congress"] == "WCC-2016"].set_index("status")["share"]
-    assert shares[NO_REPORT] == pytest.approx(0.5) and shares["Completed"] == pytest.approx(0.5)
+    assert shares[NO_PROGRESS_REPORT] == pytest.approx(0.5) and shares["Completed"] == pytest.approx(0.5)
 
     land = progress.status_by_congress(session=data, flt=ProgressFilter(themes=("Land",)))
     assert _statuses(land, congress="WCC-2016") == {"Completed": 1}
-    assert _statuses(land, congress="WCC-2020") == {NO_REPORT: 1, "Underway": 1, "On-going": 1}
+    assert _statuses(land, congress="WCC-2020") == {IN_PREPARATION: 1, "Underway": 1}
 
 
 def test_status_by_theme(data):
     frame = progress.status_by_theme(session=data, flt=ProgressFilter())
     assert list(dict.fromkeys(frame["theme"])) == ["Land", "Water", "Oceans"]
-    assert _statuses(frame, theme="Land") == {NO_REPORT: 1, "Underway": 1, "On-going": 1}
-    assert _statuses(frame, theme="Water") == {NO_REPORT: 1, "Completed": 1}
-    assert _statuses(frame, theme="Oceans") == {NO_REPORT: 1}
+    assert _statuses(frame, theme="Land") == {IN_PREPARATION: 1, "Underway": 1}
+    assert _statuses(frame, theme="Water") == {IN_PREPARATION: 1, "Completed": 1}
+    assert _statuses(frame, theme="Oceans") == {NO_PROGRESS_REPORT: 1}
     only_water = progress.status_by_theme(session=data, flt=ProgressFilter(themes=("Water",)))
     assert list(dict.fromkeys(only_water["theme"])) == ["Water"]
 
@@ -182,21 +185,22 @@ def test_status_by_theme(data):
 def test_status_over_years(data):
     frame = progress.status_over_years(session=data, flt=ProgressFilter())
     assert list(dict.fromkeys(frame["year"])) == [2022, 2023]
-    assert _statuses(frame, year=2022) == {NO_REPORT: 2, "Not started": 1, "Initiated": 1, "On-going": 1}
-    assert _statuses(frame, year=2023) == {NO_REPORT: 2, "Underway": 1, "On-going": 1, "Completed": 1}
+    assert _statuses(frame, year=2022) == {NO_PROGRESS_REPORT: 2, "Not started": 1, "Initiated": 1, "On-going": 1}
+    assert _statuses(frame, year=2023) == {NO_PROGRESS_REPORT: 1, IN_PREPARATION: 1, "Underway": 1, "Completed": 1}
     assert frame[frame["year"] == 2022]["share"].sum() == pytest.approx(1.0)
     africa = progress.status_over_years(session=data, flt=ProgressFilter(regions=("Africa",)))
-    assert _statuses(africa, year=2022) == {NO_REPORT: 1, "Initiated": 1}
+    assert _statuses(africa, year=2022) == {NO_PROGRESS_REPORT: 1, "Initiated": 1}
 
 
 def test_coverage_by_year(data):
     frame = progress.coverage_by_year(session=data, flt=ProgressFilter())
     got = {(y, c): n for y, c, n in frame.itertuples(index=False)}
-    assert got == {(2022, PUBLISHED): 3, (2022, ACTIVITY_ONLY): 0, (2022, NO_REPORT): 2,
-                   (2023, PUBLISHED): 3, (2023, ACTIVITY_ONLY): 1, (2023, NO_REPORT): 1}
+    # the reporting states of the Resolutions in force each year (Res-005 is out in 2023)
+    assert got == {(2022, PUBLISHED): 3, (2022, IN_PREPARATION): 0, (2022, NO_PROGRESS_REPORT): 2,
+                   (2023, PUBLISHED): 2, (2023, IN_PREPARATION): 1, (2023, NO_PROGRESS_REPORT): 1}
     commission = progress.coverage_by_year(session=data, flt=ProgressFilter(component_kinds=("Commission",)))
     got = {(y, c): n for y, c, n in commission.itertuples(index=False)}
-    assert got[(2023, PUBLISHED)] == 1 and got[(2023, ACTIVITY_ONLY)] == 1 and got[(2023, NO_REPORT)] == 0
+    assert got[(2023, PUBLISHED)] == 1 and got[(2023, IN_PREPARATION)] == 1 and got[(2023, NO_PROGRESS_REPORT)] == 0
 
 
 # -- involvement and challenges ---------------------------------------------------------------------
@@ -218,9 +222,10 @@ def test_activities(data):
 
 def test_top_challenges(data):
     frame = progress.top_challenges(session=data, flt=ProgressFilter())
-    assert list(frame["challenge"]) == ["Funding", "Political will", "Staff capacity"]  # not the draft's
-    assert list(frame["count"]) == [2, 1, 1]
-    assert list(frame["share"]) == pytest.approx([2 / 3, 1 / 3, 1 / 3])
+    # not the draft's, nor Res-005's (archived in March 2023, not in force in 2023)
+    assert list(frame["challenge"]) == ["Funding", "Staff capacity"]
+    assert list(frame["count"]) == [2, 1]
+    assert list(frame["share"]) == pytest.approx([1, 1 / 2])
     assert list(progress.top_challenges(session=data, flt=ProgressFilter(), limit=1)["challenge"]) == ["Funding"]
     water = progress.top_challenges(session=data, flt=ProgressFilter(themes=("Water",)))
     assert list(zip(water["challenge"], water["count"])) == [("Funding", 1)]
@@ -231,22 +236,23 @@ def test_top_challenges(data):
 def test_resolutions_behind_status_segments(data):
     behind = progress.resolutions_behind
     flt = ProgressFilter()
-    no_report = behind(session=data, flt=flt, status=NO_REPORT)
-    assert _codes(no_report) == ["WCC-2020-Res-003", "WCC-2020-Rec-004"]
-    assert set(no_report["status"]) == {NO_REPORT} and set(no_report["year"]) == {2023}
+    no_report = behind(session=data, flt=flt, status=NO_PROGRESS_REPORT)
+    assert _codes(no_report) == ["WCC-2020-Rec-004"]
+    assert set(no_report["status"]) == {NO_PROGRESS_REPORT} and set(no_report["year"]) == {2023}
+    assert _codes(behind(session=data, flt=flt, status=IN_PREPARATION)) == ["WCC-2020-Res-003"]
     assert _codes(behind(session=data, flt=flt, congress="WCC-2016", status="Completed")) == ["WCC-2016-Res-001"]
-    assert list(behind(session=data, flt=flt, congress="WCC-2016", status=NO_REPORT)["year"]) == [2019]
+    assert list(behind(session=data, flt=flt, congress="WCC-2016", status=NO_PROGRESS_REPORT)["year"]) == [2019]
     assert _codes(behind(session=data, flt=flt, year=2022, status="Not started")) == ["WCC-2020-Rec-004"]
-    assert _codes(behind(session=data, flt=flt, theme="Water", status=NO_REPORT)) == ["WCC-2020-Res-003"]
-    assert _codes(behind(session=data, flt=ProgressFilter(themes=("Land",)), status=NO_REPORT)) == [
+    assert _codes(behind(session=data, flt=flt, theme="Water", status=IN_PREPARATION)) == ["WCC-2020-Res-003"]
+    assert _codes(behind(session=data, flt=ProgressFilter(themes=("Land",)), status=IN_PREPARATION)) == [
         "WCC-2020-Res-003"]
 
 
 def test_resolutions_behind_coverage_activity_and_challenge(data):
     behind = progress.resolutions_behind
     flt = ProgressFilter()
-    assert _codes(behind(session=data, flt=flt, year=2023, category=ACTIVITY_ONLY)) == ["WCC-2020-Res-003"]
-    assert _codes(behind(session=data, flt=flt, year=2023, category=NO_REPORT)) == ["WCC-2020-Rec-004"]
+    assert _codes(behind(session=data, flt=flt, year=2023, category=IN_PREPARATION)) == ["WCC-2020-Res-003"]
+    assert _codes(behind(session=data, flt=flt, year=2023, category=NO_PROGRESS_REPORT)) == ["WCC-2020-Rec-004"]
     assert _codes(behind(session=data, flt=flt, year=2022, category=PUBLISHED)) == [
         "WCC-2020-Res-001", "WCC-2020-Res-005", "WCC-2020-Rec-004"]
     assert _codes(behind(session=data, flt=flt, component_kind="Commission")) == [

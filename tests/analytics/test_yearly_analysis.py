@@ -80,8 +80,8 @@ def test_status_transitions_count_every_pair_of_the_scale(data):
     nonzero = {(a, b): n for a, b, n in frame.itertuples(index=False) if n}
     assert nonzero == {
         ("Initiated", "Underway"): 1, ("Underway", "Underway"): 1, ("On-going", "Initiated"): 1,
-        (vocab.NO_REPORT, "Completed"): 1, ("Completed", vocab.NO_REPORT): 1,
-        (vocab.NO_REPORT, vocab.NO_REPORT): 1,
+        (vocab.NO_PROGRESS_REPORT, "Completed"): 1, ("Completed", vocab.IN_PREPARATION): 1,
+        (vocab.NO_PROGRESS_REPORT, vocab.NO_PROGRESS_REPORT): 1,
     }
 
 
@@ -99,7 +99,8 @@ def test_change_summary_and_matrix(data):
 def test_change_kind_follows_the_scale():
     assert ya.change_kind("Underway", "Completed") == ya.FORWARD
     assert ya.change_kind("Completed", "On-going") == ya.BACK
-    assert ya.change_kind(vocab.NO_REPORT, "Not started") == ya.NEWLY
+    assert ya.change_kind(vocab.NO_PROGRESS_REPORT, "Not started") == ya.NEWLY
+    assert ya.change_kind("Completed", vocab.IN_PREPARATION) == ya.DROPPED
 
 
 def test_challenges_and_solutions_come_from_the_published_revision(data):
@@ -124,8 +125,8 @@ def test_sections_gather_every_table(data):
     assert sections.congress_title == "7th World Conservation Congress, Marseille 2020"
     assert sections.headline["resolutions_in_force"] == 6 and sections.headline["published"] == 4
     status = dict(zip(sections.status["status"], sections.status["count"]))
-    assert status == {vocab.NO_REPORT: 2, "Not started": 0, "Initiated": 1, "Underway": 2, "On-going": 0,
-                      "Completed": 1}
+    assert status == {vocab.NO_PROGRESS_REPORT: 1, vocab.IN_PREPARATION: 1, "Not started": 0, "Initiated": 1,
+                      "Underway": 2, "On-going": 0, "Completed": 1}
     assert list(sections.tables) == ["Headline", "Status", "Status change", "Change since last year",
                                      "Status over the years", "Reporting coverage", "Status by theme",
                                      "By component kind", "By action type", "By region", "Challenges",

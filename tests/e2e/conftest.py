@@ -28,14 +28,19 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(env: dict[str, str], args: tuple[str, ...] = (), port: int | None = None) -> Iterator[str]:
-    """Start `streamlit run app.py` with `env` added to this process' environment (DATABASE_URL, RT_DEMO,
-    RT_COOKIE_KEY, RT_SMTP_*, ...) and extra command-line `args`; yield its base URL; stop it after."""
+def running_app(env: dict[str, str], args: tuple[str, ...] = (), port: int | None = None,
+                script: str = "app.py") -> Iterator[str]:
+    """Start `streamlit run app.py` (or `script`: asgi.py, the production start) with `env` added to this
+    process' environment (DATABASE_URL, RT_DEMO, RT_COOKIE_KEY, RT_SMTP_*, ...) and extra command-line `args`;
+    yield its base URL; stop it after."""
     port = port or _free_port()
     log = tempfile.TemporaryFile()  # a file, not a pipe nobody reads: a chatty app never stalls on it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
+        # No file watcher: the app under test runs the code it started with, even when someone saves a
+        # file of the checkout meanwhile (Streamlit would drop changed modules and re-import them mid-test).
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", *args],
         cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT,
     )
 

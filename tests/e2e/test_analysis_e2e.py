@@ -5,6 +5,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from db import vocab
 from tests.e2e.conftest import sign_in, wait_idle
 from tests.pages.apptest import PASSWORDS
 
@@ -40,5 +41,9 @@ def test_leadership_downloads_the_analysis_as_pdf_and_excel(page, live_app, tmp_
     xlsx_path = tmp_path / "analysis.xlsx"
     xlsx_download.value.save_as(xlsx_path)
     book = load_workbook(xlsx_path)
-    assert book.sheetnames[:3] == ["Headline", "Status", "Status change"]
-    assert book["Status"].max_row == 7  # the heading and the six statuses of the scale
+    assert book.sheetnames[:4] == ["Narrative", "Headline", "Status", "Status change"]
+    status = book["Status"]
+    assert status["A1"].value.startswith("Yearly analysis — Marseille 2020, reporting year 2024")
+    assert [c.value for c in status[5]] == ["Status", "Resolutions", "Share of the Resolutions"]
+    assert status.max_row == 5 + len(vocab.STATUS_SCALE)  # title block, headers, one row per status
+    assert isinstance(status["B6"].value, int) and status["C6"].number_format == "0%"

@@ -2,7 +2,6 @@
 it and opens one."""
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sqlmodel import Session
 
 from analytics import progress
@@ -19,6 +18,20 @@ def _click(page, locator) -> None:
     locator.scroll_into_view_if_needed()
     box = locator.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+# A chart takes clicks once plotly has drawn it at its final width and Streamlit's selection handler is
+# attached (react-plotly attaches it after Plotly.react resolves): before that a click selects nothing.
+_CHART_READY = """index => {
+    const chart = document.querySelectorAll('.js-plotly-plot')[index];
+    return !!chart && !!chart._fullLayout && !!chart._ev
+        && chart._ev.listeners('plotly_selected').length > 0
+        && Math.abs(chart._fullLayout.width - chart.getBoundingClientRect().width) < 1;
+}"""
+
+
+def wait_chart_ready(page, index: int) -> None:
+    page.wait_for_function(_CHART_READY, arg=index, timeout=60_000)
 
 
 def test_leader_clicks_a_segment_and_opens_a_resolution_behind_it(page, live_app, demo_file):
@@ -38,16 +51,10 @@ def test_leader_clicks_a_segment_and_opens_a_resolution_behind_it(page, live_app
     # The per-Congress chart: bars newest first, so WCC-2025 then WCC-2020; traces follow the status scale.
     congress_chart = page.locator(".js-plotly-plot").nth(1)
     on_going = congress_chart.locator("g.trace.bars").nth(list(progress.vocab.STATUS_SCALE).index("On-going"))
-    behind = page.get_by_text(f"{len(expected)} Resolutions behind “On-going · WCC-2020”")
-    for _ in range(3):  # a click that lands while plotly is still drawing the chart selects nothing
-        _click(page, on_going.locator("path").nth(1))
-        wait_idle(page)
-        try:
-            behind.wait_for(timeout=15_000)
-            break
-        except PlaywrightError:
-            page.wait_for_timeout(1000)
-    behind.wait_for()
+    wait_chart_ready(page, 1)
+    _click(page, on_going.locator("path").nth(1))  # once
+    wait_idle(page)
+    page.get_by_text(f"{len(expected)} Resolutions behind “On-going · WCC-2020”").wait_for()
 
     table = page.locator("[data-testid='stDataFrame']").first
     table.scroll_into_view_if_needed()

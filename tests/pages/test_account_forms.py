@@ -11,6 +11,7 @@ from db.settings import load_settings
 from services import account_tokens
 from services.passwords import RULE
 from tests.pages.apptest import APP
+from ui.format import escape_md
 
 GOOD = "lantern river orchid 42"
 
@@ -134,8 +135,9 @@ def test_a_valid_link_sets_the_password_once(app_db):
     assert new.proto.type == new.proto.PASSWORD and new.help == RULE
 
     submit(at, "short", "other")
-    assert [e.value for e in at.error] == ["Use at least 12 characters (this one has 5).",
-                                          "The two passwords differ."]
+    assert [e.value for e in at.error] == [
+        "Please correct these 2 problems (shown next to each field). Nothing you typed was lost.",  # ui/write.py
+        escape_md("use at least 12 characters (this one has 5)"), "the two passwords differ"]
     assert field(at, "New password").value == "short"  # input kept
     assert field(at, "Repeat the new password").value == "other"
     assert password_of(app_db) == before

@@ -139,8 +139,9 @@ def test_publishing_without_the_required_sections_shows_errors_next_to_them_and_
     assert not at.exception
     assert _stored(app_db) is None  # nothing written
     errors = [e.value for e in at.error]
-    assert "Key messages: write the key messages before publishing" in errors
-    assert "Recommendations: write the recommendations before publishing" in errors
+    # each under its section (ui/write.py: the section's label is right above, not repeated in the message)
+    assert "write the key messages before publishing" in errors
+    assert "write the recommendations before publishing" in errors
     assert at.text_area(key="analysis_status").value == "Some status text."
 
 
@@ -153,3 +154,38 @@ def test_a_concurrent_edit_is_refused_and_the_text_kept(app_db):
     assert any("Someone else saved this analysis" in e.value for e in at.error)
     assert at.text_area(key="analysis_key_messages").value == "My text."
     assert _stored(app_db).narrative["draft"]["key_messages"] == "Someone else's text."
+
+
+def test_the_excel_file_holds_the_published_narrative_and_the_tables_under_their_headers_shown(app_db, monkeypatch):
+    """A reader's workbook: the published narrative first, then every table under the headers the page shows."""
+    import io
+    import json
+
+    from openpyxl import load_workbook
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    offered = {}
+    real = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    _publish_as_secretariat(app_db, {"key_messages": "Most moved forward.\n=1+1 is no formula.",
+                                     "recommendations": "Fund the follow-up."})
+    at = open_page(PAGE, "leader", WHERE)
+    assert not at.exception
+    book = load_workbook(io.BytesIO(offered["yearly_analysis_WCC-2020_2024.xlsx"]()))
+    assert book.sheetnames[0] == "Narrative"
+    words = [c.value for c in book["Narrative"]["A"] if c.value is not None]
+    assert words[0] == "Yearly analysis — Marseille 2020, reporting year 2024"
+    assert any(w.startswith("Published by the IUCN Secretariat on") for w in words)
+    assert words[words.index("1. Key messages") + 1:][:2] == ["Most moved forward.", "'=1+1 is no formula."]
+    assert "Fund the follow-up." in words
+    headers = [[c.value for c in book[name][5]] for name in book.sheetnames[1:]]
+    assert len(at.dataframe) >= sum(len(names) for names in ya.SECTION_TABLES.values())  # every Data table
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        shown = [config.get(str(key), {}).get("label", key) for key in frame.value.columns]
+        assert shown in headers, shown

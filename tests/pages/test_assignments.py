@@ -8,9 +8,11 @@ from sqlmodel import Session, select
 from db.engine import make_engine
 from db.models import FocalPointAssignment, ReportingDeadline, Resolution, User
 from services import assignments
+from services.permissions import Actor
 from tests.pages.apptest import open_page, reachable
 
 PAGE = "pages/assignments.py"
+SECRETARIAT = Actor(id=0, username="test", display_name="Test", roles=frozenset({"secretariat"}))
 
 
 def focal_points(app_db, code: str) -> set[str]:
@@ -21,7 +23,7 @@ def focal_points(app_db, code: str) -> set[str]:
 
 def unassigned(app_db, congress: str | None = None) -> list[str]:
     with Session(make_engine(app_db)) as s:
-        return list(assignments.unassigned_resolutions(session=s, congress=congress)["code"])
+        return list(assignments.unassigned_resolutions(session=s, actor=SECRETARIAT, congress=congress)["code"])
 
 
 def overview(at):

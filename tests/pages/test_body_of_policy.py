@@ -74,3 +74,35 @@ def test_selecting_a_congress_opens_its_texts_in_the_register(app_db):
     assert not at.exception
     assert any(t.value.endswith("Resolution register") for t in at.title)
     assert at.multiselect(key="congress").value == ["WCC-2016"]  # the register, filtered on that Congress
+
+
+def test_the_workbook_says_its_filters_and_carries_the_headers_shown(app_db, monkeypatch):
+    import io
+    import json
+
+    from openpyxl import load_workbook
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    offered = {}
+    real = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    at = open_page(PAGE, "leader", {"kind": "Recommendation", "theme": "Oceans", "from": "2010"})
+    assert not at.exception
+    book = load_workbook(io.BytesIO(offered["body_of_policy.xlsx"]()))
+    sheet = book["Adopted per Congress"]
+    assert sheet["A1"].value.startswith("Body of policy") and sheet["A2"].value.startswith("Generated on ")
+    assert sheet["A3"].value == "Filters: Kind: Recommendation; Themes: Oceans; Congresses held between 2010 and 2025"
+    header = [c.value for c in sheet[5]]
+    config = json.loads(at.dataframe[-1].proto.columns)
+    shown = [config[key]["label"] for key in _table(at).columns]
+    assert shown == [h for h in header if h in shown] and len(shown) == 11  # the same headers, in the same order
+    rows = list(sheet.iter_rows(min_row=6, values_only=True))
+    in_register = header.index("In the register")
+    assert sum(r[in_register] for r in rows) == int(_table(at)["register_total"].sum())  # numbers, not text
+    csv_header = offered["adopted_per_congress.csv"]().decode("utf-8-sig").splitlines()[0].split(",")
+    assert csv_header == header

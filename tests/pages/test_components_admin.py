@@ -9,6 +9,7 @@ from db.models import AuditEvent, Component
 from services.components import export_components
 from services.users import actor_for
 from tests.pages.apptest import open_page, reachable
+from ui.format import escape_md
 
 PAGE = "pages/components_admin.py"
 
@@ -132,8 +133,8 @@ def test_create_through_the_form(app_db):
     at.text_input(key="new_acronym").set_value("NEW")
     button(at, "Create organisation").click().run()
     assert errors_after(at, "new_name") == ["another organisation already has this name"]
-    assert errors_after(at, "new_kind") == [
-        "choose a kind (Member, Commission, Secretariat, National Committee, Regional Committee, Council, Other)"]
+    assert errors_after(at, "new_kind") == [escape_md(
+        "choose a kind (Member, Commission, Secretariat, National Committee, Regional Committee, Council, Other)")]
     assert at.text_input(key="new_name").value == "species survival commission "
     assert at.text_input(key="new_acronym").value == "NEW"
     assert len(stored(app_db)) == total

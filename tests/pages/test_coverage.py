@@ -31,7 +31,8 @@ def metrics(at) -> dict[str, str]:
 
 
 def expected(app_db, year: int, congress: str, username: str | None = None) -> dict:
-    """Per state, the codes of the Congress' active Resolutions, straight from the tables."""
+    """Per reporting state (published, in preparation: any unpublished report, none), the codes of the
+    Congress' active Resolutions, straight from the tables."""
     with Session(make_engine(app_db)) as s:
         query = (select(Resolution.code, ProgressReport.state, ProgressReport.published_status)
                  .join(Congress)
@@ -43,9 +44,9 @@ def expected(app_db, year: int, congress: str, username: str | None = None) -> d
                     .where(User.username == username))
             query = query.where(Resolution.id.in_(mine))
         rows = s.exec(query).all()
-    states = {"published": set(), "in_review": set(), "draft": set(), "none": set()}
+    states = {"published": set(), "in_preparation": set(), "none": set()}
     for code, state, published in rows:
-        states["published" if published else state or "none"].add(code)
+        states["published" if published else "in_preparation" if state else "none"].add(code)
     return states
 
 
@@ -77,24 +78,24 @@ def test_secretariat_sees_every_state_and_downloads_the_missing_reports(app_db, 
     shown = metrics(at)
     assert shown["Resolutions"] == f"{sum(len(v) for v in want.values()):,}"
     assert shown["Published"] == str(len(want["published"]))
-    assert shown["In review"] == str(len(want["in_review"]))
-    assert shown["Draft"] == str(len(want["draft"]))
-    assert shown["No report"] == str(len(want["none"]))
+    assert shown["In preparation"] == str(len(want["in_preparation"]))
+    assert shown["No Progress Report"] == str(len(want["none"]))
     assert shown["Deadline 2026"] == "15 Dec"  # the demo calendar: 15 December each year
     assert at.selectbox(key="year").value == 2026 and at.selectbox(key="congress").value == "WCC-2025"
     assert not at.checkbox  # "Only my Resolutions" is for focal points
 
     rows = list(csv.DictReader(io.StringIO(downloads["missing-progress-reports-WCC-2025-2026.csv"]
                                            .decode("utf-8-sig"))))
-    assert list(rows[0]) == ["code", "title", "state", "focal_points", "focal_emails"]
-    missing = want["in_review"] | want["draft"] | want["none"]
+    assert list(rows[0]) == ["Code", "Title", "Progress Report", "Focal points", "Emails"]  # the headers shown
+    rows = [dict(zip(["code", "title", "state", "focal_points", "focal_emails"], r.values())) for r in rows]
+    missing = want["in_preparation"] | want["none"]
     assert {r["code"] for r in rows} == missing and len(rows) == len(missing)
     with Session(make_engine(app_db)) as s:
         for row in rows:
             emails = s.exec(select(User.email).join(FocalPointAssignment).join(Resolution)
                             .where(Resolution.code == row["code"])).all()
             assert sorted(row["focal_emails"].split("; ") if row["focal_emails"] else []) == sorted(emails)
-            state = {"In review": "in_review", "Draft": "draft", "No report": "none"}[row["state"]]
+            state = {"In preparation": "in_preparation", "No Progress Report": "none"}[row["state"]]
             assert row["code"] in want[state]
 
 
@@ -104,7 +105,7 @@ def test_year_and_congress_come_from_the_url(app_db):
     want = expected(app_db, 2022, "WCC-2020")
     assert metrics(at)["Published"] == str(len(want["published"]))
     assert metrics(at)["Resolutions"] == f"{sum(len(v) for v in want.values()):,}"
-    assert at.metric[5].delta.startswith("Overdue by")
+    assert at.metric[4].delta.startswith("Overdue by")
 
 
 def test_changing_the_year_follows_the_congress_and_the_url(app_db):
@@ -118,12 +119,12 @@ def test_changing_the_year_follows_the_congress_and_the_url(app_db):
 
 
 def test_filter_by_state_from_the_url(app_db):
-    at = open_page(PAGE, "secretariat", {"year": "2026", "congress": "WCC-2025", "state": ["none", "draft"]})
+    at = open_page(PAGE, "secretariat", {"year": "2026", "congress": "WCC-2025", "state": ["none", "in_preparation"]})
     assert not at.exception
     want = expected(app_db, 2026, "WCC-2025")
     table = at.dataframe[0].value
-    assert set(table["code"]) == want["none"] | want["draft"]
-    assert set(table["state"]) == {"No report", "Draft"}
+    assert set(table["code"]) == want["none"] | want["in_preparation"]
+    assert set(table["state"]) == {"No Progress Report", "In preparation"}
 
 
 def test_focal_point_sees_everything_or_only_their_resolutions(app_db):
@@ -136,7 +137,7 @@ def test_focal_point_sees_everything_or_only_their_resolutions(app_db):
     mine = expected(app_db, 2026, "WCC-2025", "focal")
     assert 0 < sum(len(v) for v in mine.values()) < sum(len(v) for v in everything.values())
     assert metrics(at)["Resolutions"] == str(sum(len(v) for v in mine.values()))
-    assert metrics(at)["No report"] == str(len(mine["none"]))
+    assert metrics(at)["No Progress Report"] == str(len(mine["none"]))
     assert set(at.dataframe[0].value["code"]) == set().union(*mine.values())
     assert at.query_params["mine"] == "1"
 

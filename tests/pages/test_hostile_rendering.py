@@ -159,7 +159,7 @@ def poison(url: str) -> dict:
     """Write the payloads into the user text of the demo copy at `url`; return the rows the pages need."""
     engine = make_engine(url)
     with Session(engine) as s:
-        s.exec(update(Resolution).values(title=HOSTILE, summary=HOSTILE, url="javascript:alert(1)"))
+        s.exec(update(Resolution).values(title=HOSTILE, summary=HOSTILE, text_url="javascript:alert(1)"))
         s.exec(update(ActivityReport).values(title=HOSTILE, description=HOSTILE, results=HOSTILE,
                                              challenges=HOSTILE, partners=HOSTILE, support_needed=HOSTILE))
         s.exec(update(ProgressReport).values(summary=HOSTILE, results=HOSTILE, challenges=HOSTILE,

@@ -9,6 +9,11 @@ from db.security import check_password
 from db.settings import load_settings
 from services import my_account, sign_in
 from tests.pages.apptest import PASSWORDS, open_page, session_token
+from ui.format import escape_md
+
+# the one summary above a form (ui/write.py), then each message under its field (Markdown-escaped)
+CORRECT_ONE = "Please correct this problem (shown next to the field). Nothing you typed was lost."
+CORRECT_TWO = "Please correct these 2 problems (shown next to each field). Nothing you typed was lost."
 
 PAGE = "pages/my_account.py"
 NEW = "lantern river orchid 42"
@@ -60,8 +65,8 @@ def test_every_role_changes_its_display_name_and_sees_field_errors(app_db, user)
     at.selectbox(key="account_language").set_value("fr")
     button(at, "Save").click().run()
     assert not at.exception
-    assert errors(at) == ["Enter the name others see",
-                          "This is not an email address (for example: name@iucn.org)"]
+    assert errors(at) == [CORRECT_TWO, "Enter the name others see",
+                          escape_md("This is not an email address (for example: name@iucn.org)")]
     assert at.text_input(key="account_display_name").value == ""
     assert at.text_input(key="account_email").value == "not an address"
     assert at.selectbox(key="account_language").value == "fr"
@@ -73,7 +78,7 @@ def test_an_email_of_another_account_is_refused_on_the_page(app_db):
     at = open_page(PAGE, "leader")
     at.text_input(key="account_email").set_value(stored(app_db, "focal").email.upper())
     button(at, "Save").click().run()
-    assert errors(at) == ["Another account already uses this email address"]
+    assert errors(at) == [CORRECT_ONE, "Another account already uses this email address"]
     assert stored(app_db, "leader").email == stored(app_db, "leader").email.lower() != stored(app_db, "focal").email
 
 
@@ -90,7 +95,7 @@ def test_change_password_through_the_form(app_db):
     at.text_input(key="account_confirm").set_value(NEW + "?")
     button(at, "Change password").click().run()
     assert not at.exception
-    assert errors(at) == ["This is not your current password", "The two passwords differ"]
+    assert errors(at) == [CORRECT_TWO, "This is not your current password", "the two passwords differ"]
     assert at.text_input(key="account_new").value == NEW
     assert check_password(PASSWORDS["reporter"], stored(app_db, "reporter").password_hash)
     assert still_open(app_db, elsewhere)
@@ -115,7 +120,7 @@ def test_a_weak_new_password_is_refused_on_the_page(app_db):
     at.text_input(key="account_new").set_value("short")
     at.text_input(key="account_confirm").set_value("short")
     button(at, "Change password").click().run()
-    assert errors(at) == ["Use at least 12 characters (this one has 5)"]
+    assert errors(at) == [CORRECT_ONE, escape_md("use at least 12 characters (this one has 5)")]
     assert check_password(PASSWORDS["admin"], stored(app_db, "admin").password_hash)
 
 

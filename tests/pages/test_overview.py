@@ -69,7 +69,8 @@ def test_every_role_sees_the_overview_with_url_filters(app_db, user):
     summary = _text(at)
     assert "Marseille 2020 (WCC-2020), reporting year 2023" in summary
     assert f"{head['published']:,} of {head['resolutions_in_force']:,} Resolutions in force" in summary
-    assert f"{head['status_counts']['No report']:,} have no report for 2023" in summary
+    assert (f"{head['in_preparation']:,} are in preparation and {head['no_progress_report']:,} have no Progress "
+            "Report for 2023") in summary
     assert "Filtered by theme: Land." in [c.value for c in at.caption]
     assert len(at.get("plotly_chart")) == 9
 
@@ -119,7 +120,7 @@ def test_a_year_outside_the_data_in_the_url_is_brought_into_range(app_db):
 @pytest.mark.parametrize("chart, segment", [
     ("theme", {"theme": "Land", "status": "Underway"}),
     ("congress", {"congress": "WCC-2016", "status": "Completed"}),
-    ("coverage", {"year": 2023, "category": "No report"}),
+    ("coverage", {"year": 2023, "category": "No Progress Report"}),
     ("region", {"region": "Africa"}),
 ])
 def test_clicked_segment_lists_the_resolutions_behind_it(app_db, chart, segment):

@@ -21,6 +21,7 @@ from db.models import (
 from services import progress_reports as pr
 from services.users import actor_for
 from tests.pages.apptest import open_page, reachable
+from ui.format import escape_md
 
 PAGE = "pages/progress_report.py"
 YEAR = date.today().year
@@ -119,7 +120,7 @@ def test_sources_fill_components_and_submit_validates_next_to_the_field(app_db):
     button(at, "Submit for review").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert "Summarise the progress made this year." in errors
+    assert escape_md("Summarise the progress made this year.") in errors
     assert report(app_db, code).state == "draft"  # nothing written
 
     at.text_area(key=k(code, "summary")).set_value("Two components reported field work.")
@@ -227,3 +228,20 @@ def test_unknown_code_is_explained(app_db):
     at = open_page(PAGE, "focal", {"code": "WCC-2020-Res-999", "year": str(YEAR)})
     assert not at.exception
     assert "There is no Resolution with the code" in at.error[0].value
+
+
+def test_every_declared_field_has_its_widget_with_the_declared_label_and_limit(app_db):
+    """The editor follows services/report_fields.py: each field is drawn in the spec's order with its label,
+    a text with its limit (the sources are ticked one by one beside it)."""
+    code = pick(app_db, state=None)
+    at = open_editor(app_db, "focal", code)
+    form = [el for el in at.get("form")[0].children.values() if getattr(el, "key", None)]
+    drawn = {el.key: el for el in form}
+    expected = [k(code, spec.key or spec.name) for spec in pr.FIELDS if spec.name != "source_ids"]
+    assert [el.key for el in form if el.key in expected] == expected
+    for spec in pr.FIELDS:
+        if spec.name != "source_ids":
+            widget = drawn[k(code, spec.key or spec.name)]
+            assert widget.label == spec.label, spec.name
+            if spec.limit:
+                assert widget.proto.max_chars == spec.limit, spec.name

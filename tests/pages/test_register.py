@@ -53,7 +53,7 @@ def test_rows_show_themes_and_latest_status(app_db):
     assert row["year"] == 2016 and row["status"] in ("Active", "Archived")
     assert row["themes"] and "nan" not in row["latest"]
     never_reported = open_page(PAGE, "reporter", {"congress": "WCC-2000"}).dataframe[0].value
-    assert set(never_reported["latest"]) == {"No report"}  # the demo reports on 2016 onwards only
+    assert set(never_reported["latest"]) == {"Not published yet"}  # the demo reports on 2016 onwards only
 
 
 def test_search_words_narrow_the_table_and_go_to_the_url(app_db):

@@ -18,6 +18,7 @@ from db.models import (
 from services import activity_reports
 from tests.factories import actor
 from tests.pages.apptest import open_page, reachable
+from ui.format import escape_md
 
 PAGE = "pages/report_activity.py"
 
@@ -149,7 +150,7 @@ def test_an_invalid_submission_shows_each_message_and_keeps_the_input(app_db):
                      "Line 1 is not a web address starting with http:// or https://.",
                      "Too long: 3,001 characters, at most 3,000. Please shorten it.",
                      "Tick 'Global', or choose at least one region or country."):
-        assert expected in errors
+        assert escape_md(expected) in errors  # user text may be quoted: every message is Markdown-escaped
     assert at.text_input(key="ar_title").value == "Reef managers trained"
     assert at.text_area(key="ar_results").value == "x" * 3001
     assert at.text_area(key="ar_links").value == "www.example.org"
@@ -164,7 +165,7 @@ def test_completed_in_the_future_is_refused(app_db):
     fill_valid(at, app_db)
     at.date_input(key="ar_end").set_value(date(date.today().year + 1, 1, 1))
     button(at, "Submit").click().run()
-    assert "A completed action cannot end in the future: check the end date or the status." in \
+    assert escape_md("A completed action cannot end in the future: check the end date or the status.") in \
         [e.value for e in at.error]
 
 
@@ -272,8 +273,8 @@ def test_a_control_character_in_the_title_is_shown_next_to_the_title_and_the_inp
     at.text_input(key="ar_title").input(title)
     button(at, "Submit").click().run()
     assert not at.exception
-    message = "The title contains a control character ({}); it must be one line of plain text (no line breaks " \
-              "or tabs).".format("NUL" if "\x00" in title else "vertical tab")
+    message = escape_md("The title contains a control character ({}); it must be one line of plain text (no line "
+                        "breaks or tabs).".format("NUL" if "\x00" in title else "vertical tab"))
     assert [e.value for e in at.error][1:] == [message]
     form = list(at.get("form")[0].children.values())
     at_title = next(i for i, el in enumerate(form) if getattr(el, "key", None) == "ar_title")
@@ -285,3 +286,45 @@ def test_a_control_character_in_the_title_is_shown_next_to_the_title_and_the_inp
     with db(app_db) as s:
         saved = select(ActivityReport).where(ActivityReport.description == "Three workshops for 60 reef managers.")
         assert s.exec(saved).first() is None
+
+
+def widgets(at) -> dict:
+    return {w.key: w for kind in ("selectbox", "multiselect", "text_input", "text_area", "radio", "date_input",
+                                  "checkbox") for w in getattr(at, kind)}
+
+
+def test_every_declared_field_has_its_widget_with_the_declared_label_and_limit(app_db):
+    """The form follows services/report_fields.py: a field declared there is drawn, labelled and limited."""
+    at = open_page(PAGE, "reporter")  # two components: the component is chosen in a list too
+    shown = widgets(at)
+    for spec in activity_reports.FIELDS:
+        widget = shown[f"ar_{spec.key or spec.name}"]
+        assert widget.label == spec.label + (" *" if spec.needed else ""), spec.name
+        if spec.limit:
+            assert f"{spec.limit:,}" in widget.help, spec.name
+
+
+def test_a_former_member_can_no_longer_open_the_components_draft_nor_list_its_reports(app_db):
+    """Membership, not authorship: Rosa leaves the component of a draft she may have written; the draft is no
+    longer hers to see, the component's submitted reports are read-only to her, My reports leaves them out."""
+    draft = report_where(app_db, "reporter", "draft")
+    with db(app_db) as s:
+        rosa = s.exec(select(User).where(User.username == "reporter")).one()
+        sent = s.exec(select(ActivityReport).where(ActivityReport.component_id == draft.component_id,
+                                                   ActivityReport.state == "submitted",
+                                                   ActivityReport.locked.is_(False))).first()
+        s.delete(s.get(UserComponent, (rosa.id, draft.component_id)))
+        s.commit()
+    assert components_of(app_db, "reporter")  # she still reports for her other component
+    at = open_page(PAGE, "reporter", {"id": str(draft.id)})
+    assert not at.exception
+    assert "not yours to see" in at.error[0].value
+    assert not at.text_input and not at.button
+    at = open_page(PAGE, "reporter", {"id": str(sent.id)})
+    assert not at.exception
+    assert "only the focal points of its component may change it" in at.info[0].value
+    assert not at.text_input
+    at = open_page("pages/my_reports.py", "reporter")
+    assert not at.exception
+    listed = set(at.dataframe[0].value["Report"]) if at.dataframe else set()
+    assert listed and not listed & {draft.id, sent.id}

@@ -110,3 +110,44 @@ def test_no_code(app_db):
     at = open_page(PAGE, "reporter")
     assert not at.exception
     assert "Choose a Resolution in the register" in at.info[0].value
+
+
+# -- the link to the official text (issue 11, item 17) ---------------------------------------------------
+
+def set_text_url(app_db, code: str, url: str | None) -> None:
+    with Session(make_engine(app_db)) as s:
+        s.get(Resolution, s.exec(select(Resolution.id).where(Resolution.code == code)).one()).text_url = url
+        s.commit()
+
+
+def markdown_and_captions(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.header])
+
+
+def test_the_official_text_is_a_link_button(app_db):
+    link = "https://portals.iucn.org/library/sites/library/files/resrecfiles/WCC_2020_RES_001_EN.pdf"
+    set_text_url(app_db, "WCC-2020-Res-001", link)
+    at = open_page(PAGE, "reporter", {"code": "WCC-2020-Res-001"})
+    assert not at.exception
+    [button] = at.get("link_button")
+    assert (button.proto.label, button.proto.url) == ("Read the official text", link)
+    assert link not in markdown_and_captions(at)  # a button, not a Markdown link built from user data
+
+
+def test_no_link_without_a_text_url(app_db):
+    set_text_url(app_db, "WCC-2020-Res-001", None)
+    at = open_page(PAGE, "reporter", {"code": "WCC-2020-Res-001"})
+    assert not at.exception and not at.get("link_button")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", "JAVASCRIPT:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+                                 "https://example.org/a\" onclick=\"alert(1)", "//evil.example/x"])
+def test_a_link_that_is_not_http_or_https_is_never_rendered(app_db, url):
+    """Written into the database by some other way than the import (which refuses them)."""
+    set_text_url(app_db, "WCC-2020-Res-001", url)
+    at = open_page(PAGE, "secretariat", {"code": "WCC-2020-Res-001"})
+    assert not at.exception
+    assert not at.get("link_button")
+    page = markdown_and_captions(at) + texts(at)
+    assert url not in page and "alert(" not in page

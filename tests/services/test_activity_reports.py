@@ -15,6 +15,8 @@ from db.models import (
     ProgressReport,
     ProgressReportSource,
     ReviewComment,
+    User,
+    UserComponent,
 )
 from services import activity_reports as ar
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
@@ -357,6 +359,106 @@ def test_copy_drops_archived_resolutions(world):
     earlier = submitted(w, resolution_ids=[w["res1"], w["old"]])
     data = call(w["engine"], ar.prefill_from, actor=w["reporter"], report_id=earlier.id)
     assert data.resolution_ids == [w["res1"]]
+
+
+# -- integrity: citing in review protects the source -------------------------------------------------
+def test_a_report_cited_by_a_progress_report_in_review_is_neither_withdrawn_nor_returned(world):
+    """Else the component could rewrite it while the Secretariat reviews, and publishing would cite text
+    that was never submitted (and lock a draft). The message names the Progress Report in review."""
+    w = world
+    report = submitted(w)
+    _cite(w["engine"], report.id, w, state="in_review")
+    with pytest.raises(ConflictError, match=r"cannot be withdrawn now: it is cited by the Progress Report on "
+                                            r"WCC-2020-Res-001 \(2026\), which is in review"):
+        call(w["engine"], ar.withdraw, actor=w["reporter"], report_id=report.id, version=1)
+    for who in ("focal", "secretariat"):
+        with pytest.raises(ConflictError, match=r"cannot be returned now: .*WCC-2020-Res-001 \(2026\)"):
+            call(w["engine"], ar.return_report, actor=w[who], report_id=report.id, version=1, comment="Add figures")
+    with Session(w["engine"]) as s:
+        row = s.get(ActivityReport, report.id)
+        assert (row.state, row.version, row.locked) == ("submitted", 1, False)
+        assert s.exec(select(ReviewComment)).first() is None
+    assert [e.action for e in events(w["engine"], report.id)] == ["submit"]
+
+    # returned to its focal point (back to draft), the Progress Report no longer holds the source
+    with Session(w["engine"]) as s:
+        s.exec(select(ProgressReport)).one().state = "draft"
+        s.commit()
+    assert call(w["engine"], ar.withdraw, actor=w["reporter"], report_id=report.id, version=1).state == "draft"
+
+
+def test_two_progress_reports_in_review_are_both_named(world):
+    w = world
+    report = submitted(w)
+    _cite(w["engine"], report.id, w, state="in_review")
+    with Session(w["engine"]) as s:
+        other = ProgressReport(resolution_id=w["res2"], year=2026, author_id=w["focal"].id, status="Initiated",
+                               state="in_review")
+        s.add(other)
+        s.flush()
+        s.add(ProgressReportSource(progress_report_id=other.id, activity_report_id=report.id))
+        s.commit()
+    with pytest.raises(ConflictError) as caught:
+        call(w["engine"], ar.withdraw, actor=w["reporter"], report_id=report.id, version=1)
+    assert "the Progress Reports on WCC-2020-Res-001 (2026) and WCC-2020-Res-002 (2026), which are in review" \
+        in str(caught.value)
+
+
+# -- membership, not authorship ----------------------------------------------------------------------
+def _leave(engine, user, component_id) -> None:
+    """What the administrator does when a person leaves a component: the membership row goes."""
+    with Session(engine) as s:
+        s.delete(s.get(UserComponent, (user.id, component_id)))
+        s.commit()
+
+
+def test_a_former_member_loses_the_reports_of_the_component_even_those_they_wrote(world):
+    w = world
+    sent = submitted(w)
+    draft = call(w["engine"], ar.save_draft, actor=w["reporter"],
+                 data=ar.ActivityInput(component_id=w["mine"], resolution_ids=[w["res1"]], title="Her draft"))
+    stale = w["reporter"]  # the actor as a page opened before the removal holds it: still listing the component
+    _leave(w["engine"], stale, w["mine"])
+    with Session(w["engine"]) as s:
+        fresh = f.actor(s, s.get(User, stale.id))  # as she is read at her next page run
+    assert fresh.component_ids == frozenset() and stale.component_ids == {w["mine"]}
+    for who in (stale, fresh):
+        with pytest.raises(NotFound):  # her draft: not hers any more to see
+            call(w["engine"], ar.get_report, actor=who, report_id=draft.id)
+        with pytest.raises(NotFound):
+            call(w["engine"], ar.save_draft, actor=who, report_id=draft.id, version=1,
+                 data=ar.ActivityInput(component_id=w["mine"], resolution_ids=[w["res1"]], title="Changed"))
+        with pytest.raises(NotFound):
+            call(w["engine"], ar.prefill_from, actor=who, report_id=draft.id)
+        # her submitted report: readable as any submitted report, no longer hers to change
+        view = call(w["engine"], ar.get_report, actor=who, report_id=sent.id)
+        assert not view.editable and view.return_comment is None
+        with pytest.raises(PermissionDenied):
+            call(w["engine"], ar.withdraw, actor=who, report_id=sent.id, version=1)
+        assert call(w["engine"], ar.my_reports, actor=who).empty
+        assert call(w["engine"], ar.reporting_components, actor=who) == []
+        with pytest.raises(PermissionDenied):
+            call(w["engine"], ar.submit, actor=who, data=full_input(w), today=TODAY)
+    with Session(w["engine"]) as s:
+        assert (s.get(ActivityReport, sent.id).state, s.get(ActivityReport, draft.id).title) == ("submitted",
+                                                                                                 "Her draft")
+    # the component keeps its reports: a member still sees and withdraws them
+    assert set(call(w["engine"], ar.my_reports, actor=w["colleague"])["title"]) == {"Reef workshops", "Her draft"}
+    assert call(w["engine"], ar.withdraw, actor=w["colleague"], report_id=sent.id, version=1).state == "draft"
+
+
+def test_a_member_sees_and_changes_a_colleagues_report_and_a_returned_one_stays_in_the_component(world):
+    w = world
+    report = submitted(w)
+    call(w["engine"], ar.return_report, actor=w["focal"], report_id=report.id, version=1, comment="Figures?")
+    for who in ("outsider", "focal", "secretariat"):  # a returned report is the component's again
+        with pytest.raises(NotFound):
+            call(w["engine"], ar.get_report, actor=w[who], report_id=report.id)
+    view = call(w["engine"], ar.get_report, actor=w["colleague"], report_id=report.id)
+    assert view.editable and view.return_comment["body"] == "Figures?"
+    _leave(w["engine"], w["colleague"], w["mine"])
+    with pytest.raises(NotFound):
+        call(w["engine"], ar.get_report, actor=w["colleague"], report_id=report.id)
 
 
 # -- concurrency -------------------------------------------------------------------------------------

@@ -107,22 +107,23 @@ def test_unassign_and_unassigned_list(world):
     call(w["engine"], a.assign, actor=w["sam"], code="WCC-2020-Res-002", usernames=["fay", "sam"])
     with Session(w["engine"]) as s:
         # archived Resolutions need no focal point; other Congresses are counted apart
-        assert list(a.unassigned_resolutions(session=s, congress="WCC-2020")["code"]) == ["WCC-2020-Res-003"]
-        counts = a.unassigned_counts(session=s).set_index("congress")
+        assert list(a.unassigned_resolutions(session=s, actor=w["sam"], congress="WCC-2020")["code"]) == [
+            "WCC-2020-Res-003"]
+        counts = a.unassigned_counts(session=s, actor=w["sam"]).set_index("congress")
         assert counts.loc["WCC-2020", "active"] == 3 and counts.loc["WCC-2020", "without_focal_point"] == 1
         assert counts.loc["WCC-2016", "without_focal_point"] == 1
-        overview = a.assignment_overview(session=s, congress="WCC-2020").set_index("code")
+        overview = a.assignment_overview(session=s, actor=w["sam"], congress="WCC-2020").set_index("code")
         assert overview.loc["WCC-2020-Res-002", "count"] == 2
         assert sorted(overview.loc["WCC-2020-Res-002", "focal_points"].split("; ")) == ["Fay", "Sam"]
         assert overview.loc["WCC-2020-Res-003", "focal_points"] == ""
-        assert list(a.focal_point_candidates(session=s)["username"]) == ["fay", "sam"]
+        assert list(a.focal_point_candidates(session=s, actor=w["sam"])["username"]) == ["fay", "sam"]
 
     call(w["engine"], a.unassign, actor=w["sam"], code="WCC-2020-Res-001", username="fay")
     assert ("WCC-2020-Res-001", "fay") not in pairs(w["engine"])
     last = audit(w["engine"])[-1]
     assert (last.action, last.entity_id, last.before["user"]) == ("unassign", "WCC-2020-Res-001:fay", "fay")
     with Session(w["engine"]) as s:
-        assert list(a.unassigned_resolutions(session=s, congress="WCC-2020")["code"]) == [
+        assert list(a.unassigned_resolutions(session=s, actor=w["sam"], congress="WCC-2020")["code"]) == [
             "WCC-2020-Res-001", "WCC-2020-Res-003"]
     with pytest.raises(NotFound):
         call(w["engine"], a.unassign, actor=w["sam"], code="WCC-2020-Res-001", username="fay")
@@ -185,6 +186,111 @@ def test_unreadable_files_are_refused(world, data, words):
 def test_utf8_with_bom_is_accepted(world):
     data = "\ufeffcode,username\nWCC-2020-Res-001,fay\n".encode("utf-8")
     assert a.import_assignments(engine=world["engine"], actor=world["ada"], data=data).created == 1
+
+
+def test_bulk_audit_events_are_those_assign_writes_one_by_one(world):
+    w = world
+    a.import_assignments(engine=w["engine"], actor=w["sam"], data=csv_bytes("WCC-2020-Res-002,fay"),
+                         since=date(2026, 2, 3))
+    call(w["engine"], a.assign, actor=w["sam"], code="WCC-2020-Res-003", usernames=["fay"], since=date(2026, 2, 3))
+    bulk, single = [e for e in audit(w["engine"]) if e.action == "assign"]
+    assert (bulk.user_id, bulk.entity, bulk.before) == (single.user_id, single.entity, single.before)
+    assert bulk.entity_id == "WCC-2020-Res-002:fay"
+    assert bulk.after == {**single.after, "resolution": "WCC-2020-Res-002"} == {
+        "resolution": "WCC-2020-Res-002", "user": "fay", "since": "2026-02-03"}
+    with Session(w["engine"]) as s:
+        row = s.exec(select(FocalPointAssignment).join(Resolution)
+                     .where(Resolution.code == "WCC-2020-Res-002")).one()
+    assert (row.user_id, row.since) == (w["fay"].id, date(2026, 2, 3))
+
+
+def test_a_user_deactivated_between_the_check_and_the_write_is_reported_and_nothing_written(world, monkeypatch):
+    """The file is checked and its writes prepared with no lock held; under the write lock the users are
+    looked at again."""
+    w = world
+    real_people, calls = a._people, []
+
+    def people_then_deactivate(session):
+        found = real_people(session)
+        calls.append(1)
+        if len(calls) == 2:  # the file checked, the writes prepared: now fay leaves
+            with Session(w["engine"]) as other:
+                other.get(User, w["fay"].id).active = False
+                other.commit()
+        return found
+
+    monkeypatch.setattr(a, "_people", people_then_deactivate)
+    with pytest.raises(ValidationFailed) as caught:
+        a.import_assignments(engine=w["engine"], actor=w["sam"],
+                             data=csv_bytes("WCC-2020-Res-002,sam", "WCC-2020-Res-001,fay"))
+    assert [(e.line, e.field) for e in caught.value.errors] == [(3, "username")]
+    assert "'fay' is not active" in caught.value.errors[0].message
+    assert len(calls) == 3  # checked, prepared, and looked at again under the lock
+    assert pairs(w["engine"]) == set() and audit(w["engine"]) == []
+
+
+def test_a_busy_database_is_tried_again_and_nothing_is_written_twice(world, monkeypatch):
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError
+
+    w = world
+    real_transaction, calls = a.transaction, []
+
+    @contextmanager
+    def commit_fails_once(engine):
+        with real_transaction(engine) as session:
+            calls.append(1)
+            yield session  # everything written, then the commit "fails": all rolled back
+            if len(calls) == 1:
+                raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(a, "transaction", commit_fails_once)
+    monkeypatch.setattr(a.time, "sleep", lambda _s: None)
+    result = a.import_assignments(engine=w["engine"], actor=w["sam"],
+                                  data=csv_bytes("WCC-2020-Res-001,fay", "WCC-2020-Res-002,sam"))
+    assert len(calls) == 2 and (result.created, result.unchanged) == (2, 0)
+    assert pairs(w["engine"]) == {("WCC-2020-Res-001", "fay"), ("WCC-2020-Res-002", "sam")}
+    assert [e.action for e in audit(w["engine"])] == ["assign", "assign", "import"]
+
+
+def test_assignments_made_meanwhile_are_seen_under_the_lock(world, monkeypatch):
+    """Someone assigns one of the file's pairs after the import prepared its writes: the import sees the
+    change under the lock, prepares again and counts that pair as already there."""
+    w = world
+    real_plan, plans = a._plan, []
+
+    def plan_then_someone_assigns(session, *args):
+        plans.append(real_plan(session, *args))
+        if len(plans) == 1:
+            call(w["engine"], a.assign, actor=w["sam"], code="WCC-2020-Res-001", usernames=["fay"])
+        return plans[-1]
+
+    monkeypatch.setattr(a, "_plan", plan_then_someone_assigns)
+    result = a.import_assignments(engine=w["engine"], actor=w["sam"],
+                                  data=csv_bytes("WCC-2020-Res-001,fay", "WCC-2020-Res-002,sam"))
+    assert len(plans) == 2 and (result.created, result.unchanged) == (1, 1)
+    assert pairs(w["engine"]) == {("WCC-2020-Res-001", "fay"), ("WCC-2020-Res-002", "sam")}
+
+
+def test_a_large_file_imports_whole_and_again_changes_nothing(world):
+    """Every Resolution x every focal user: a few thousand rows in one go, then nothing new."""
+    w = world
+    with Session(w["engine"]) as s:
+        for n in range(5, 1005):
+            f.resolution(s, n, congress_code="WCC-2016")
+        people = [f.user(s, f"fp{k}", ("focal_point",)).username for k in range(3)]
+        s.commit()
+        codes = list(s.exec(select(Resolution.code).where(Resolution.status == "active")))
+    rows = [f"{code},{person}" for code in codes for person in people]
+    result = a.import_assignments(engine=w["engine"], actor=w["sam"], data=csv_bytes(*rows))
+    assert (result.created, result.unchanged) == (len(rows), 0) and len(rows) > 3000
+    assert len(pairs(w["engine"])) == len(rows)
+    events = audit(w["engine"])
+    assert len(events) == len(rows) + 1 and events[-1].after == {"created": len(rows), "unchanged": 0}
+    again = a.import_assignments(engine=w["engine"], actor=w["sam"], data=csv_bytes(*rows))
+    assert (again.created, again.unchanged) == (0, len(rows))
+    assert len(pairs(w["engine"])) == len(rows)
 
 
 # -- reporting calendar ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from db.models import (
     ProgressReportSource,
     ReviewComment,
 )
+from services import activity_reports as ar
 from services import progress_reports as pr
 from services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from tests import factories as f
@@ -224,7 +225,7 @@ def test_draft_review_publish_locks_sources_and_keeps_revision(world):
     report = submitted(w)
     assert report.state == "in_review"
     with Session(w["engine"]) as s:
-        queue = pr.review_queue(session=s)
+        queue = pr.review_queue(session=s, actor=w["sam"])
         assert list(queue["code"]) == [CODE] and queue.iloc[0]["sources"] == 2
         assert not pr.open_report(session=s, actor=w["fay"], code=CODE, year=2026).editable
         assert pr.open_report(session=s, actor=w["sam"], code=CODE, year=2026).may_review
@@ -241,13 +242,62 @@ def test_draft_review_publish_locks_sources_and_keeps_revision(world):
         assert row.published_at is not None
         locked = dict(s.exec(select(ActivityReport.id, ActivityReport.locked)).all())
         assert locked[w["a2026"]] and locked[w["b2026"]] and not locked[w["a2025"]] and not locked[w["other"]]
-        assert pr.review_queue(session=s).empty
+        assert pr.review_queue(session=s, actor=w["sam"]).empty
         [shown] = pr.published_reports(session=s, code=CODE)
         assert (shown["year"], shown["status"], shown["results"]) == (2026, "Underway", "Two surveys.")
         assert shown["components"] == ["Andes Trust", "Sahel Alliance"] and shown["sources"] == 2
     actions = [e.action for e in events(w["engine"], report.id)]
     assert actions == ["submit", "publish"]
     assert events(w["engine"], report.id)[-1].after["locked_activity_reports"] == sorted([w["a2026"], w["b2026"]])
+
+
+# -- integrity: what is reviewed is what gets published -------------------------------------------------
+def test_a_source_cited_in_review_cannot_be_withdrawn_and_publication_cites_it_as_submitted(world):
+    """The issue's case: withdrawing a cited source during review, rewriting it, then publishing would cite
+    text that was never submitted and leave the source a locked draft. Withdrawal is refused instead."""
+    w = world
+    report = submitted(w)  # cites a2026 (Andes Trust, Rosa's component) and b2026
+    with pytest.raises(ConflictError, match=r"cited by the Progress Report on WCC-2020-Res-001 \(2026\), which "
+                                            r"is in review"):
+        call(w["engine"], ar.withdraw, actor=w["rosa"], report_id=w["a2026"], version=1)
+    with pytest.raises(ConflictError, match="in review"):  # nor sent back to its component by the Secretariat
+        call(w["engine"], ar.return_report, actor=w["sam"], report_id=w["a2026"], version=1, comment="Redo it")
+    revision = call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    with Session(w["engine"]) as s:
+        source = s.get(ActivityReport, w["a2026"])
+        assert (source.state, source.locked, source.title, source.version) == ("submitted", True, "Reef survey", 1)
+    assert w["a2026"] in revision.content["source_ids"]
+    # corrected afterwards only by a new version; the cited one stays
+    copy = call(w["engine"], ar.new_version, actor=w["rosa"], report_id=w["a2026"])
+    assert (copy.supersedes_id, copy.state) == (w["a2026"], "draft")
+
+
+def test_publication_is_refused_naming_a_source_that_is_no_longer_submitted(world):
+    """A source changed all the same (withdrawn at the very moment the report entered review, or before the
+    rule existed) blocks publication with its name, instead of locking a draft."""
+    w = world
+    report = submitted(w)
+    with Session(w["engine"]) as s:
+        s.get(ActivityReport, w["a2026"]).state = "draft"
+        s.commit()
+    with pytest.raises(ConflictError, match=rf"Activity Report {w['a2026']} \('Reef survey'\) is no longer as "
+                                            "submitted"):
+        call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    with Session(w["engine"]) as s:
+        row = s.get(ProgressReport, report.id)
+        assert (row.state, row.revision, row.published_status) == ("in_review", 0, None)
+        assert s.exec(select(ProgressReportRevision)).first() is None
+        assert not s.get(ActivityReport, w["a2026"]).locked and not s.get(ActivityReport, w["b2026"]).locked
+    # returned to the focal point, who drops the withdrawn source; then it publishes
+    call(w["engine"], pr.return_to_draft, actor=w["sam"], report_id=report.id, version=report.version,
+         comment="One source was withdrawn.")
+    with Session(w["engine"]) as s:
+        version = s.get(ProgressReport, report.id).version
+    with pytest.raises(ValidationFailed, match="untick it"):
+        call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2026, version=version, data=full(w))
+    again = call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2026, version=version,
+                 data=full(w, source_ids=[w["b2026"]], component_ids=[w["sahel"]]))
+    assert call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=again.version).revision == 1
 
 
 def test_return_with_comment_then_resubmit(world):
@@ -272,7 +322,7 @@ def test_return_with_comment_then_resubmit(world):
     assert [e.action for e in events(w["engine"], report.id)] == ["submit", "return", "submit"]
     with Session(w["engine"]) as s:
         assert events(w["engine"], report.id)[1].after["comment"].startswith("Please add")
-        history = pr.history(session=s, report_id=report.id)
+        history = pr.history(session=s, actor=w["fay"], report_id=report.id)
         assert list(history["what"]) == ["Submitted for review", "Returned with a comment", "Submitted for review"]
         assert history.iloc[1]["details"] == "Please add the results of the field work."
         assert history.iloc[0]["details"] == "Changed: results"
@@ -338,10 +388,13 @@ def test_focal_point_cannot_write_for_a_resolution_not_assigned(world):
     with pytest.raises(PermissionDenied):
         call(w["engine"], pr.save_draft, actor=w["ugo"], code=CODE, year=2026, data=full(w))
     report = submitted(w, who="fay")
-    with Session(w["engine"]) as s:
+    # in review, it is not his to read either (issue 10: only the assigned focal points and the Secretariat)
+    with Session(w["engine"]) as s, pytest.raises(PermissionDenied):
+        pr.open_report(session=s, actor=w["ugo"], code=CODE, year=2026)
+    published_report = call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
+    with Session(w["engine"]) as s:  # published: he reads it, and may not change it
         view = pr.open_report(session=s, actor=w["ugo"], code=CODE, year=2026)
         assert not view.may_write and not view.editable and not view.may_review
-    published_report = call(w["engine"], pr.publish, actor=w["sam"], report_id=report.id, version=report.version)
     with pytest.raises(PermissionDenied):
         call(w["engine"], pr.start_correction, actor=w["ugo"], report_id=report.id, version=report.version + 1)
     assert published_report.revision == 1
@@ -395,7 +448,7 @@ def test_my_resolutions_counts_and_states(world):
     with Session(w["engine"]) as s:
         ugo = pr.my_resolutions(session=s, user_id=w["ugo"].id, year=2026).iloc[0]
         assert pr.my_resolutions(session=s, user_id=w["sam"].id, year=2026).empty
-    assert ugo["last_year_status"] == "No report" and ugo["received_this_year"] == 1
+    assert ugo["last_year_status"] == "No Progress Report" and ugo["received_this_year"] == 1
     assert ugo["since_last_report"] == 1  # never reported: everything counts
     submitted(w, 2026)
     with Session(w["engine"]) as s:

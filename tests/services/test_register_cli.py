@@ -9,13 +9,19 @@ from sqlmodel import Session, select
 
 from db.models import Resolution
 from services.register_cli import main
-from services.register_file import COLUMNS
+from services.register_file import COLUMNS, EXPORT_COLUMNS
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ",".join(COLUMNS) + "\n"
 ROWS = ("WCC-2020-Res-122,Resolution,122,Protection of the deep ocean from seabed mining,WCC-2020,Oceans,active,\n"
         "WCC-2016-Res-001,Resolution,1,Identifying and archiving obsolete Resolutions,WCC-2016,People,active,\n")
+EXPORT_HEADER = ",".join(EXPORT_COLUMNS) + "\n"  # export writes the optional text_url column too
+
+
+def exported(*rows: str) -> bytes:
+    """The rows as export writes them: an empty text_url at the end of each."""
+    return (EXPORT_HEADER + "".join(row.replace("\n", ",\n") for row in rows)).encode()
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def test_import_then_export_round_trips(engine, db_url, tmp_path, capsys):
     out = tmp_path / "out.csv"
     assert main(["export", "-o", str(out)]) == 0
     assert "Wrote 2 Resolution(s)" in capsys.readouterr().err
-    assert out.read_bytes() == (HEADER + ROWS.splitlines(keepends=True)[1] + ROWS.splitlines(keepends=True)[0]).encode()
+    assert out.read_bytes() == exported(ROWS.splitlines(keepends=True)[1], ROWS.splitlines(keepends=True)[0])
     assert main(["import", str(out), "--as", "sara"]) == 0
     assert "0 new, 0 updated, 2 unchanged" in capsys.readouterr().out
 
@@ -55,7 +61,7 @@ def test_export_one_congress_to_standard_output(engine, db_url, tmp_path, capfdb
     main(["import", str(source), "--as", "sara"])
     capfdbinary.readouterr()
     assert main(["export", "--congress", "WCC-2020", "--as", "rosa"]) == 0
-    assert capfdbinary.readouterr().out == (HEADER + ROWS.splitlines(keepends=True)[0]).encode()
+    assert capfdbinary.readouterr().out == exported(ROWS.splitlines(keepends=True)[0])
 
 
 def test_bad_file_prints_every_problem_and_writes_nothing(engine, db_url, tmp_path, capsys):
@@ -97,4 +103,22 @@ def test_runs_as_a_module(tmp_path):
                           cwd=ROOT, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, capture_output=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr.decode()
-    assert done.stdout.decode() == HEADER  # schema and reference data created; no Resolution yet
+    assert done.stdout.decode() == EXPORT_HEADER  # schema and reference data created; no Resolution yet
+
+
+def test_text_links_round_trip_and_a_bad_one_is_printed_with_its_line(engine, db_url, tmp_path, capsys):
+    first, second = ROWS.splitlines(keepends=True)
+    source = tmp_path / "linked.csv"
+    source.write_text(EXPORT_HEADER + first.replace("\n", ",https://portals.iucn.org/library/node/49257\n"),
+                      encoding="utf-8")
+    assert main(["import", str(source), "--as", "sara"]) == 0
+    out = tmp_path / "out.csv"
+    assert main(["export", "-o", str(out)]) == 0
+    assert out.read_bytes() == source.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(EXPORT_HEADER + second.replace("\n", ",javascript:alert(1)\n"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(bad), "--as", "sara"]) == 1
+    assert ("line 2: text_url: the text link must be a web address starting with https:// or http://, "
+            "not 'javascript:alert(1)'") in capsys.readouterr().err
+    assert codes(engine) == ["WCC-2020-Res-122"]

@@ -8,10 +8,11 @@ from sqlmodel import Session, select
 from db.engine import make_engine
 from db.models import AuditEvent, Resolution, ResolutionTheme, Theme
 from services.errors import PermissionDenied, ValidationFailed
-from services.register_file import COLUMNS, export_register, import_register
+from services.register_file import COLUMNS, EXPORT_COLUMNS, export_register, import_register
 from tests import factories
 
 HEADER = ",".join(COLUMNS)
+EXPORT_HEADER = ",".join(EXPORT_COLUMNS)  # the same and a last column, text_url
 GOOD = [
     "GA-1994-Res-001,Resolution,1,\"Conservation of wetlands, lakes and rivers\",GA-1994,Water,archived,2019-03-15",
     "WCC-2016-Res-001,Resolution,1,Identifying and archiving obsolete Resolutions,WCC-2016,People,active,",
@@ -22,6 +23,11 @@ GOOD = [
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+def export_form(*rows: str) -> bytes:
+    """The rows as the export writes them: with the text_url column, empty here."""
+    return csv_bytes(*[row + "," for row in rows], header=EXPORT_HEADER)
 
 
 @pytest.fixture
@@ -205,7 +211,7 @@ def test_export_then_import_round_trips_byte_for_byte(engine, people):
     import_register(engine=engine, actor=people["secretariat"], data=original)
     with Session(engine) as s:
         exported = export_register(session=s, actor=people["reporter"])
-    assert exported == original
+    assert exported == export_form(*GOOD)
     result = import_register(engine=engine, actor=people["secretariat"], data=exported)
     assert result.unchanged == 4 and result.created == result.updated == 0
 
@@ -224,7 +230,7 @@ def test_export_of_one_congress(engine, people):
     import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(*GOOD))
     with Session(engine) as s:
         exported = export_register(session=s, actor=people["focal_point"], congress="WCC-2020")
-    assert exported == csv_bytes(GOOD[2], GOOD[3])
+    assert exported == export_form(GOOD[2], GOOD[3])
 
 
 @pytest.mark.parametrize("role", ["reporter", "leadership", "focal_point"])
@@ -311,3 +317,145 @@ def test_a_register_changed_between_reading_and_writing_is_read_again(engine, pe
     assert len(plans) == 2
     assert (result.created, result.updated, result.unchanged) == (3, 1, 0)
     assert register(engine)["WCC-2020-Res-122"][2] == "Protection of the deep ocean from seabed mining"
+
+
+# -- the link to the official text: an optional last column text_url (issue 11, item 17) -----------------
+
+LINK = "https://portals.iucn.org/library/sites/library/files/resrecfiles/WCC_2020_RES_122_EN.pdf"
+
+
+def linked(row: str, url: str) -> str:
+    return f"{row},{url}"
+
+
+def text_urls(engine) -> dict[str, str | None]:
+    with Session(engine) as s:
+        return dict(s.exec(select(Resolution.code, Resolution.text_url)).all())
+
+
+def test_a_file_with_text_links_stores_them_and_exports_them_back_byte_for_byte(engine, people):
+    data = csv_bytes(linked(GOOD[2], LINK), linked(GOOD[3], "http://example.org/rec-133?lang=en&v=2"),
+                     linked(GOOD[1], ""), header=EXPORT_HEADER)
+    result = import_register(engine=engine, actor=people["secretariat"], data=data)
+    assert result.created == 3
+    assert text_urls(engine) == {"WCC-2020-Res-122": LINK, "WCC-2020-Rec-133": "http://example.org/rec-133?lang=en&v=2",
+                                 "WCC-2016-Res-001": None}
+    with Session(engine) as s:
+        create = s.exec(select(AuditEvent).where(AuditEvent.entity_id == "WCC-2020-Res-122")).one()
+        exported = export_register(session=s, actor=people["reporter"])
+    assert create.after["text_url"] == LINK
+    assert exported == csv_bytes(linked(GOOD[1], ""), linked(GOOD[2], LINK),
+                                 linked(GOOD[3], "http://example.org/rec-133?lang=en&v=2"), header=EXPORT_HEADER)
+    again = import_register(engine=engine, actor=people["secretariat"], data=exported)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_file_without_the_column_imports_as_before_and_keeps_the_links(engine, people):
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(linked(GOOD[2], LINK),
+                                                                               header=EXPORT_HEADER))
+    renamed = GOOD[2].replace("seabed mining", "deep-sea mining")
+    result = import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(renamed, GOOD[1]))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
+    assert text_urls(engine) == {"WCC-2020-Res-122": LINK, "WCC-2016-Res-001": None}
+    assert register(engine)["WCC-2020-Res-122"][2].endswith("deep-sea mining")
+    assert import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(renamed)).unchanged == 1
+
+
+def test_an_empty_cell_removes_a_link_and_a_new_one_replaces_it_with_audit(engine, people):
+    actor = people["secretariat"]
+    import_register(engine=engine, actor=actor, data=csv_bytes(linked(GOOD[2], LINK), header=EXPORT_HEADER))
+    other = "https://www.iucn.org/resolutions/wcc-2020-res-122"
+    assert import_register(engine=engine, actor=actor, data=csv_bytes(
+        linked(GOOD[2], other), header=EXPORT_HEADER)).updated == 1
+    assert text_urls(engine)["WCC-2020-Res-122"] == other
+    assert import_register(engine=engine, actor=actor, data=csv_bytes(
+        linked(GOOD[2], ""), header=EXPORT_HEADER)).updated == 1
+    assert text_urls(engine)["WCC-2020-Res-122"] is None
+    with Session(engine) as s:
+        updates = s.exec(select(AuditEvent).where(AuditEvent.action == "update").order_by(AuditEvent.id)).all()
+    assert [(e.before, e.after) for e in updates] == [({"text_url": LINK}, {"text_url": other}),
+                                                      ({"text_url": other}, {"text_url": None})]
+
+
+@pytest.mark.parametrize("url, words", [
+    ("javascript:alert(1)", "must be a web address starting with https:// or http://, not 'javascript:alert(1)'"),
+    ("JavaScript:alert(document.cookie)", "must be a web address"),
+    ('"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="', "must be a web address"),  # quoted: a comma
+    ("ftp://ftp.iucn.org/res.pdf", "must be a web address"),
+    ("//portals.iucn.org/res.pdf", "must be a web address"),
+    ("portals.iucn.org/res.pdf", "must be a web address"),
+    ("https://", "must be a web address"),
+    ("https://portals.iucn.org/a file.pdf", "must be a web address"),
+    ("https://[::1/x", "must be a web address"),
+    ("https://portals.iucn.org/" + "x" * 500, "longer than 500 characters"),
+], ids=["javascript", "javascript-case", "data", "ftp", "no-scheme", "bare-host", "no-host", "space",
+        "bad-ipv6", "too-long"])
+def test_a_link_that_is_not_http_or_https_is_refused_with_its_line(engine, people, url, words):
+    data = csv_bytes(linked(GOOD[1], LINK), linked(GOOD[2], url), linked(GOOD[3], ""), header=EXPORT_HEADER)
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=data)
+    [error] = failed.value.errors
+    assert (error.line, error.field) == (3, "text_url")
+    assert words in error.message
+    assert register(engine) == {} and audit_count(engine) == 0
+
+
+def test_an_upper_case_scheme_is_a_web_address_too(engine, people):
+    import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(
+        linked(GOOD[2], "HTTPS://Portals.IUCN.org/res"), header=EXPORT_HEADER))
+    assert text_urls(engine)["WCC-2020-Res-122"] == "HTTPS://Portals.IUCN.org/res"
+
+
+@pytest.mark.parametrize("header", [
+    "code,kind,number,title,congress,themes,status,text_url,archived_on",  # not last
+    "code,kind,number,title,congress,themes,status,archived_on,text_url,summary",  # and another
+    "code,kind,number,title,congress,themes,status,archived_on,url",  # another name
+])
+def test_text_url_only_as_the_last_column(engine, people, header):
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(linked(GOOD[1], ""),
+                                                                                   header=header))
+    [error] = failed.value.errors
+    assert (error.line, error.field) == (1, "file")
+    assert f"columns must be exactly {HEADER}, with text_url as optional last column" in error.message
+
+
+def test_rows_must_match_the_header_with_or_without_text_url(engine, people):
+    data = csv_bytes(GOOD[1], linked(GOOD[2], LINK), header=EXPORT_HEADER)
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=data)
+    assert [(e.line, e.field, e.message) for e in failed.value.errors] == [(2, "row", "expected 9 values, found 8")]
+    with pytest.raises(ValidationFailed) as failed:
+        import_register(engine=engine, actor=people["secretariat"], data=csv_bytes(linked(GOOD[1], LINK)))
+    assert [(e.line, e.message) for e in failed.value.errors] == [(2, "expected 8 values, found 9")]
+    assert register(engine) == {}
+
+
+def test_rows_changing_different_fields_in_one_file_each_get_their_own_change(engine, people):
+    actor = people["secretariat"]
+    import_register(engine=engine, actor=actor, data=csv_bytes(*[linked(row, "") for row in GOOD],
+                                                               header=EXPORT_HEADER))
+    with Session(engine) as s:
+        stamps = dict(s.exec(select(Resolution.code, Resolution.updated_at)).all())
+    data = csv_bytes(
+        linked(GOOD[0].replace("archived,2019-03-15", "active,"), ""),  # status and date
+        linked(GOOD[1].replace("People", "People;Land"), ""),  # themes only
+        linked(GOOD[2], LINK),  # the link only
+        linked(GOOD[3].replace("for the Pacific", "for the Atlantic"), ""),  # the title only
+        header=EXPORT_HEADER)
+    result = import_register(engine=engine, actor=actor, data=data)
+    assert (result.created, result.updated, result.unchanged) == (0, 4, 0)
+    rows = register(engine)
+    assert rows["GA-1994-Res-001"][3:5] == ("active", None)
+    assert rows["WCC-2016-Res-001"][5] == ["Land", "People"]
+    assert text_urls(engine)["WCC-2020-Res-122"] == LINK
+    assert rows["WCC-2020-Rec-133"][2] == 'A "quoted" title for the Atlantic'
+    assert rows["WCC-2020-Res-122"][2] == "Protection of the deep ocean from seabed mining"  # the rest as it was
+    with Session(engine) as s:
+        after = dict(s.exec(select(Resolution.code, Resolution.updated_at)).all())
+        updates = {e.entity_id: e.after for e in s.exec(select(AuditEvent).where(AuditEvent.action == "update"))}
+    assert all(after[code] > stamps[code] for code in after)
+    assert updates == {"GA-1994-Res-001": {"status": "active", "archived_on": None},
+                       "WCC-2016-Res-001": {"themes": ["Land", "People"]},
+                       "WCC-2020-Res-122": {"text_url": LINK},
+                       "WCC-2020-Rec-133": {"title": 'A "quoted" title for the Atlantic'}}

@@ -1,0 +1,62 @@
+"""The look in real Chromium, on a wide screen and a phone: the product header (our logo with the product
+name) shows at the top left, and each page's title sits just below Streamlit's header instead of under a
+blank band (it was 96 px down, its letters at about 115 px)."""
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+# Where the first title of the main area starts, where Streamlit's header ends, and the logos drawn.
+_LAYOUT = """() => {
+  const title = document.querySelector("[data-testid='stMain'] h1");
+  const header = document.querySelector("[data-testid='stHeader']");
+  const logos = [...document.querySelectorAll("img[data-testid='stSidebarLogo'], img[data-testid='stHeaderLogo']")]
+    .filter(img => img.checkVisibility() && img.getBoundingClientRect().width > 0)
+    .map(img => ({where: img.dataset.testid, width: img.getBoundingClientRect().width,
+                  loaded: img.complete && img.naturalWidth > 0, svg: img.src.startsWith("data:image/svg+xml")}));
+  return {title: title.getBoundingClientRect().top, header: header.getBoundingClientRect().bottom, logos};
+}"""
+
+
+def _layout(page) -> dict:
+    wait_idle(page)
+    page.locator("[data-testid='stMain'] h1").first.wait_for()
+    return page.evaluate(_LAYOUT)
+
+
+def _looks_right(layout: dict, where: str) -> None:
+    assert layout["header"] <= layout["title"] <= layout["header"] + 12, layout  # just below the header
+    [logo] = layout["logos"]
+    assert logo["where"] == where and logo["loaded"] and logo["svg"], layout
+    assert logo["width"] > 120, layout  # the logo and the product name beside it, not a bare icon
+
+
+@pytest.mark.parametrize("width, height, signed_in_logo", [(1440, 900, "stSidebarLogo"),
+                                                           (390, 844, "stHeaderLogo")])
+def test_header_and_titles(live_app, tmp_path, width, height, signed_in_logo):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(120_000)
+        page = context.new_page()
+        page.goto(live_app)
+        # Signed out there is no sidebar: the logo is in the header.
+        layout = _layout(page)
+        page.screenshot(path=tmp_path / f"sign-in-{width}.png")
+        _looks_right(layout, "stHeaderLogo")
+        page.get_by_label("Username", exact=True).fill("leader")
+        page.get_by_label("Password", exact=True).fill("Demo-Leader-2026")
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.get_by_role("heading", name="Overview").first.wait_for()
+        # Wide, the sidebar is open and holds the logo; on a phone it is closed and the header holds it.
+        _looks_right(_layout(page), signed_in_logo)
+        page.goto(f"{live_app}/register")
+        page.get_by_role("heading", name="Resolution register").wait_for()
+        _looks_right(_layout(page), signed_in_logo)
+        page.screenshot(path=tmp_path / f"register-{width}.png")
+        context.close()
+        browser.close()

@@ -1,0 +1,32 @@
+"""Showing a declared table (services.tabular.Table): the headers, help and formats of its columns as
+st.dataframe column settings, so the page shows the very headers its CSV and Excel files carry."""
+
+import streamlit as st
+
+from services.tabular import DATE, DATETIME, INTEGER, NUMBER, PERCENT, Column, Table
+
+
+def column_setting(column: Column):
+    """The st.column_config entry of one declared column."""
+    common = dict(label=column.label, help=column.help or None, width=column.width)
+    if column.kind == INTEGER:
+        return st.column_config.NumberColumn(**common, format="%d")
+    if column.kind == NUMBER:
+        return st.column_config.NumberColumn(**common)
+    if column.kind == PERCENT:
+        return st.column_config.NumberColumn(**common, format="percent")  # a share of 1 shows as 100.00%
+    if column.kind == DATE:
+        return st.column_config.DateColumn(**common, format="D MMM YYYY")
+    if column.kind == DATETIME:
+        return st.column_config.DatetimeColumn(**common, format="D MMM YYYY, HH:mm")
+    return st.column_config.TextColumn(**common)
+
+
+def column_config(table: Table) -> dict:
+    """st.dataframe's column_config for the table: every declared column under its header."""
+    return {column.key: column_setting(column) for column in table.columns}
+
+
+def shown(table: Table):
+    """The frame to hand st.dataframe: the declared columns only, in their order."""
+    return table.frame[[c.key for c in table.columns]]
