@@ -6,12 +6,13 @@ import streamlit as st
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
 from ui import errors, look, mail_worker
-from ui.auth import gate, register_sign_in_only, sign_out_button, write_cookie
+from ui.auth import gate, leave_pages_folder_mode, register_sign_in_only, sign_out_button, write_cookie
 from ui.data import engine
 from ui.format import escape_md
 from ui.navigation import build_navigation
 
 errors.install()  # the plain error screen for any uncaught error, in every run of this process
+leave_pages_folder_mode()  # a fresh server's first run: run again as the app, before anything is drawn
 settings = load_settings()
 # The logo as the tab's icon too: a file of the app, so no icon is fetched from the internet.
 st.set_page_config(page_title=settings.product_name, page_icon=str(look.logo_file(settings)), layout="wide")

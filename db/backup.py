@@ -20,9 +20,10 @@ never held in memory).
 
 Restore checks the whole archive first (format, every file's checksum, a schema this code knows), then in
 ONE transaction: refuses a database that holds any row (unless `replace`: the app's tables are dropped),
-builds the schema at the archive's revision, loads every table (COPY on PostgreSQL, executemany on SQLite),
-sets PostgreSQL's sequences past the restored ids, and upgrades to the newest schema if the archive is
-older. Anything wrong rolls everything back: the database is as it was.
+builds the schema at the archive's revision, loads every table (COPY on PostgreSQL, executemany on SQLite;
+indexes, and PostgreSQL's foreign keys, are built after the rows, once), sets PostgreSQL's sequences past the
+restored ids, and upgrades to the newest schema if the archive is older. Anything wrong rolls everything
+back: the database is as it was.
 """
 
 import argparse
@@ -287,6 +288,9 @@ def _restore(engine: Engine, archive: Archive, *, replace: bool, log: Callable[[
         return _load_all(engine, archive, replace=replace, log=log)
     except DBAPIError as refused:  # rolled back already: the database is as it was
         raise BackupError(f"The database refused the archive's rows, nothing was restored: {refused.orig}") from None
+    except (KeyError, ValueError, TypeError) as unreadable:  # rows that do not match their own manifest
+        raise BackupError(f"The archive's rows do not read as its manifest says, nothing was restored: "
+                          f"{type(unreadable).__name__}: {unreadable}") from None
 
 
 def _load_all(engine: Engine, archive: Archive, *, replace: bool, log: Callable[[str], None]) -> dict:

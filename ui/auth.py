@@ -235,12 +235,13 @@ def register_sign_in_only() -> None:
     st.navigation(pages, position="hidden")
 
 
-def _run_through_app_py() -> None:
+def leave_pages_folder_mode() -> None:
     """Until st.navigation has run once in this process, Streamlit treats pages/ as its old page folder: the
-    first request a fresh server receives (after a restart, a shared link) runs the page it names without
-    app.py, with no gate. Sending it to app.py with st.switch_page would drop that page and its filters
-    (a register link's Congresses), and the cookie would not be read. Instead leave that mode, as
-    st.navigation does, and run the same request again (same page, same address): app.py now runs first."""
+    first session of a fresh server (after a restart; a shared link) is run in that mode. Its first run
+    either runs the page the address names without app.py (no gate), or runs app.py under other widget
+    ids than every later run, so the first click or typing on that screen was lost (a form submitted for
+    nothing). So leave that mode before anything is drawn, as st.navigation would, and run the same
+    request again: same page, same address with every filter (st.switch_page would drop both)."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
@@ -253,7 +254,7 @@ def signed_in_actor() -> Actor:
     page itself does not trust what an earlier run left in st.session_state (AppTest may rerun a page
     alone). A page run without app.py is run again through it; a visitor without an open session is sent
     to the gate."""
-    _run_through_app_py()
+    leave_pages_folder_mode()
     settings = load_settings()
     token = st.session_state.get(SESSION_KEY)
     actor = _resume(token, settings) if token else None

@@ -19,6 +19,17 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# An init script: window.__signInForms holds the most sign-in forms ever in the page at once, for the whole
+# life of the page (a form drawn twice for a moment, while a run replaces the screen, is caught).
+COUNT_SIGN_IN_FORMS = """(() => {
+  window.__signInForms = 0;
+  const inputs = document.getElementsByTagName("input");  // live, and few: cheap to count on every change
+  new MutationObserver(() => {
+    let forms = 0;
+    for (const input of inputs) forms += input.getAttribute("aria-label") === "Username" ? 1 : 0;
+    window.__signInForms = Math.max(window.__signInForms, forms);
+  }).observe(document, {subtree: true, childList: true});
+})();"""
 
 
 def _free_port() -> int:

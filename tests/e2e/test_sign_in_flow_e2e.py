@@ -8,23 +8,11 @@ from sqlmodel import Session, func, select
 
 from db.engine import make_engine
 from db.models import Congress, Resolution
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in, wait_idle
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, COUNT_SIGN_IN_FORMS, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
-TRIES = 10
-
-# Counts, for the whole life of the page, the most sign-in forms ever in the DOM at once (a form drawn
-# twice for a moment, even while a run replaces the screen, is caught).
-_COUNT_FORMS = """(() => {
-  window.__signInForms = 0;
-  const inputs = document.getElementsByTagName("input");  // live, and few: cheap to count on every change
-  new MutationObserver(() => {
-    let forms = 0;
-    for (const input of inputs) forms += input.getAttribute("aria-label") === "Username" ? 1 : 0;
-    window.__signInForms = Math.max(window.__signInForms, forms);
-  }).observe(document, {subtree: true, childList: true});
-})();"""
+TRIES = 10  # the first is the fresh server's first session, the others later ones
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ def _fresh_page(browser, sent: list | None = None):
     """A page in a new browser context; `sent` collects the messages it sends to the app."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(120_000)  # patient: a shared CI machine can be slow; nothing is retried
-    context.add_init_script(_COUNT_FORMS)  # every page of the context, the resumed one too
+    context.add_init_script(COUNT_SIGN_IN_FORMS)  # every page of the context, the resumed one too
     page = context.new_page()
     if sent is not None:
         page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))

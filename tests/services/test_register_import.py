@@ -387,9 +387,11 @@ def test_an_empty_cell_removes_a_link_and_a_new_one_replaces_it_with_audit(engin
     ("https://", "must be a web address"),
     ("https://portals.iucn.org/a file.pdf", "must be a web address"),
     ("https://[::1/x", "must be a web address"),
+    ("https://:443/res.pdf", "must be a web address"),
+    ("https://user@/res.pdf", "must be a web address"),
     ("https://portals.iucn.org/" + "x" * 500, "longer than 500 characters"),
 ], ids=["javascript", "javascript-case", "data", "ftp", "no-scheme", "bare-host", "no-host", "space",
-        "bad-ipv6", "too-long"])
+        "bad-ipv6", "port-only", "user-only", "too-long"])
 def test_a_link_that_is_not_http_or_https_is_refused_with_its_line(engine, people, url, words):
     data = csv_bytes(linked(GOOD[1], LINK), linked(GOOD[2], url), linked(GOOD[3], ""), header=EXPORT_HEADER)
     with pytest.raises(ValidationFailed) as failed:
