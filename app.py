@@ -1,4 +1,4 @@
-"""Resolutions Tracker: configuration, the look (header, spacing), sign-in gate, role-based navigation, sign-out.
+"""Resolutions Tracker: configuration, the product header, sign-in gate, role-based navigation, sign-out.
 Nothing else."""
 
 import streamlit as st
@@ -16,7 +16,6 @@ leave_pages_folder_mode()  # a fresh server's first run: run again as the app, b
 settings = load_settings()
 # The logo as the tab's icon too: a file of the app, so no icon is fetched from the internet.
 st.set_page_config(page_title=settings.product_name, page_icon=str(look.logo_file(settings)), layout="wide")
-look.style()
 
 try:
     settings.check()

@@ -60,6 +60,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # date.fromisoformat() also t
 # query or fragment; no space anywhere (a regular expression: urlsplit took a second per 100,000 links)
 _WEB_ADDRESS = re.compile(
     r"(?i:https?)://(?:[^\s/?#@\[\]]*@)?(?:[^\s/?#@:\[\]]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?(?:[/?#]\S*)?")
+_EDGE_SPACE = re.compile(r"^\s|\s$|\s\0|\0\s")  # what str.strip() would take off a cell of "\0".join(cells)
 _CHUNK = 500  # ids per IN (...) list
 _RES = Resolution.__table__
 _LINKS = ResolutionTheme.__table__
@@ -118,8 +119,10 @@ def parse_register(data: bytes, *, congresses: set[str], themes: set[str]) -> li
     first_line: dict[str, int] = {}
     numbers: dict[tuple[str, int], str] = {}
     for line, cells in data_rows(data, COLUMNS, errors=errors, max_bytes=MAX_FILE_BYTES, optional=(TEXT_URL,)):
-        cells = [c.strip() for c in cells]
-        if "'" in "".join(cells):  # rarely: only then look for an exported formula's apostrophe in each cell
+        joined = "\0".join(cells)  # one look at the row (data_rows let no NUL through), not one per cell:
+        if _EDGE_SPACE.search(joined):  # spaces around a value, now and then
+            cells = [c.strip() for c in cells]
+        if "'" in joined:  # an exported formula's apostrophe, rarely
             cells = [unquote_cell(c) if c[:1] == "'" else c for c in cells]
         row_errors, row = _check_row(line, cells, congresses, themes)
         code = cells[0]

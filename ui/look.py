@@ -1,5 +1,6 @@
-"""The app's look on every run: the product header (the logo and the product name, top left, through
-st.logo) and the spacing that puts each page's title just below the header instead of under a blank band.
+"""The product header, drawn on every run: the logo and the product name, top left, through st.logo. (The
+spacing under the header, which puts each page's title just below it, is theme.paddingTop in
+.streamlit/config.toml.)
 
 The logo is the app's own (ui/assets/logo.svg) unless RT_LOGO_PATH names another file; the name is
 RT_PRODUCT_NAME (db/settings.py). Both are drawn as one image (a "wordmark"), because st.logo takes an image,
@@ -17,12 +18,6 @@ from db.settings import LOGO_SUFFIXES, Settings
 DEFAULT_LOGO = Path(__file__).resolve().parent / "assets" / "logo.svg"
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 assert set(_TYPES) == set(LOGO_SUFFIXES)
-
-# Streamlit keeps 6rem above the first element of a page and its header is 3.75rem high: the rest was the
-# blank band above every title. Leave the header's height and a little air. The sidebar is not touched.
-_STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
-</style>"""
 
 _HEIGHT = 64  # the wordmark's drawing units: the logo is a square this high, the name beside it
 _FONT = 26
@@ -50,11 +45,6 @@ def wordmark(name: str, logo: Path, modified: float) -> str:
            f'font-size="{_FONT}" font-weight="600" fill="#1d2a33" textLength="{text_width}" '
            f'lengthAdjust="spacingAndGlyphs">{html.escape(name)}</text></svg>')
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def style() -> None:
-    """The page spacing: a style sheet only, which Streamlit adds without taking any room on the page."""
-    st.html(_STYLE)
 
 
 def header(settings: Settings) -> None:
