@@ -21,9 +21,11 @@ _LAYOUT = """() => {
 
 
 def _layout(page) -> dict:
-    wait_idle(page)
+    # The title first, then the end of the run that drew it (a fresh server's first session has a run
+    # before it that draws nothing), then at once: a style applied late would show here as the old band.
     page.locator("[data-testid='stMain'] h1").first.wait_for()
-    return page.evaluate(_LAYOUT)  # at once: a style applied late would show here as the old band
+    wait_idle(page)
+    return page.evaluate(_LAYOUT)
 
 
 def _looks_right(layout: dict, where: str) -> None:
