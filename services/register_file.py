@@ -8,11 +8,12 @@ Import checks every row first; one bad row and nothing is written, and every pro
 line. Limits: the file at most 32 MB (about 250,000 rows), a value at most 10,000 characters, a title at most
 500, a number from 1 to 9999 in ASCII digits, no control characters anywhere.
 
-The checking and the comparison with the register run before the write transaction, with no lock held;
-the writes are then bulk statements back to back (services/bulk_write.py: new rows by executemany or COPY,
-changed rows in one executemany UPDATE, theme links and audit events, one per created or updated
-Resolution and one for the import, in bulk too) in one short transaction: a 100,000-row import holds the
-SQLite write lock for about a second (bench/register_import.py measures it). Should the database be busy
+The checking, the comparison with the register and the conversion of every value run before the write
+transaction, with no lock held; the writes are then bulk statements back to back (services/bulk_write.py:
+new rows by executemany or COPY, with their ids chosen beforehand so that their theme links are ready too;
+changed rows in one UPDATE per set of changed fields; the audit events, one per created or updated
+Resolution and one for the import) in one short transaction. bench/register_import.py measures how long a
+100,000-row import holds SQLite's write lock (README, Performance). Should the database be busy
 (SQLite's lock beyond its busy timeout, a dropped PostgreSQL connection, another import writing the same
 codes at the same moment), the write is tried again from the checked rows, which stay in memory: nothing
 is lost, nothing is half-written. Importing the same file again changes nothing.
