@@ -92,18 +92,24 @@ def live_app(demo_file, tmp_path):
 
 
 @pytest.fixture
-def page(live_app):
-    """A fresh Chromium page; screenshots of failures go to screenshots/."""
+def browser():
+    """Headless Chromium (Debian's), closed after the test; tests open their own contexts in it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
-        yield pg
-        context.close()
-        browser.close()
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(live_app, browser):
+    """A fresh Chromium page on the demo app."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
 
 
 def wait_idle(page) -> None:

@@ -13,13 +13,12 @@ import urllib.request
 from contextlib import ExitStack
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy.engine import make_url
 
 from db import backup, status
 from db.engine import make_engine, normalise_url
 from tests.conftest import BACKENDS, _scratch_postgres
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, running_app, sign_in, wait_idle
+from tests.e2e.conftest import running_app, sign_in, wait_idle
 from tests.pages.test_fault_screens import Proxy
 
 pytestmark = pytest.mark.e2e
@@ -37,14 +36,6 @@ def health(base_url: str) -> tuple[int, dict, dict]:
 
 def production(url: str):
     return running_app({"DATABASE_URL": url, "RT_DEMO": "1"}, script="asgi.py")
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser):

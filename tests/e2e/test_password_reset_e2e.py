@@ -8,8 +8,6 @@ import pytest
 
 from tests.e2e import smtp
 from tests.e2e.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     COUNT_SIGN_IN_FORMS,
     _free_port,
     running_app,
@@ -36,16 +34,6 @@ def mail_app(demo_file, tmp_path, smtp_server):
     with running_app(env, port=port) as started:
         assert started == url
         yield url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser):

@@ -8,21 +8,11 @@ from sqlmodel import Session, func, select
 
 from db.engine import make_engine
 from db.models import Congress, Resolution
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, COUNT_SIGN_IN_FORMS, sign_in, wait_idle
+from tests.e2e.conftest import COUNT_SIGN_IN_FORMS, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 TRIES = 10  # the first is the fresh server's first session, the others later ones
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _fresh_page(browser, sent: list | None = None):
