@@ -62,3 +62,20 @@ def reachable(page: str, user: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def deferred_downloads(monkeypatch) -> dict:
+    """The file builders the page hands its download buttons (built on the click, not in the run), by file
+    name and by the button's deferred file id: calling one gives what the browser would receive."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    builders = {}
+    real = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        builders[file_name] = builders[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return builders

@@ -9,7 +9,7 @@ from db.engine import make_engine
 from db.models import AuditEvent, Congress, User, YearlyAnalysis
 from services import yearly_analysis as service
 from services.permissions import Actor
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import deferred_downloads, open_page, reachable
 
 PAGE = "pages/analysis.py"
 WHERE = {"congress": "WCC-2020", "year": "2024"}
@@ -162,16 +162,8 @@ def test_the_excel_file_holds_the_published_narrative_and_the_tables_under_their
     import json
 
     from openpyxl import load_workbook
-    from streamlit.runtime.media_file_manager import MediaFileManager
 
-    offered = {}
-    real = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        offered[file_name] = data_callable
-        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    offered = deferred_downloads(monkeypatch)
     _publish_as_secretariat(app_db, {"key_messages": "Most moved forward.\n=1+1 is no formula.",
                                      "recommendations": "Fund the follow-up."})
     at = open_page(PAGE, "leader", WHERE)

@@ -7,11 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import Session, select
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db.engine import make_engine
 from db.models import AuditEvent, User
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import deferred_downloads, open_page, reachable
 
 PAGE = "pages/audit_trail.py"
 
@@ -110,15 +109,7 @@ def test_selected_event_before_and_after_side_by_side(events):
 
 
 def test_csv_download_of_the_filtered_events(events, monkeypatch):
-    built = {}  # the file is built when the button is clicked: keep the builder the page registers
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        built[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    built = deferred_downloads(monkeypatch)  # built on the click
     at = open_page(PAGE, "secretariat", query={"user": "admin", "until": "2026-05-31"})
     button = at.download_button[0]
     assert button.label == "Download CSV"

@@ -5,13 +5,12 @@ import io
 
 import pytest
 from sqlmodel import Session, select
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db import backup as db_backup
 from db import status
 from db.engine import make_engine
 from db.models import AuditEvent
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import deferred_downloads, open_page, reachable
 
 PAGE = "pages/backup.py"
 
@@ -22,15 +21,7 @@ def test_not_reachable_for_other_roles(app_db, user):
 
 
 def test_admin_sees_what_runs_and_downloads_a_fresh_archive(app_db, monkeypatch):
-    built = {}
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        built[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    built = deferred_downloads(monkeypatch)
     assert reachable(PAGE, "admin")
     at = open_page(PAGE, "admin")
     assert not at.exception

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from db.engine import make_engine
 from db.models import Congress, Resolution, ResolutionTheme, Theme
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import deferred_downloads, open_page, reachable
 
 PAGE = "pages/body_of_policy.py"
 
@@ -81,16 +81,8 @@ def test_the_workbook_says_its_filters_and_carries_the_headers_shown(app_db, mon
     import json
 
     from openpyxl import load_workbook
-    from streamlit.runtime.media_file_manager import MediaFileManager
 
-    offered = {}
-    real = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        offered[file_name] = data_callable
-        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    offered = deferred_downloads(monkeypatch)
     at = open_page(PAGE, "leader", {"kind": "Recommendation", "theme": "Oceans", "from": "2010"})
     assert not at.exception
     book = load_workbook(io.BytesIO(offered["body_of_policy.xlsx"]()))

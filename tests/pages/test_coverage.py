@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from db.engine import make_engine
 from db.models import (
@@ -21,7 +20,7 @@ from db.models import (
     Resolution,
     User,
 )
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import deferred_downloads, open_page, reachable
 
 PAGE = "pages/coverage.py"
 
@@ -50,25 +49,16 @@ def expected(app_db, year: int, congress: str, username: str | None = None) -> d
     return states
 
 
-class Downloads(dict):
-    """The files download buttons offer, by file name: built only when read, as a click would (the page
-    hands Streamlit a function, called on the click)."""
-
-    def __getitem__(self, name: str) -> bytes:
-        return super().__getitem__(name)()
-
-
 @pytest.fixture
 def downloads(monkeypatch):
-    files = Downloads()
-    original = MediaFileManager.add_deferred
+    """The files download buttons offer, by file name: built only when read, as a click would."""
+    builders = deferred_downloads(monkeypatch)
 
-    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        files[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+    class Built:
+        def __getitem__(self, name: str) -> bytes:
+            return builders[name]()
 
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return files
+    return Built()
 
 
 def test_secretariat_sees_every_state_and_downloads_the_missing_reports(app_db, downloads):

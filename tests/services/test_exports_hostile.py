@@ -20,7 +20,6 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlmodel import Session, select
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from analytics import body_of_policy as bp
 from analytics import coverage
@@ -40,7 +39,7 @@ from db.models import (
 from services import accounts, activity_reports, audit_trail, components
 from services.tabular import FORMULA_START, csv_bytes, excel_bytes, safe_cell
 from tests import factories as f
-from tests.pages.apptest import open_page
+from tests.pages.apptest import deferred_downloads, open_page
 from tests.payloads import CONTROL, FORMULAS, ORDINARY
 
 # A carriage return inside a cell: left bare, a spreadsheet would start a new row there, whose next cell
@@ -255,14 +254,7 @@ def test_a_hidden_character_cannot_uncover_a_formula():
 @pytest.fixture
 def offered(monkeypatch):
     """The file builders the pages hand to their download buttons, by file name (the latest run's)."""
-    builders = {}
-    real = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        builders[file_name] = data_callable
-        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    builders = deferred_downloads(monkeypatch)
     return builders
 
 
