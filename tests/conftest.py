@@ -17,6 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from streamlit import config as st_config
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import app_test
 
 import db.models  # noqa: F401  (registers the tables)
 from db.demo import load_demo_data
@@ -27,6 +29,20 @@ from db.reference_data import load_reference_data
 # Tests see a page's bug as an exception (at.exception), as a developer would; outside development the
 # project's .streamlit/config.toml shows only the plain error screen (ui/errors.py, tests/pages/test_fault_screens.py).
 st_config.set_option("client.showErrorDetails", "full")
+
+
+class _RunningServerPagesManager(PagesManager):
+    """AppTest forgets before every run that st.navigation has ever run, so with a pages/ folder each run
+    would be a fresh server's first run (Streamlit's old page-folder mode, which ui.auth.leave_pages_folder_mode
+    leaves with a rerun that drops the click being tested). Tests drive a server that is already running;
+    the first run of a fresh server is driven in Chromium (tests/e2e/test_sign_in_flow_e2e.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False  # the flag the script runner reads
+
+
+app_test.PagesManager = _RunningServerPagesManager
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
