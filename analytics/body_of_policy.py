@@ -133,7 +133,8 @@ def kind_lifecycle_per_congress(*, session: Session, flt: BodyFilter = BodyFilte
     """(code, label, year, series, count): for the chart of adopted texts per Congress. Register rows by
     kind x lifecycle (SERIES_COLOURS order), plus REFERENCE_ONLY for a Congress the register does not hold
     but whose reference figure is known. Every Congress appears (with zero counts when nothing is known),
-    so the time axis runs from 1948 to the last Congress without gaps."""
+    so the time axis runs from 1948 to the last Congress without gaps; `source` says where its count
+    comes from (REGISTER, REFERENCE, or UNKNOWN: nothing is known)."""
     congresses = per_congress(session=session, flt=flt)
     rows = session.exec(
         select(Congress.code, Resolution.kind, Resolution.status, func.count(Resolution.id))
@@ -150,10 +151,10 @@ def kind_lifecycle_per_congress(*, session: Session, flt: BodyFilter = BodyFilte
     records = []
     for c in congresses.itertuples():
         for series, (kind, status) in series_of.items():
-            records.append((c.code, c.label, c.year, series, counts.get((c.code, kind, status), 0)))
+            records.append((c.code, c.label, c.year, c.source, series, counts.get((c.code, kind, status), 0)))
         reference = int(c.shown_total) if c.source == REFERENCE else 0
-        records.append((c.code, c.label, c.year, REFERENCE_ONLY, reference))
-    return pd.DataFrame(records, columns=["code", "label", "year", "series", "count"])
+        records.append((c.code, c.label, c.year, c.source, REFERENCE_ONLY, reference))
+    return pd.DataFrame(records, columns=["code", "label", "year", "source", "series", "count"])
 
 
 def by_theme(*, session: Session, flt: BodyFilter = BodyFilter()) -> pd.DataFrame:
@@ -222,26 +223,72 @@ def _layout(fig, *, height: int, **axes):
     return fig
 
 
+NOT_KNOWN = "count not known"
+
+
+def chart_slots(long: pd.DataFrame) -> pd.DataFrame:
+    """(slot, code, codes, year): the columns of the per-Congress chart, oldest first. A Congress with a
+    count has its own column (code: the Congress); consecutive Congresses with no known count share one
+    (code ""), labelled with their years and number: 21 empty columns of 27 read as a broken chart."""
+    congresses = long.drop_duplicates("code")
+    slots, run = [], []
+
+    def close_run() -> None:
+        if run:
+            label = (run[0].label if len(run) == 1
+                     else f"{run[0].year}–{run[-1].year} ({len(run)} Congresses)")
+            slots.append((label, "", tuple(c.code for c in run), run[0].year))
+            run.clear()
+
+    for c in congresses.itertuples():
+        if c.source == UNKNOWN:
+            run.append(c)
+            continue
+        close_run()
+        slots.append((c.label, c.code, (c.code,), c.year))
+    close_run()
+    return pd.DataFrame(slots, columns=["slot", "code", "codes", "year"])
+
+
+def congress_of_point(point: dict) -> str | None:
+    """The Congress code of a clicked point of per_congress_chart (None for a slot of unknown counts)."""
+    custom = point.get("customdata") or [None]
+    return custom[0] or None
+
+
 def per_congress_chart(long: pd.DataFrame):
-    """Stacked columns from kind_lifecycle_per_congress: one per Congress, 1948 to the last, register
-    series in colour, reference figures in grey and labelled so; an empty slot where nothing is known."""
-    labels = list(dict.fromkeys(long["label"]))
+    """Stacked columns from kind_lifecycle_per_congress, in chart_slots: one per Congress with a count,
+    1948 to the last, register series in colour, reference figures in grey and labelled so; Congresses
+    with no known count grouped and marked so. Each column carries its Congress code (customdata), so a
+    click opens its texts."""
+    slots = chart_slots(long)
+    labels = list(slots["slot"])
+    code_of = dict(zip(slots["slot"], slots["code"]))
+    known = long[long["source"] != UNKNOWN]  # a known Congress' slot is its label
     fig = go.Figure()
     for series, colour in SERIES_COLOURS.items():
-        part = long[long["series"] == series].set_index("label").reindex(labels)
-        counts = part["count"].fillna(0).astype(int)
+        part = known[known["series"] == series].set_index("label")["count"]
+        counts = [int(part.get(label, 0)) if code_of[label] else 0 for label in labels]
         fig.add_trace(go.Bar(
             x=labels, y=counts, name=series, marker_color=colour,
-            marker_pattern_shape="/" if series == REFERENCE_ONLY else "", showlegend=bool(counts.sum()),
-            customdata=[[c] for c in part["code"]],
+            marker_pattern_shape="/" if series == REFERENCE_ONLY else "", showlegend=bool(sum(counts)),
+            customdata=[[code_of[label]] for label in labels],
             hovertemplate="<b>%{x}</b><br>" + series + ": %{y}<extra></extra>",
         ))
-    totals = long.groupby("label", sort=False)["count"].sum().reindex(labels)
-    fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[str(t) if t else "" for t in totals],
-                             textposition="top center", showlegend=False, hoverinfo="skip"))
-    top = float(totals.max()) if len(totals) and totals.max() > 0 else 1.0
+    totals = known.groupby("label", sort=False)["count"].sum()
+    values = [int(totals.get(label, 0)) if code_of[label] else 0 for label in labels]
+    text = [str(v) if code_of[label] and v else "" if code_of[label] else NOT_KNOWN
+            for label, v in zip(labels, values)]
+    fig.add_trace(go.Scatter(x=labels, y=values, mode="text", text=text, textposition="top center",
+                             textfont=dict(color=[("#31333f" if code_of[label] else "#5f6b7a")
+                                                  for label in labels]),
+                             customdata=[[code_of[label]] for label in labels], showlegend=False,
+                             hovertemplate=["%{x}<br>No count of their texts is known yet<extra></extra>"
+                                            if not code_of[label] else "<b>%{x}</b><br>%{y} texts<extra></extra>"
+                                            for label in labels]))
+    top = float(max(values)) if values and max(values) > 0 else 1.0
     return _layout(fig, height=440, xaxis=dict(type="category", tickangle=-45, title_text=""),
-                   yaxis=dict(title_text="Texts adopted", range=[0, top * 1.15]))
+                   yaxis=dict(title_text="Texts adopted", range=[0, top * 1.15]), clickmode="event+select")
 
 
 def by_theme_chart(frame: pd.DataFrame):

@@ -16,6 +16,12 @@ from db import vocab
 COVERAGE_COLOURS = {vocab.REPORTING_STATE_LABELS[s]: vocab.REPORTING_STATE_COLOURS[s] for s in vocab.REPORTING_STATES}
 BAR_COLOUR = "#3b6e8f"
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+# A share axis runs 0-100 % with its ends labelled. Plotly hides a tick label that would spill past the
+# figure: with a tight right margin "100%" vanished and a full bar read as ending at 80 %.
+PERCENT_TICKS = (0, 25, 50, 75, 100)
+PERCENT_AXIS = dict(range=[0, 100], tickmode="array", tickvals=list(PERCENT_TICKS),
+                    ticktext=[f"{t}%" for t in PERCENT_TICKS])
+PERCENT_END_MARGIN = 28  # px right of a horizontal share axis: room for half of "100%"
 
 # The keys each chart's customdata carries, in order: what resolutions_behind() is called with.
 DRILL_KEYS = {
@@ -70,10 +76,11 @@ def status_bars(frame: pd.DataFrame, by: str, *, labels: dict | None = None, cha
             fig.add_trace(go.Bar(y=names, x=values, orientation="h", **bar))
         else:
             fig.add_trace(go.Bar(x=names, y=values, **bar))
-    share_axis = dict(range=[0, 100], ticksuffix="%")
+    share_axis = PERCENT_AXIS
     if horizontal:
         fig = _layout(fig, height=120 + 34 * len(groups), xaxis=share_axis,
                       yaxis=dict(title_text=axis_title, autorange="reversed", type="category"))
+        fig.update_layout(margin_r=PERCENT_END_MARGIN)
     else:
         fig = _layout(fig, height=380, yaxis=share_axis | {"title_text": "Share of Resolutions"},
                       xaxis=dict(title_text=axis_title, type="category"))

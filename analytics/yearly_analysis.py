@@ -71,6 +71,20 @@ def _congress_names(session: Session, code: str) -> tuple[str, str]:
     return f"{ordinal(c.session)} {c.kind}{extraordinary}, {city} {c.year}", f"{city} {c.year}"
 
 
+def published_report_years(*, session: Session, congress: str) -> list[int]:
+    """The years in which a Progress Report on one of the Congress' Resolutions is published
+    (db/counting.published), oldest first: the years the analysis has figures for."""
+    rows = session.exec(
+        select(ProgressReport.year)
+        .join(Resolution, Resolution.id == ProgressReport.resolution_id)
+        .join(Congress, Congress.id == Resolution.congress_id)
+        .where(Congress.code == congress, published())
+        .group_by(ProgressReport.year)
+        .order_by(ProgressReport.year)
+    ).all()
+    return [int(y) for y in rows]
+
+
 # -- status change since last year --------------------------------------------------------------------
 def status_transitions(*, session: Session, congress: str, year: int) -> pd.DataFrame:
     """(last_year, this_year, count): the Resolutions of the Congress in force in `year`, by their status

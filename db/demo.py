@@ -208,6 +208,12 @@ class _Demo:
         self.themes = {t.name: t for t in session.exec(select(Theme))}
         self.congresses = {c.code: c for c in session.exec(select(Congress))}
         self.meta: dict[str, _Meta] = {}
+        # Nothing is dated after the build (issue 11, item 9): on a clock earlier than the data's own dates,
+        # those stamps become this hour (a clock past CURRENT_YEAR keeps the data set as it is).
+        self.latest = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+    def _at(self, day: date, days_later: int = 0) -> datetime:
+        return min(_at(day) + timedelta(days=days_later), self.latest)
 
     def build(self) -> None:
         self.components = self._components()
@@ -291,7 +297,7 @@ class _Demo:
                     status, archived_on = "archived", date(2024, 3, 20)
                 resolution = Resolution(code=rcode, number=number, kind=kind, title=title,
                                         congress_id=congress.id, status=status, archived_on=archived_on,
-                                        updated_at=_at(congress.end_date or date(congress.year, 12, 31)))
+                                        updated_at=self._at(congress.end_date or date(congress.year, 12, 31)))
                 self.meta[rcode] = _Meta(area, topic, phrase, code)
                 resolutions.append(resolution)
         self.s.add_all(resolutions)
@@ -371,7 +377,7 @@ class _Demo:
         mine.state = "returned"
         self.s.add(ReviewComment(
             target_kind="activity_report", target_id=mine.id, author_id=self.users["focal"].id,
-            action="returned", created_at=mine.updated_at + timedelta(days=3),
+            action="returned", created_at=min(mine.updated_at + timedelta(days=3), self.latest),
             body="Thank you. Could you add the number of people trained and the partner organisations?",
         ))
 
@@ -389,7 +395,7 @@ class _Demo:
             end = start + timedelta(days=self.rng.randint(60, 300))
             completed = self.rng.random() < 0.45
             component = next(c for c in self.components.values() if c.id == component_id)
-            submitted = _at(min(end, date(year, 11, 20)))
+            submitted = self._at(min(end, date(year, 11, 20)))
             state = "submitted"
             if year == CURRENT_YEAR and self.rng.random() < 0.2:
                 state = "draft"
@@ -409,7 +415,7 @@ class _Demo:
                 challenges=self.rng.choice(list(CHALLENGE_TEXT.values())) if self.rng.random() < 0.5 else None,
                 links=[f"https://example.org/reports/{r.code.lower()}-{year}"] if self.rng.random() < 0.3 else [],
                 state=state,
-                created_at=_at(start), updated_at=submitted,
+                created_at=self._at(start), updated_at=submitted,
                 submitted_at=submitted if state == "submitted" else None,
             )
             self.s.add(report)
@@ -432,14 +438,19 @@ class _Demo:
             "challenges": " ".join(CHALLENGE_TEXT[c] for c in categories) or None,
             "solutions": " ".join(SOLUTION_TEXT[c] for c in categories) or None,
         }
-        updated = _at(date(year, 12, 1))
+        # Past years: written by 1 December, published on the 10th. This year's were sent in over the last
+        # days of November, after their sources (received by the 20th), on different days so the review
+        # queue has an oldest, and published two days later: all before 1 December 2026.
+        day, published_day = (date(year, 11, 21) + timedelta(days=r.number % 8), 2) if year == CURRENT_YEAR else \
+            (date(year, 12, 1), 9)
+        updated, published_on = self._at(day), self._at(day, published_day)
         published = state == "published"
         report = ProgressReport(
             resolution_id=r.id, year=year, author_id=author.id, status=status,
             challenge_categories=categories, state=state, revision=1 if published else 0,
             published_status=status if published else None,
-            published_at=_at(date(year, 12, 10)) if published else None,
-            created_at=_at(date(year, 10, 1)), updated_at=updated, **content,
+            published_at=published_on if published else None,
+            created_at=self._at(date(year, 10, 1)), updated_at=updated, **content,
         )
         self.s.add(report)
         self.s.flush()

@@ -219,6 +219,8 @@ class ProgressReport(SQLModel, table=True):
         UniqueConstraint("resolution_id", "year", name="uq_progress_report_resolution_year"),
         one_of("state", vocab.PROGRESS_REPORT_STATES, "ck_progress_report_state"),
         one_of("status", vocab.IMPLEMENTATION_STATUSES, "ck_progress_report_status"),
+        # A draft may have no status yet; a report sent for review (and so a published one) states one.
+        CheckConstraint("state = 'draft' OR status IS NOT NULL", name="ck_progress_report_status_stated"),
         Index("ix_progress_report_year_published", "year", "published_status"),
     )
 
@@ -226,7 +228,7 @@ class ProgressReport(SQLModel, table=True):
     resolution_id: int = Field(foreign_key="resolution.id", index=True)
     year: int
     author_id: int = Field(foreign_key="app_user.id", index=True)
-    status: str = Field(max_length=20)
+    status: str | None = Field(default=None, max_length=20)  # implementation status; None: a draft without one
     summary: str | None = Field(default=None, sa_column=Column(Text))
     results: str | None = Field(default=None, sa_column=Column(Text))
     challenges: str | None = Field(default=None, sa_column=Column(Text))

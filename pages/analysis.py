@@ -7,13 +7,12 @@ import streamlit as st
 
 from analytics import charts
 from analytics import yearly_analysis as ya
-from analytics.filters import ProgressFilter
 from services import export_tables
 from services import yearly_analysis as service
 from services.tabular import csv_bytes
 from ui import analysis_readers as readers
 from ui import analytics_readers as ar
-from ui import tables, url_state
+from ui import kept_input, tables, url_state
 from ui.auth import signed_in_actor
 from ui.format import escape_md, fmt_date, plural
 from ui.write import FAILED, Feedback
@@ -27,20 +26,28 @@ if congresses.empty:
 codes = list(congresses["code"])
 labels = dict(zip(congresses["code"], congresses["label"]))
 
-# -- Congress and year, kept in the URL -------------------------------------------------------------
-url_state.init_text("congress", codes[0], codes)
-years = sorted(ar.data_years(congress=st.session_state["congress"]), reverse=True)
-default_year = ar.resolved(flt=ProgressFilter(congress=st.session_state["congress"])).year
-years = years or [default_year]
+# -- Congress and year, kept in the URL; what opens is services.yearly_analysis.default_view's ------------
+default_congress, _ = readers.default_view()
+default_congress = default_congress if default_congress in codes else codes[0]
+url_state.init_text("congress", default_congress, codes)
+_, default_year = readers.default_view(congress=st.session_state["congress"])
+years = sorted(set(ar.data_years(congress=st.session_state["congress"])) | {default_year}, reverse=True)
 url_state.init_year("year", default_year, years, label="reporting year")
-if st.session_state["year"] not in years:  # the Congress changed, or a year without data: its latest year
+if st.session_state["year"] not in years:  # a year without data: the Congress' default one
     st.session_state["year"] = default_year
+
+
+def _congress_changed() -> None:
+    """Another Congress opens on its own default year, not on the year chosen for the previous one."""
+    st.query_params.pop("year", None)
+    st.session_state.pop("year", None)
+
 
 with st.sidebar:
     st.header("Analysis of")
-    st.selectbox("Congress", codes, key="congress", format_func=labels.get)
+    st.selectbox("Congress", codes, key="congress", format_func=labels.get, on_change=_congress_changed)
     st.selectbox("Reporting year", years, key="year")
-url_state.write_back({"congress": codes[0], "year": default_year})
+url_state.write_back({"congress": default_congress, "year": default_year})
 congress, year = st.session_state["congress"], int(st.session_state["year"])
 
 sections = readers.analysis_sections(congress=congress, year=year)
@@ -58,7 +65,24 @@ elif view.exists and writer:
 else:
     state = "Narrative not published yet"
 st.caption(state)
-if not writer and view.published is None:
+
+
+def _open_default_year() -> None:
+    st.session_state["year"] = default_year
+
+
+# A year nobody has published a Progress Report for has no figures: say so rather than draw 0 % published
+# and every Resolution "No report", which reads as implementation collapsing.
+no_data = sections.headline["published"] == 0
+if no_data:
+    st.info(f"No Progress Report on the Resolutions of {escape_md(sections.congress_label)} is published for "
+            f"{year} yet, so there is nothing to analyse for this year yet.", icon=":material/event_busy:")
+    if default_year != year:
+        st.button(f"Show {default_year} instead", key="analysis_open_default", icon=":material/arrow_forward:",
+                  on_click=_open_default_year)
+    if not writer:
+        st.stop()
+elif not writer and view.published is None:
     st.info(f"The Secretariat has not published its analysis of {year} yet. The figures below are computed "
             "from the published Progress Reports and are up to date.", icon=":material/hourglass_top:")
 
@@ -78,15 +102,16 @@ pdf_texts = tuple((f.key, f.label, texts.get(f.key, "")) for f in service.NARRAT
 
 # -- downloads --------------------------------------------------------------------------------------
 stem = f"yearly_analysis_{congress}_{year}"
-cols = st.columns([1, 1, 2])
-cols[0].download_button("PDF", lambda: readers.pdf(congress=congress, year=year, texts=pdf_texts,
-                                                    note=note), f"{stem}.pdf",
-                        mime="application/pdf", icon=":material/picture_as_pdf:", key="download_pdf",
-                        help="The whole analysis with its charts, to hand to Council", width="stretch")
-cols[1].download_button("Excel", lambda: readers.excel(congress=congress, year=year, texts=pdf_texts, note=note),
-                        f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        icon=":material/table_view:", key="download_xlsx",
-                        help="The narrative, then one sheet per table", width="stretch")
+if not no_data:  # no figures, nothing to hand out
+    cols = st.columns([1, 1, 2])
+    cols[0].download_button("PDF", lambda: readers.pdf(congress=congress, year=year, texts=pdf_texts,
+                                                        note=note), f"{stem}.pdf",
+                            mime="application/pdf", icon=":material/picture_as_pdf:", key="download_pdf",
+                            help="The whole analysis with its charts, to hand to Council", width="stretch")
+    cols[1].download_button("Excel", lambda: readers.excel(congress=congress, year=year, texts=pdf_texts, note=note),
+                            f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            icon=":material/table_view:", key="download_xlsx",
+                            help="The narrative, then one sheet per table", width="stretch")
 
 
 # -- sections ---------------------------------------------------------------------------------------
@@ -162,6 +187,9 @@ def _figures(key: str) -> None:
 
 
 def _document() -> None:
+    if no_data:
+        st.caption("The figures appear here once Progress Reports of this year are published.")
+        return
     for number, f in enumerate(service.NARRATIVE_FIELDS, start=1):
         st.subheader(f"{number}. {f.label}")
         text = texts.get(f.key, "")
@@ -177,17 +205,33 @@ def _document() -> None:
 feedback = Feedback("analysis", fields=[f.key for f in service.NARRATIVE_FIELDS])
 
 
-def _load_form() -> None:
-    """Fill the text areas from the stored draft when another analysis is opened; keep what the user typed
+# Unsaved text of this analysis, kept while the user visits other pages (with the version it was typed on).
+kept = kept_input.Kept("analysis", f"{congress}-{year}",
+                       [*(f"analysis_{f.key}" for f in service.NARRATIVE_FIELDS), "analysis_version"])
+
+
+def _load_form() -> bool:
+    """Fill the text areas from the stored draft when another analysis is opened (or their values were dropped
+    on a visit to another page: then what was typed and not saved is put back, True); keep what the user typed
     otherwise (also after an error). The version read then goes with the next save, so a save over
     someone else's newer text is refused rather than silently replacing it."""
     loaded = (congress, year)
-    if st.session_state.get("analysis_loaded") != loaded:
+    first = f"analysis_{service.NARRATIVE_FIELDS[0].key}"
+    if st.session_state.get("analysis_loaded") != loaded or first not in st.session_state:
         for f in service.NARRATIVE_FIELDS:
             st.session_state[f"analysis_{f.key}"] = (view.draft or {}).get(f.key, "")
         st.session_state["analysis_loaded"] = loaded
         st.session_state["analysis_version"] = view.version
         feedback.clear()
+        kept.loaded()
+        return kept.restore()
+    kept.resend()
+    return False
+
+
+def _reload() -> None:
+    kept.forget()
+    st.session_state.pop("analysis_loaded", None)
 
 
 def _save(publish: bool) -> None:
@@ -198,29 +242,34 @@ def _save(publish: bool) -> None:
     if saved is FAILED:
         return
     st.session_state["analysis_version"] = saved.version
+    kept.forget()
+    kept.loaded()  # what the form holds is saved: nothing unsaved
     st.session_state["analysis_flash"] = ("Published: leadership and focal points now read this text."
                                           if publish else "Draft saved. Readers still see the published text."
                                           if saved.published is not None else "Draft saved.")
 
 
 def _write_form() -> None:
-    _load_form()
-    feedback.summary(reload=("Reload the saved text (discards yours)",
-                             lambda: st.session_state.pop("analysis_loaded", None)))
+    restored = _load_form()
+    feedback.summary(reload=("Reload the saved text (discards yours)", _reload))
     h = sections.headline
     st.caption(f"{h['published']:,} of {plural(h['resolutions_in_force'], 'Resolution')} in force have a "
                f"published Progress Report for {year}; {h['status_counts']['Completed']:,} completed. "
                "The figures are in the Analysis tab. Sections left empty show their figures only; key messages "
                "and recommendations are needed to publish.")
-    with st.form("analysis_form", border=False):
+    kept_input.note(restored)
+    # Not an st.form: a form sends nothing until submitted, so what was typed could not be kept meanwhile.
+    with st.container(key="analysis_form"):
         for f in service.NARRATIVE_FIELDS:
             st.text_area(f.label + (" *" if f.required_to_publish else ""), key=f"analysis_{f.key}", help=f.help,
                          height=160 if f.key in ("key_messages", "recommendations") else 120,
-                         max_chars=service.MAX_CHARS)
+                         max_chars=service.MAX_CHARS, on_change=kept.remember)
             feedback.field(f.key)
         left, right, _ = st.columns([1, 1, 3])
-        draft = left.form_submit_button("Save draft", icon=":material/save:", width="stretch")
-        publish = right.form_submit_button("Publish", type="primary", icon=":material/publish:", width="stretch")
+        draft = left.button("Save draft", icon=":material/save:", width="stretch", key="analysis_save")
+        publish = right.button("Publish", type="primary", icon=":material/publish:", width="stretch",
+                               key="analysis_publish")
+    kept.remember()
     if draft or publish:
         _save(publish=bool(publish))
         st.rerun()  # show the outcome: messages next to the fields, or the saved text (typed text is kept)

@@ -67,17 +67,23 @@ with assign_tab:
         names = dict(zip(people["username"], people["name"] + " (" + people["email"] + ")"))
         assigning = Feedback(f"assign_{code}", fields=("users",), not_done="Not assigned")
         assigning.summary()
+        # A new key per Resolution and after each assignment gives a new, empty box: clearing the old key's
+        # state does not clear the browser's copy, which comes back on the next run holding people who are
+        # no longer options (the TypeError of issue 11, item 1).
+        rounds = st.session_state.setdefault("assign_rounds", 0)
         with st.form("assign_form", clear_on_submit=False, border=True):
-            chosen = st.multiselect("Add focal points", list(names), key="assign_users",
-                                    format_func=names.get, placeholder="Choose Secretariat staff",
+            chosen = st.multiselect("Add focal points", list(names), key=f"assign_users_{code}_{rounds}",
+                                    format_func=lambda u: names.get(u, u), placeholder="Choose Secretariat staff",
                                     help="Only users with the Secretariat focal point or Secretariat role are listed.")
             assigning.field("users")
             add = st.form_submit_button("Assign", type="primary", icon=":material/person_add:")
         if add:
+            # Someone assigned elsewhere meanwhile is no longer an option: not assigned twice.
+            chosen = [u for u in chosen if u in names]
             result = assigning.run(assignments.assign, actor=actor, code=code, usernames=chosen)
             if result is not FAILED:
                 flash(f"{plural(result.created, 'focal point')} assigned to {escape_md(code)}.")
-                st.session_state.pop("assign_users", None)
+                st.session_state["assign_rounds"] = rounds + 1
             st.rerun()
 
 # -- bulk import ----------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ if totals["congresses_reference_only"]:
                  f"are shown with their published figure ({totals['reference_only_total']:,} texts, hatched grey).")
 if totals["congresses_unknown"]:
     notes.append(f"For {plural(totals['congresses_unknown'], 'Congress', 'Congresses')} no count is known "
-                 "(or the filters make the published figure not comparable): the slot stays empty.")
+                 "(or the filters make the published figure not comparable): consecutive ones share one "
+                 f"column, marked “{bp.NOT_KNOWN}”.")
 if not flt.narrows_register and flt.year_from is None and flt.year_to is None:
     upto_2020 = int(per_congress.loc[per_congress["year"] <= 2020, "register_total"].sum())
     notes.append(f"IUCN reports {bp.PUBLISHED_TOTAL_TO_2020:,} texts adopted from 1948 to Marseille 2020; "
@@ -73,9 +74,28 @@ if totals["disagreements"]:
     st.warning("The register's count differs from the published figure for "
                + ", ".join(totals["disagreements"]) + ". See the table below.", icon=":material/rule:")
 
+def _open_in_register(code: str) -> None:
+    """A Congress chosen in the chart or the table: its texts in the register, or why there are none."""
+    chosen = per_congress.set_index("code").loc[code]
+    if chosen["register_total"]:
+        st.switch_page("pages/register.py", query_params={"congress": code})
+    st.info(f"The register holds no text of {chosen['label']} yet.", icon=":material/info:")
+
+
+def _chart_clicked() -> None:
+    """As on the Overview: the selection callback remembers the Congress; the run that follows opens it."""
+    points = st.session_state["chart_per_congress"].selection.points
+    code = bp.congress_of_point(points[0]) if points else None
+    if code:
+        st.session_state["bop_open"] = code
+
+
 st.subheader("Adopted per Congress")
+st.caption("Click a bar to see that Congress’ texts in the register.")
 st.plotly_chart(bp.per_congress_chart(data["series"]), width="stretch", key="chart_per_congress",
-                config={"displayModeBar": False})
+                on_select=_chart_clicked, selection_mode=("points",), config={"displayModeBar": False})
+if st.session_state.get("bop_open") in set(per_congress["code"]):
+    _open_in_register(st.session_state.pop("bop_open"))
 for note in notes:
     st.caption(note)
 
@@ -100,10 +120,7 @@ event = st.dataframe(
     key="congress_table", column_config=tables.column_config(per_congress_shown),
 )
 if event.selection.rows:
-    chosen = table.iloc[::-1].iloc[event.selection.rows[0]]
-    if chosen["register_total"]:
-        st.switch_page("pages/register.py", query_params={"congress": chosen["code"]})
-    st.info(f"The register holds no text of {chosen['label']} yet.", icon=":material/info:")
+    _open_in_register(table.iloc[::-1].iloc[event.selection.rows[0]]["code"])
 
 st.subheader("Downloads")
 cols = st.columns(len(downloads) + 1)

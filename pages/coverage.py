@@ -117,18 +117,20 @@ with tab_state:
     styled = view.style.map(state_style, subset=["state"])
     st.caption(f"{plural(len(view), 'Resolution')}. Select a row to open the Resolution.")
     event = st.dataframe(
-        styled, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560),
+        # Pixel widths that keep every column in sight at 1440 px wide with most titles whole; an empty cell
+        # shows "—", never "None". The full title is on the Resolution's page, which a selected row opens.
+        styled, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560), placeholder="—",
         on_select="rerun", selection_mode="single-row", key="coverage_table",
         column_config={
-            "code": st.column_config.TextColumn("Code", width="medium"),
-            "title": st.column_config.TextColumn("Title", width="medium"),
-            "state": st.column_config.TextColumn(f"Progress Report {year}"),
+            "code": st.column_config.TextColumn("Code", width=130),
+            "title": st.column_config.TextColumn("Title", width=320),
+            "state": st.column_config.TextColumn(f"Progress Report {year}", width=120),
             "implementation_status": st.column_config.TextColumn(
-                "Status", help="Implementation status: published, or as drafted so far"),
-            "focal_points": "Focal points",
+                "Status", help="Implementation status: published, or as drafted so far", width=95),
+            "focal_points": st.column_config.TextColumn("Focal points", width=110),
             "activity_reports": st.column_config.NumberColumn(
-                f"Activity Reports {year}", help=f"Submitted in {year}", format="%d"),
-            "components": st.column_config.TextColumn("Components that reported", width="large"),
+                f"Activity Reports {year}", help=f"Submitted in {year}", format="%d", width=60),
+            "components": st.column_config.TextColumn("Components that reported", width=110),
         },
     )
     if event.selection.rows:

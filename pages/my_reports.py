@@ -18,6 +18,12 @@ actor = signed_in_actor()
 feedback = Feedback("my_reports")  # withdraw, or correct a cited report
 
 
+# Pixel widths that keep every column in sight at 1440 px wide; the selected report's panel shows each cell
+# in full.
+SCREEN_WIDTHS = {"Report": 55, "Title": 215, "State": 105, "Resolutions": 130, "Period": 170, "Last change": 90,
+                 "Cited in Progress Reports": 90, "Return comment": 90}
+
+
 def _period(start, end) -> str:
     if pd.isna(start) and pd.isna(end):
         return "—"
@@ -34,6 +40,26 @@ def _years(frame: pd.DataFrame) -> list[int]:
             end = r.period_start if pd.isna(r.period_end) else r.period_end
             years.update(range(r.period_start.year, end.year + 1))
     return sorted(years, reverse=True)
+
+
+# What the reporter can do next with a report in each state (the panel of the selected report).
+NEXT_STEP = {
+    "draft": ("A draft: only your component sees it. Open it to finish it, then submit it.", ":material/edit_note:"),
+    "returned": ("Returned to you: read the comment, open the report to change what it asks, then submit it "
+                 "again. Until then the Secretariat cannot draw on it.", ":material/assignment_return:"),
+    "submitted": ("Submitted: the Secretariat focal points of its Resolutions can draw on it. To change it, "
+                  "withdraw it to a draft first.", ":material/outgoing_mail:"),
+    "locked": ("Cited by a published Progress Report, so it is kept as it was cited. To change it, make a "
+               "correction: a new version you edit and submit.", ":material/lock:"),
+}
+IN_PREPARATION = ", in preparation)"  # how the reader marks a citing Progress Report not yet published
+
+
+def _citations(cited_by: str) -> tuple[list[str], list[str]]:
+    """The citing Progress Reports of a row: (published ones, ones in preparation), as "CODE (year)"."""
+    labels = [c for c in cited_by.split("; ") if c]
+    preparing = [c.replace(IN_PREPARATION, ")") for c in labels if c.endswith(IN_PREPARATION)]
+    return [c for c in labels if not c.endswith(IN_PREPARATION)], preparing
 
 
 def _state_label(row) -> str:
@@ -117,7 +143,8 @@ said = [f"{name}: {value}" for name, value in (
     ("Resolution", st.session_state["resolution"])) if value]
 
 left, right = st.columns([3, 1])
-left.caption(f"{plural(len(shown), 'report')}. Select a row (tick its box) to open, withdraw or reuse it.")
+left.caption(f"{plural(len(shown), 'report')}. Select a row (tick its box) to read it in full and to open, "
+             "withdraw or reuse it.")
 with right:
     dl1, dl2 = st.columns(2)
     # Built when asked for (Streamlit calls the function on the click), not on every run.
@@ -133,7 +160,7 @@ event = st.dataframe(
     shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 560),
     on_select="rerun", selection_mode="single-row",
     key=f"my_reports_table_{st.session_state.get('mr_round', 0)}",
-    column_config=tables.column_config(shown_table),
+    column_config=tables.column_config(shown_table, widths=SCREEN_WIDTHS),
 )
 if not event.selection.rows:
     st.stop()
@@ -141,11 +168,21 @@ if not event.selection.rows:
 row = rows.iloc[event.selection.rows[0]]
 report_id, report_version = int(row["id"]), int(row["version"])
 with actions, st.container(border=True):
+    # The whole row, readable in full whatever the table's width cuts.
     st.markdown(f"**{escape_md(row['title'])}** · report {report_id} · {_state_label(row)}")
+    st.caption(f"Resolutions: {escape_md(row['resolutions'] or '—')} · Period: "
+               f"{_period(row['period_start'], row['period_end'])} · Last change: {fmt_date(row['updated_at'])}")
+    step, icon = NEXT_STEP["locked" if row["locked"] else row["state"]]
+    st.info(step, icon=icon)
     if row["state"] == "returned" and row["return_comment"]:
         st.warning(f"**Returned with this comment:** {escape_md(row['return_comment'])}", icon=":material/reply:")
-    if row["cited_by"]:
-        st.success(f"Cited in the Progress Reports of {escape_md(row['cited_by'])}.", icon=":material/verified:")
+    published, preparing = _citations(row["cited_by"])
+    if published:
+        st.success(f"Cited in the published Progress Reports of {escape_md(', '.join(published))}.",
+                   icon=":material/verified:")
+    if preparing:
+        st.caption(f":material/pending: Drawn on by Progress Reports still in preparation: "
+                   f"{escape_md(', '.join(preparing))}. Publishing one of them locks this report as it then is.")
     buttons = st.columns(3)
     if row["state"] in ar.EDITABLE_STATES and not row["locked"]:
         buttons[0].page_link("pages/report_activity.py", label="Open to edit", icon=":material/edit:",

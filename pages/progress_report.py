@@ -11,9 +11,10 @@ from services import progress_reports as pr
 from services.errors import NotFound, PermissionDenied
 from services.form_fields import Kind
 from services.permissions import can
+from ui import kept_input, report_form, return_report, url_state
 from ui import progress_readers as readers
-from ui import report_form, url_state
 from ui.auth import signed_in_actor
+from ui.chosen import list_chosen
 from ui.data import session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
@@ -83,12 +84,21 @@ def load_form() -> None:
 
 
 def reset_form() -> None:
+    kept.forget()
     for name in [k for k in ss if isinstance(k, str) and k.startswith(P)]:
         del ss[name]
 
 
-if not ss.get(key("loaded")):
+# Unsaved input of this report, kept while the user visits other pages (with the version it was typed on).
+kept = kept_input.Kept("progress_report", f"{code}-{year}", [
+    *(KEYS[f.name] for f in pr.FIELDS if f.name != "source_ids"), key("computed"), key("version"),
+    *(key(f"src_{i}") for i in candidates["id"])])
+restored = False
+if not ss.get(key("loaded")) or KEYS["summary"] not in ss:  # never loaded, or its widgets were dropped
     load_form()
+    kept.loaded()
+    restored = kept.restore()
+kept.resend()
 
 
 def chosen_sources() -> list[int]:
@@ -101,6 +111,7 @@ def sources_changed() -> None:
     manual = [c for c in ss.get(key("components"), []) if c not in ss.get(key("computed"), [])]
     ss[key("components")] = sorted(set(computed) | set(manual))
     ss[key("computed")] = computed
+    kept.remember()
 
 
 def form_input() -> pr.ProgressInput:
@@ -186,6 +197,7 @@ def show_sources(selectable: bool) -> None:
     if selectable:
         st.caption("Tick the reports this Progress Report draws on. Their components are added to "
                    "'Components involved'. Publication locks the cited reports.")
+    may_return = return_report.returnable(actor=actor, report_ids=tuple(int(i) for i in shown["id"]))
     for row in shown.itertuples():
         with st.container(border=True):
             label = f"{row.title} ({row.component})"
@@ -194,13 +206,17 @@ def show_sources(selectable: bool) -> None:
             else:
                 st.markdown(f":material/check_box: {escape_md(label)}")
             period = f"{fmt_date(row.start)} – {fmt_date(row.end)}" if pd.notna(row.start) else "no period given"
-            st.caption(f"{row.action_status or 'No action status'} · {period} · submitted {fmt_date(row.submitted_at)}")
+            returned = " · returned to its author" if row.state == "returned" else ""
+            st.caption(f"{row.action_status or 'No action status'} · {period} · submitted {fmt_date(row.submitted_at)}"
+                       + returned)
             with st.expander("What was reported"):
                 for label, text in (("Description", row.description), ("Results", row.results),
                                     ("Challenges", row.challenges)):
                     if text:
                         st.markdown(f"**{label}**")
                         st.text(text)
+            if int(row.id) in may_return:  # the Secretariat, or a focal point of one of its Resolutions
+                return_report.offer(actor=actor, report_id=int(row.id), version=may_return[int(row.id)])
 
 
 # -- the editor -------------------------------------------------------------------------------------------
@@ -208,28 +224,33 @@ if view.editable:
     left, right = st.columns([3, 2], gap="large")
     with right:
         show_sources(selectable=True)
-    with left, st.form(key("form"), border=True):
+    # Not an st.form: a form sends nothing until submitted, so what was typed could not be kept meanwhile.
+    with left, st.container(border=True, key=key("form")):
+        kept_input.note(restored)
         for f in pr.FIELDS:  # in the spec's order; the sources are ticked on the right
             if f.name == "source_ids":
                 continue
             if f.kind is Kind.TEXT:
                 st.text_area(f.label, key=KEYS[f.name], height=HEIGHTS.get(f.name, 100), max_chars=f.limit,
-                             placeholder=f.placeholder, help=f.help)
+                             placeholder=f.placeholder, help=f.help, on_change=kept.remember)
             elif f.name == "status":
-                st.radio(f.label, f.options, key=KEYS[f.name],
+                st.radio(f.label, f.options, key=KEYS[f.name], help=f.help, on_change=kept.remember,
                          captions=[vocab.IMPLEMENTATION_STATUS_HELP[s] for s in f.options])
             elif f.name == "component_ids":
-                st.multiselect(f.label, list(components["id"]), key=KEYS[f.name],
+                st.multiselect(f.label, list(components["id"]), key=KEYS[f.name], on_change=kept.remember,
                                format_func=lambda c: component_names.get(c, str(c)), help=f.help)
+                list_chosen(ss.get(KEYS[f.name]), lambda c: component_names.get(c, str(c)))
             elif f.kind is Kind.CHOICES:
-                st.multiselect(f.label, f.options, key=KEYS[f.name], help=f.help)
+                st.multiselect(f.label, f.options, key=KEYS[f.name], help=f.help, on_change=kept.remember)
+                list_chosen(ss.get(KEYS[f.name]))
             field_errors(f.name)
         field_errors("source_ids")
         buttons = st.columns(2)
-        buttons[0].form_submit_button("Save draft", icon=":material/save:", on_click=save, args=(False,),
-                                      width="stretch")
-        buttons[1].form_submit_button("Submit for review", type="primary", icon=":material/send:", on_click=save,
-                                      args=(True,), width="stretch")
+        buttons[0].button("Save draft", icon=":material/save:", on_click=save, args=(False,), width="stretch",
+                          key=key("save"))
+        buttons[1].button("Submit for review", type="primary", icon=":material/send:", on_click=save,
+                          args=(True,), width="stretch", key=key("submit"))
+    kept.remember()
 else:
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -59,6 +59,9 @@ with st.container(border=True):
     cols[4].slider("Adopted between", YEAR_MIN, YEAR_MAX, key="register_years", on_change=years_changed)
 
 url_state.write_back(FILTER_KEYS)
+# The filters as the URL now holds them, so a Resolution opened from here links back to this very view.
+st.session_state[url_state.REGISTER_VIEW] = {k: st.query_params.get_all(k) for k in FILTER_KEYS
+                                              if st.query_params.get_all(k)}
 
 flt = RegisterFilter(
     q=st.session_state["q"].strip(),

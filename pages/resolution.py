@@ -5,15 +5,20 @@ import streamlit as st
 from analytics.timeline import timeline_figure
 from db import vocab
 from services.errors import NotFound
-from ui import progress_readers, readers, url_state
+from ui import activity_readers, progress_readers, readers, return_report, url_state
 from ui.auth import signed_in_actor
+from ui.flash import show_flash
 from ui.format import escape_md, fmt_date
 from ui.progress_badges import status_badge
+from ui.report_view import show_activity_report
+from ui.row_choice import chosen_row
 
-signed_in_actor()
+actor = signed_in_actor()
 
 code = url_state.read_text("code", max_len=32, label="Resolution code")  # the codes' column holds 32
-st.page_link("pages/register.py", label="Back to the register", icon=":material/arrow_back:")
+# With the filters the user last had there (kept by the register), not a cleared register.
+st.page_link("pages/register.py", label="Back to the register", icon=":material/arrow_back:",
+             query_params=st.session_state.get(url_state.REGISTER_VIEW) or None)
 url_state.show_notices()
 if not code:
     st.info("Choose a Resolution in the register to see it here.", icon=":material/info:")
@@ -112,19 +117,33 @@ for report in progress_readers.published_reports(code=code):
             st.text(", ".join(report["components"]))
 
 st.subheader("Activity Reports", anchor=False)
+show_flash()  # "Returned to its author ...": the report has left the list below
 activities = detail["activity_reports"]
 if activities.empty:
     st.caption("No Activity Report submitted on this Resolution yet.")
 else:
-    st.caption(f"{len(activities)} submitted by IUCN components.")
+    st.caption(f"{len(activities)} submitted by IUCN components. Select a row to read the report in full.")
     shown = activities.assign(
         period=activities.apply(lambda r: f"{fmt_date(r.start)} – {fmt_date(r.end)}", axis=1),
         submitted_at=activities["submitted_at"].map(fmt_date),
     )[["title", "component", "action_status", "period", "submitted_at"]]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "title": st.column_config.TextColumn("Activity", width="large"),
-        "component": "Reported by",
-        "action_status": "Action status",
-        "period": "Period",
-        "submitted_at": "Submitted on",
-    })
+    # Pixel widths: the period ("01 Aug 2026 – 22 Apr 2027") whole, and every column in sight at 1440 px.
+    opened = chosen_row(shown, ids=[int(i) for i in activities["id"]], key="resolution_activities",
+                        remember=f"resolution_activity_{code}", height=min(38 + 35 * len(shown), 420),
+                        column_config={
+                            "title": st.column_config.TextColumn("Activity", width=330),
+                            "component": st.column_config.TextColumn("Reported by", width=220),
+                            "action_status": st.column_config.TextColumn("Action status", width=110),
+                            "period": st.column_config.TextColumn("Period", width=185),
+                            "submitted_at": st.column_config.TextColumn("Submitted on", width=100),
+                        })
+    if opened is not None:
+        with st.container(border=True):
+            try:
+                show_activity_report(activity_readers.report(actor=actor, report_id=opened))
+            except NotFound:  # withdrawn meanwhile: no longer visible to all
+                st.info("This report is no longer submitted: it was withdrawn or replaced.", icon=":material/info:")
+            else:  # the Secretariat and the Resolution's focal points may send it back
+                version = return_report.returnable(actor=actor, report_ids=(opened,)).get(opened)
+                if version is not None:
+                    return_report.offer(actor=actor, report_id=opened, version=version)

@@ -273,6 +273,31 @@ def withdraw(*, session: Session, actor: Actor, report_id: int, version: int) ->
     return report
 
 
+def _assigned_to(actor: Actor):
+    """The reports (ids) on a Resolution the actor is a focal point of."""
+    return (select(ActivityReportResolution.activity_report_id)
+            .join(FocalPointAssignment,
+                  FocalPointAssignment.resolution_id == ActivityReportResolution.resolution_id)
+            .where(FocalPointAssignment.user_id == actor.id))
+
+
+def returnable(*, session: Session, actor: Actor, report_ids: tuple[int, ...]) -> dict[int, int]:
+    """Of these reports, those the actor may send back now ({id: version}, the version to return): the
+    rules of return_report (submitted, not locked, not cited by a Progress Report in review; the Secretariat,
+    or a focal point of one of the report's Resolutions), so a page offers the action only where it works."""
+    if not report_ids or not can(actor, "activity.return"):
+        return {}
+    in_review = (select(ProgressReportSource.activity_report_id)
+                 .join(ProgressReport, ProgressReport.id == ProgressReportSource.progress_report_id)
+                 .where(ProgressReport.state == "in_review"))
+    conditions = (ActivityReport.id.in_(report_ids), ActivityReport.state == "submitted",
+                  ActivityReport.locked == False, ActivityReport.id.not_in(in_review))  # noqa: E712
+    query = select(ActivityReport.id, ActivityReport.version).where(*conditions)
+    if not can(actor, "activity.return_any"):
+        query = query.where(ActivityReport.id.in_(_assigned_to(actor)))
+    return {int(i): int(v) for i, v in session.exec(query)}
+
+
 def return_report(*, session: Session, actor: Actor, report_id: int, comment: str,
                   version: int) -> ReviewComment:
     """Send a submitted report back to its component with a comment. Allowed to the Secretariat and
@@ -280,14 +305,8 @@ def return_report(*, session: Session, actor: Actor, report_id: int, comment: st
     require(actor, "activity.return")
     report = _load(session, actor, report_id)
     if not can(actor, "activity.return_any"):
-        assigned = session.exec(
-            select(FocalPointAssignment.id)
-            .join(ActivityReportResolution,
-                  ActivityReportResolution.resolution_id == FocalPointAssignment.resolution_id)
-            .where(ActivityReportResolution.activity_report_id == report.id,
-                   FocalPointAssignment.user_id == actor.id)
-        ).first()
-        if assigned is None:
+        mine = _assigned_to(actor).where(ActivityReportResolution.activity_report_id == report.id)
+        if session.exec(mine).first() is None:
             raise PermissionDenied("Only the focal point of one of its Resolutions may return this report.")
     errors: list[FieldError] = []
     comment = text_rules.check_text(comment, field="comment", label="The comment", max_len=LIMITS["comment"],

@@ -172,6 +172,15 @@ def problems(data, fields: tuple[Field, ...], *, full: bool) -> list[FieldError]
     return errors
 
 
+def draft_rule(fields: tuple[Field, ...], *, filled: tuple[str, ...] = ()) -> str:
+    """What saving a draft asks for, from the `needed` messages of the fields marked `draft` (the rule
+    `problems` applies), so the form says exactly that: "choose the component you report for, choose at least
+    one Resolution and give the activity a title". `filled`: fields the page fills in itself (left out)."""
+    asks = [f.needed.rstrip(".") for f in fields if f.draft and f.needed and f.name not in filled]
+    asks = [a[:1].lower() + a[1:] for a in asks]
+    return asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1] if asks else ""
+
+
 def _link_problems(f: Field, links: list[str]) -> list[FieldError]:
     errors = []
     if f.limit is not None and len(links) > f.limit:

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import and_, case, exists, func, or_, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from db.counting import counted_activity, counted_activity_in, status_in_year, year_bounds
+from db.engine import transaction
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -40,7 +42,7 @@ from db.models import (
 )
 from services import audit, form_fields, report_fields, text_rules
 from services.assignments import resolution_by_code
-from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
+from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from services.locking import claim
 from services.permissions import Actor, can, require
 
@@ -286,8 +288,8 @@ def open_report(*, session: Session, actor: Actor, code: str, year: int) -> Prog
 
 # -- validation and writing -------------------------------------------------------------------------------
 def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full: bool) -> list[FieldError]:
-    """Every problem at once: each field's own rules (services.report_fields: a draft needs a status, which
-    can change until submission; submitting needs the summary too), then the sources and components."""
+    """Every problem at once: each field's own rules (services.report_fields: a draft needs none of them;
+    submitting needs the status and the summary), then the sources and components."""
     errors = form_fields.problems(data, FIELDS, full=full)
     if data.source_ids:
         valid = set(session.exec(
@@ -433,6 +435,37 @@ def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> 
                  after={"state": "published", "revision": report.revision, "published_status": status,
                         "locked_activity_reports": content["source_ids"]})
     return revision
+
+
+@dataclass
+class PublishResult:
+    """What `publish_many` did: the reports published, and those refused with the reason (each a dict:
+    id, code, year, and for a refusal its message)."""
+
+    published: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+
+def publish_many(*, engine: Engine, actor: Actor, reports: list[tuple[int, int]]) -> PublishResult:
+    """Publish several reports in review, each `(report_id, version)` as read by the reviewer, one after the
+    other, each in its own transaction with its audit event (`publish`): one that cannot be published (dealt
+    with by someone else meanwhile, changed since it was read, a source withdrawn) is listed with the
+    reason and the others are published all the same, as a reviewer publishing a batch expects."""
+    require(actor, "progress.review")
+    result = PublishResult()
+    for report_id, version in reports:
+        with Session(engine) as session:
+            found = session.exec(select(Resolution.code, ProgressReport.year).join(Resolution)
+                                 .where(ProgressReport.id == report_id)).first()
+        which = {"id": report_id, "code": found[0] if found else None, "year": found[1] if found else None}
+        try:
+            with transaction(engine) as session:
+                publish(session=session, actor=actor, report_id=report_id, version=version)
+        except ServiceError as error:  # nothing of this one was written; the others go on
+            result.failed.append(which | {"message": str(error)})
+        else:
+            result.published.append(which)
+    return result
 
 
 def return_to_draft(*, session: Session, actor: Actor, report_id: int, version: int, comment: str) -> ReviewComment:

@@ -53,8 +53,11 @@ ACTIVITY = (
 )
 
 PROGRESS = (
-    Field("status", Kind.CHOICE, "Implementation status", options=vocab.IMPLEMENTATION_STATUSES, draft=True,
-          needed="Choose an implementation status (you can change it until you submit).",
+    # A draft may leave it empty (the focal point decides last); submitting needs it (and so does the
+    # database once the report leaves draft: ck_progress_report_status_stated).
+    Field("status", Kind.CHOICE, "Implementation status", options=vocab.IMPLEMENTATION_STATUSES,
+          needed="Choose an implementation status before you submit.",
+          help="A draft can be saved without it; choose one before you submit.",
           invalid="Choose an implementation status from the scale.", brief="status"),
     Field("summary", Kind.TEXT, "Summary of progress", limit=5000, needed="Summarise the progress made this year.",
           noun="The summary", brief="summary",

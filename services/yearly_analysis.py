@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from analytics import filters
+from analytics.yearly_analysis import published_report_years
 from db.models import Congress, User, YearlyAnalysis, utcnow
 from services import audit, text_rules
 from services.errors import ConflictError, FieldError, NotFound, ValidationFailed
@@ -111,6 +113,29 @@ def read_analysis(*, session: Session, actor: Actor, congress: str, year: int) -
     if writer:
         view.draft = _texts(stored.get("draft"))
     return view
+
+
+def default_view(*, session: Session, congress: str | None = None) -> tuple[str | None, int]:
+    """The (Congress code, year) the analysis opens on, the same for every reader: the latest published
+    analysis (of `congress` when one is chosen), else the latest year with published Progress Reports on
+    the Congress (by default the latest Congress with Resolutions), else its latest year with any data,
+    else the current year. Never a year with nothing published while a published analysis exists: a reader
+    would take its empty figures for implementation collapsing."""
+    query = (select(Congress.code, YearlyAnalysis.year)
+             .join(YearlyAnalysis, YearlyAnalysis.congress_id == Congress.id)
+             .where(YearlyAnalysis.published_at.is_not(None))  # published once: readers see that text
+             .order_by(YearlyAnalysis.year.desc(), Congress.year.desc(), Congress.session.desc()))
+    if congress is not None:
+        query = query.where(Congress.code == congress)
+    found = session.exec(query.limit(1)).first()
+    if found is not None:
+        return found[0], int(found[1])
+    congress = congress or filters.latest_congress(session=session)
+    if congress is None:
+        return None, datetime.now(UTC).year
+    years = (published_report_years(session=session, congress=congress)
+             or filters.data_years(session=session, congress=congress))
+    return congress, years[-1] if years else datetime.now(UTC).year
 
 
 def _validate(session: Session, congress: str, year: int, narrative: dict, publish: bool) -> Congress:

@@ -18,6 +18,7 @@ def _body_tables(*, session, flt: body_of_policy.BodyFilter) -> dict[str, pd.Dat
 body_tables = cached(_body_tables, max_entries=64)
 analysis_sections = cached(yearly_analysis.sections, max_entries=128, spinner="Computing the analysis…")
 narrative = cached(narrative_service.read_analysis, max_entries=128)
+default_view = cached(narrative_service.default_view, max_entries=64)  # which analysis the page opens on
 
 
 @cached(max_entries=32, spinner="Preparing the PDF…")

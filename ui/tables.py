@@ -6,9 +6,9 @@ import streamlit as st
 from services.tabular import DATE, DATETIME, INTEGER, NUMBER, PERCENT, Column, Table
 
 
-def column_setting(column: Column):
-    """The st.column_config entry of one declared column."""
-    common = dict(label=column.label, help=column.help or None, width=column.width)
+def column_setting(column: Column, width: int | str | None = None):
+    """The st.column_config entry of one declared column (`width`: in pixels, in place of the declared one)."""
+    common = dict(label=column.label, help=column.help or None, width=width or column.width)
     if column.kind == INTEGER:
         return st.column_config.NumberColumn(**common, format="%d")
     if column.kind == NUMBER:
@@ -22,9 +22,10 @@ def column_setting(column: Column):
     return st.column_config.TextColumn(**common)
 
 
-def column_config(table: Table) -> dict:
-    """st.dataframe's column_config for the table: every declared column under its header."""
-    return {column.key: column_setting(column) for column in table.columns}
+def column_config(table: Table, widths: dict | None = None) -> dict:
+    """st.dataframe's column_config for the table: every declared column under its header. `widths` (pixels
+    by column key): a page's fit of the columns to its screen, so none is pushed out of sight."""
+    return {column.key: column_setting(column, (widths or {}).get(column.key)) for column in table.columns}
 
 
 def shown(table: Table):

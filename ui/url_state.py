@@ -33,6 +33,7 @@ T = TypeVar("T")
 _OWNERS = "_url_state_owners"
 _NOTICES = "_url_state_notices"
 
+REGISTER_VIEW = "register_view"  # the register's filters as in its URL, for the links back to it
 ID_MAX = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses a larger value with an error, not "no row"
 TEXT_MAX = 200  # free text (a search) longer than this is cut
 _INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only: not "²", "١٢", "1e308", "1_000", " 5" or "+5"

@@ -159,3 +159,35 @@ def test_demo_register_totals_agree_with_the_published_counts(demo_file):
                      and ADOPTED.match(r["what_it_counts"]) and PARTIAL.search(r["what_it_counts"])]
     assert len(marseille) == 2
     assert held.set_index("code").loc["WCC-2020", "register_total"] == sum(int(r["figure"]) for r in marseille)
+
+
+def test_the_chart_groups_congresses_with_no_known_count_instead_of_leaving_their_columns_empty(engine):
+    """Of 27 Congresses the demo register and the reference figures know 6: 21 empty columns read as a broken
+    chart. Consecutive unknown ones share one column marked so; every known one keeps its own."""
+    _register(engine)
+    with Session(engine) as s:
+        long = bp.kind_lifecycle_per_congress(session=s)
+    slots = bp.chart_slots(long)
+    assert list(slots["slot"]) == [
+        "1948–1996 (20 Congresses)", "Amman 2000 (WCC 2)", "Bangkok 2004 (WCC 3)", "Barcelona 2008 (WCC 4)",
+        "Jeju 2012 (WCC 5)", "Honolulu 2016 (WCC 6)", "Marseille 2020 (WCC 7)", "Abu Dhabi 2025 (WCC 8)"]
+    assert list(slots["code"]) == ["", "WCC-2000", "WCC-2004", "", "WCC-2012", "WCC-2016", "WCC-2020", "WCC-2025"]
+    assert len(slots.loc[0, "codes"]) == 20 and slots.loc[3, "codes"] == ("WCC-2008",)
+    fig = bp.per_congress_chart(long)
+    assert all(list(t.x) == list(slots["slot"]) for t in fig.data)
+    totals = fig.data[-1]
+    assert list(totals.text) == [bp.NOT_KNOWN, "104", "118", bp.NOT_KNOWN, "183", "3", "3", "148"]
+    by_series = {t.name: list(t.y) for t in fig.data[:-1]}
+    assert by_series[bp.REFERENCE_ONLY] == [0, 104, 118, 0, 183, 0, 0, 148]
+    assert by_series[bp.RESOLUTIONS_ACTIVE] == [0, 0, 0, 0, 0, 1, 3, 0]
+
+
+def test_a_clicked_column_names_its_congress(engine):
+    _register(engine)
+    with Session(engine) as s:
+        fig = bp.per_congress_chart(bp.kind_lifecycle_per_congress(session=s))
+    for trace in fig.data:  # a click on any segment, or on the total above it
+        assert [c[0] for c in trace.customdata][4:6] == ["WCC-2012", "WCC-2016"]
+    assert bp.congress_of_point({"customdata": ["WCC-2016"], "x": "Honolulu 2016 (WCC 6)"}) == "WCC-2016"
+    assert bp.congress_of_point({"customdata": [""]}) is None  # the column of unknown counts
+    assert bp.congress_of_point({}) is None

@@ -64,7 +64,7 @@ def test_status_over_years_is_vertical():
     fig = charts.status_over_years_chart(frame)
     _check_scale(fig)
     assert list(fig.data[0].x) == ["2022", "2023"] and list(fig.data[0].y) == [0, 50]
-    assert fig.layout.yaxis.ticksuffix == "%"
+    assert fig.layout.yaxis.ticktext[-1] == "100%"
 
 
 def test_coverage_chart_categories_and_colours():
@@ -108,3 +108,15 @@ def test_segment_from_a_built_figure_and_its_description():
     assert segment == {"theme": "Land", "status": "Underway"}
     assert charts.describe_segment(segment) == "Underway · Land"
     assert charts.describe_segment({"year": 2023, "category": PUBLISHED}) == f"{PUBLISHED} · 2023"
+
+
+def test_share_axes_run_from_0_to_100_percent_with_both_ends_labelled():
+    """The headline status bar's axis stopped at "80%": Plotly hid the "100%" label past the tight margin."""
+    frame = _status_frame({"Marseille 2020 in 2024": {"Underway": 3, "Completed": 1}}, "scope")
+    for fig, axis in ((charts.status_bars(frame, "scope", chart="status"), "xaxis"),
+                      (charts.status_over_years_chart(_status_frame({2023: {"Underway": 1}}, "year")), "yaxis")):
+        shares = fig.layout[axis]
+        assert list(shares.range) == [0, 100]
+        assert list(zip(shares.tickvals, shares.ticktext))[::4] == [(0, "0%"), (100, "100%")]
+    horizontal = charts.status_bars(frame, "scope", chart="status")
+    assert horizontal.layout.margin.r >= 28  # room for the right half of "100%"

@@ -79,3 +79,11 @@ def deferred_downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return builders
+
+
+def siblings_of(block, key: str) -> list | None:
+    """The elements drawn in the same container as the widget `key` (`block`: at._tree), in order."""
+    children = list(getattr(block, "children", {}).values())
+    if any(getattr(el, "key", None) == key for el in children):
+        return children
+    return next((found for el in children if (found := siblings_of(el, key)) is not None), None)

@@ -1,12 +1,22 @@
 """The yearly analysis page on the demo data: the Secretariat writes, saves and publishes the narrative;
 leadership and focal points read the published text; Congress and year come from the URL."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlmodel import Session, select
 
 from analytics import yearly_analysis as ya
 from db.engine import make_engine
-from db.models import AuditEvent, Congress, User, YearlyAnalysis
+from db.models import (
+    ActivityReport,
+    ActivityReportResolution,
+    AuditEvent,
+    Congress,
+    Resolution,
+    User,
+    YearlyAnalysis,
+)
 from services import yearly_analysis as service
 from services.permissions import Actor
 from tests.pages.apptest import deferred_downloads, open_page, reachable
@@ -181,3 +191,115 @@ def test_the_excel_file_holds_the_published_narrative_and_the_tables_under_their
         config = json.loads(frame.proto.columns or "{}")
         shown = [config.get(str(key), {}).get("label", key) for key in frame.value.columns]
         assert shown in headers, shown
+
+
+# -- which analysis opens (issue 11, item 2) ------------------------------------------------------------
+def _default(app_db, congress=None):
+    engine = _engine(app_db)
+    with Session(engine) as s:
+        found = service.default_view(session=s, congress=congress)
+    engine.dispose()
+    return found
+
+
+def _published_years(app_db, congress):
+    engine = _engine(app_db)
+    with Session(engine) as s:
+        years = ya.published_report_years(session=s, congress=congress)
+    engine.dispose()
+    return years
+
+
+def _report_activity_in_2026(app_db, congress="WCC-2020"):
+    """What happened walking the cycle: one Activity Report on a Marseille Resolution filed in 2026, a year
+    with no published Progress Report on Marseille's Resolutions."""
+    engine = _engine(app_db)
+    with Session(engine) as s:
+        report = s.exec(select(ActivityReport).join(ActivityReportResolution)
+                        .join(Resolution, Resolution.id == ActivityReportResolution.resolution_id)
+                        .join(Congress, Congress.id == Resolution.congress_id)
+                        .where(Congress.code == congress, ActivityReport.state == "submitted")
+                        .order_by(ActivityReport.id)).first()
+        report.submitted_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        s.add(report)
+        s.commit()
+    engine.dispose()
+
+
+def _chosen(at) -> tuple[str, int]:
+    return at.selectbox(key="congress").value, at.selectbox(key="year").value
+
+
+def test_a_congress_opens_on_its_latest_year_with_published_reports_not_on_a_later_activity_report(app_db):
+    """One Activity Report of 2026 on a Marseille Resolution made 2026 (nothing published: 0 % and 137
+    "No report") Marseille's default year."""
+    _report_activity_in_2026(app_db)
+    assert _published_years(app_db, "WCC-2020")[-1] == 2025
+    assert _default(app_db, "WCC-2020") == ("WCC-2020", 2025)
+    for user in ("leader", "secretariat", "focal"):
+        at = open_page(PAGE, user, {"congress": "WCC-2020"})
+        assert not at.exception
+        assert _chosen(at) == ("WCC-2020", 2025)
+        assert not [i for i in at.info if "nothing to analyse" in i.value]
+
+
+def test_the_page_opens_on_the_latest_published_analysis_for_every_role(app_db):
+    assert _default(app_db) == ("WCC-2025", 2026)  # no analysis published yet: the latest reported year
+    _publish_as_secretariat(app_db, {"key_messages": "Steady progress.", "recommendations": "Keep going."})
+    assert _default(app_db) == ("WCC-2020", 2024)
+    assert _default(app_db, "WCC-2020") == ("WCC-2020", 2024)
+    assert _default(app_db, "WCC-2025") == ("WCC-2025", 2026)  # a Congress without one: its reported year
+    for user in ("leader", "secretariat", "focal", "admin"):
+        at = open_page(PAGE, user)
+        assert not at.exception
+        assert _chosen(at) == ("WCC-2020", 2024)
+        assert "Steady progress." in _texts(at)
+        assert "congress" not in at.query_params and "year" not in at.query_params  # the defaults
+
+
+def test_changing_the_congress_opens_that_congress_default_year(app_db):
+    _report_activity_in_2026(app_db)  # so Marseille offers 2026, the year chosen for Abu Dhabi
+    at = open_page(PAGE, "leader", {"congress": "WCC-2025"})
+    assert _chosen(at) == ("WCC-2025", 2026)
+    at.selectbox(key="congress").set_value("WCC-2020").run()
+    assert not at.exception
+    assert _chosen(at) == ("WCC-2020", 2025)
+    at.selectbox(key="year").set_value(2023).run()
+    at.selectbox(key="congress").set_value("WCC-2016").run()
+    assert _chosen(at) == ("WCC-2016", 2020)
+
+
+@pytest.mark.parametrize("user", ["leader", "secretariat"])
+def test_a_year_with_nothing_published_says_so_instead_of_showing_zeros(app_db, user):
+    _report_activity_in_2026(app_db)
+    at = open_page(PAGE, user, {"congress": "WCC-2020", "year": "2026"})
+    assert not at.exception
+    assert _chosen(at) == ("WCC-2020", 2026)  # an Activity Report of 2026 makes it a year to offer
+    said = [i.value for i in at.info if "nothing to analyse" in i.value]
+    assert said == ["No Progress Report on the Resolutions of Marseille 2020 is published for 2026 yet, so there "
+                    "is nothing to analyse for this year yet."]
+    assert not at.metric and not at.get("plotly_chart")  # no 0 % published, no 137 "No report"
+    assert not at.get("download_button")
+    at = _click(at, "Show 2025 instead")
+    assert not at.exception
+    assert _chosen(at) == ("WCC-2020", 2025)
+    assert at.metric and not [i for i in at.info if "nothing to analyse" in i.value]
+
+
+def test_unsaved_narrative_survives_a_visit_to_another_page(app_db):
+    """Issue 11, item 15: what the Secretariat typed and did not save yet is back after looking elsewhere."""
+    at = open_page(PAGE, "secretariat", WHERE)
+    assert any("kept while you visit other pages" in c.value for c in at.caption)
+    _fill(at, key_messages="Not saved yet.").run()
+    at.switch_page("pages/coverage.py")
+    at.run()
+    for name in [n for n in at.session_state if n.startswith("analysis_") and n not in ("analysis_loaded",
+                                                                                         "analysis_version")]:
+        del at.session_state[name]  # as a browser session drops the widgets of a page it does not draw
+    at.switch_page(PAGE)
+    for key, value in WHERE.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert at.text_area(key="analysis_key_messages").value == "Not saved yet."
+    assert any("unsaved changes from earlier in this session are back" in i.value for i in at.info)

@@ -98,3 +98,21 @@ def test_the_workbook_says_its_filters_and_carries_the_headers_shown(app_db, mon
     assert sum(r[in_register] for r in rows) == int(_table(at)["register_total"].sum())  # numbers, not text
     csv_header = offered["adopted_per_congress.csv"]().decode("utf-8-sig").splitlines()[0].split(",")
     assert csv_header == header
+
+
+def test_clicking_a_congress_in_the_chart_opens_its_texts_in_the_register(app_db):
+    """As on the Overview, the chart's selection callback stores what was clicked and the next run acts on it."""
+    at = open_page(PAGE, "leader")
+    assert "Click a bar to see that Congress’ texts in the register." in [c.value for c in at.caption]
+    at.session_state["bop_open"] = "WCC-2016"  # what the callback stores for a click on Honolulu's column
+    at.run()
+    assert not at.exception
+    assert any(t.value.endswith("Resolution register") for t in at.title)
+    assert at.multiselect(key="congress").value == ["WCC-2016"]
+
+
+def test_the_chart_marks_congresses_with_no_known_count(app_db):
+    at = open_page(PAGE, "leader")
+    assert not at.exception
+    assert any("For 21 Congresses no count is known" in c.value and "count not known" in c.value
+               for c in at.caption)

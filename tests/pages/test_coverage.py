@@ -176,3 +176,15 @@ def test_reporter_and_leader_cannot_reach_coverage(app_db, user):
 
 def test_secretariat_focal_and_admin_can_reach_coverage(app_db):
     assert all(reachable(PAGE, user) for user in ("secretariat", "focal", "admin"))
+
+
+def test_the_state_table_shows_no_none_and_keeps_every_column_in_sight(app_db):
+    """Issue 11, item 11: titles were cut at about 25 characters, empty cells read "None", columns ran off."""
+    import json
+
+    at = open_page("pages/coverage.py", "secretariat")
+    table = next(df for df in at.dataframe if "title" in df.value.columns)
+    assert table.proto.placeholder == "—"
+    config = {k: c for k, c in json.loads(table.proto.columns).items() if not c.get("hidden")}
+    assert config["title"]["width"] >= 300
+    assert sum(c["width"] for c in config.values()) + 35 <= 980  # with the selection boxes, at 1440 px

@@ -1,6 +1,7 @@
 """The 'My reports' page, driven with AppTest on a copy of the demo data, for every role."""
 
 import io
+import json
 from datetime import datetime
 
 import pandas as pd
@@ -101,7 +102,7 @@ def test_cited_reports_show_their_progress_reports_and_offer_a_new_version(app_d
     assert row["State"] == "Submitted (cited, locked)" and row["Cited in Progress Reports"]
     at = select_row(at, locked.id)
     assert not at.exception
-    assert "Cited in the Progress Reports of" in at.success[0].value
+    assert "Cited in the published Progress Reports of" in at.success[0].value
     next(b for b in at.button if b.label == "Correct (new version)").click().run()
     assert not at.exception
     with db(app_db) as s:
@@ -179,3 +180,37 @@ def assert_exports_match(at, offered):
     expected = [[None if value == "" else value for value in row] for row in shown.itertuples(index=False)]
     assert [[value.date() if isinstance(value, datetime) else value for value in row] for row in rows] == expected
     assert all(isinstance(row[0], int) for row in rows)
+
+
+def test_a_returned_report_says_what_to_do_next_and_shows_each_citation_with_its_state(app_db):
+    """Issue 11, item 8: no green "cited ... (in preparation)" beside the return comment; the next step instead."""
+    at = open_page(PAGE, "reporter")
+    rows = table(at)
+    returned = rows[(rows["State"] == "Returned") & rows["Cited in Progress Reports"].str.contains("in preparation")]
+    assert not returned.empty  # the demo data has one
+    row = returned.iloc[0]
+    at = select_row(at, int(row["Report"]))
+    assert not at.exception
+    assert "Returned to you: read the comment, open the report" in at.info[0].value
+    assert "Returned with this comment" in at.warning[0].value
+    assert not at.success  # nothing there says "done"
+    captions = "\n".join(c.value for c in at.caption)
+    assert "still in preparation" in captions
+    preparing = row["Cited in Progress Reports"].split("; ")[0].replace(", in preparation)", ")")
+    assert preparing.replace("(", "\\(").replace(")", "\\)") in captions or preparing in captions.replace("\\", "")
+
+
+def test_every_column_fits_at_1440_px_and_the_selected_report_reads_in_full(app_db):
+    """Issue 11, item 11: the last columns were off-screen; long cells are read whole in the report's panel."""
+    at = open_page(PAGE, "reporter")
+    config = {k: c for k, c in json.loads(at.dataframe[0].proto.columns).items() if not c.get("hidden")}
+    widths = [c.get("width") for c in config.values()]
+    assert all(isinstance(w, int) for w in widths), config
+    assert sum(widths) + 35 <= 980  # the selection boxes too, within the main column of a 1440 px window
+    rows = table(at)
+    row = rows[rows["Return comment"] != ""].iloc[0]
+    at = select_row(at, int(row["Report"]))
+    panel = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning])
+    flat = panel.replace("\\", "")
+    for text in (row["Title"], row["Resolutions"], row["Period"], row["Return comment"]):
+        assert text in flat, text

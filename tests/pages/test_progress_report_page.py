@@ -18,9 +18,10 @@ from db.models import (
     ReviewComment,
     User,
 )
+from services import activity_reports as ar
 from services import progress_reports as pr
 from services.users import actor_for
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import open_page, reachable, siblings_of
 from ui.format import escape_md
 
 PAGE = "pages/progress_report.py"
@@ -235,7 +236,7 @@ def test_every_declared_field_has_its_widget_with_the_declared_label_and_limit(a
     a text with its limit (the sources are ticked one by one beside it)."""
     code = pick(app_db, state=None)
     at = open_editor(app_db, "focal", code)
-    form = [el for el in at.get("form")[0].children.values() if getattr(el, "key", None)]
+    form = [el for el in siblings_of(at._tree, k(code, "status")) if getattr(el, "key", None)]
     drawn = {el.key: el for el in form}
     expected = [k(code, spec.key or spec.name) for spec in pr.FIELDS if spec.name != "source_ids"]
     assert [el.key for el in form if el.key in expected] == expected
@@ -245,3 +246,74 @@ def test_every_declared_field_has_its_widget_with_the_declared_label_and_limit(a
             assert widget.label == spec.label, spec.name
             if spec.limit:
                 assert widget.proto.max_chars == spec.limit, spec.name
+
+
+# -- returning an Activity Report from a source card (issue 11, item 3) -------------------------------------
+def _return_button(at, report_id: int):
+    return next(b for b in at.button if b.proto.form_id == f"return_activity_{report_id}_form")
+
+
+def _activity(app_db, report_id: int) -> ActivityReport:
+    with db(app_db) as s:
+        return s.get(ActivityReport, report_id)
+
+
+def test_the_focal_point_returns_a_source_to_its_author_with_a_comment(app_db):
+    code = pick(app_db, state="draft", sources=1)
+    at = open_editor(app_db, "focal", code)
+    boxes = [c for c in at.checkbox if c.key and c.key.startswith(k(code, "src_"))]
+    report_id = int(boxes[0].key.rsplit("_", 1)[1])
+    assert "Return to its author" in [e.label for e in at.expander]
+    comment = at.text_area(key=f"return_activity_{report_id}_comment")
+    assert comment.label == "Comment for the author" and comment.max_chars == 2_000
+
+    comment.set_value("  ")  # nothing said: refused next to the box, nothing returned
+    _return_button(at, report_id).click().run()
+    assert not at.exception
+    assert escape_md("Say what the author should change.") in [e.value for e in at.error]
+    assert _activity(app_db, report_id).state == "submitted"
+
+    at.text_area(key=f"return_activity_{report_id}_comment").set_value("Please give the number of rangers trained.")
+    _return_button(at, report_id).click().run()
+    assert not at.exception
+    assert _activity(app_db, report_id).state == "returned"
+    assert "Returned to its author with your comment: they find it on My reports." in [m.value for m in at.success]
+    with db(app_db) as s:
+        note = s.exec(select(ReviewComment).where(ReviewComment.target_kind == "activity_report",
+                                                  ReviewComment.target_id == report_id)).one()
+        author = s.get(User, _activity(app_db, report_id).author_id).username
+    assert note.body == "Please give the number of rangers trained."
+    # the author finds it on My reports (what that page lists: services.activity_reports.my_reports)
+    with db(app_db) as s:
+        listed = ar.my_reports(session=s, actor=actor_for(session=s, username=author)).set_index("id")
+    assert listed.loc[report_id, "state"] == "returned"
+    assert listed.loc[report_id, "return_comment"] == "Please give the number of rangers trained."
+
+
+def test_only_those_who_may_return_a_source_see_the_return_box(app_db):
+    code = pick(app_db, state="draft", mine=False, sources=1)
+    assert not [e for e in open_editor(app_db, "focal", code).expander if e.label == "Return to its author"]
+    secretariat = open_editor(app_db, "secretariat", code)  # the Secretariat may return any
+    assert "Return to its author" in [e.label for e in secretariat.expander]
+
+
+def test_unsaved_text_survives_a_visit_to_another_page_and_is_forgotten_once_saved(app_db):
+    """Issue 11, item 15: the editor's text is kept for the session while the focal point looks elsewhere."""
+    code = pick(app_db, state="draft")
+    at = open_editor(app_db, "focal", code)
+    assert any("kept while you visit other pages" in c.value for c in at.caption)
+    at.text_area(key=k(code, "summary")).input("Half-written summary").run()
+    at.switch_page("pages/my_resolutions.py")
+    at.run()
+    for name in [n for n in at.session_state if n.startswith(k(code, "")) and n != k(code, "loaded")]:
+        del at.session_state[name]  # as a browser session drops the widgets of a page it does not draw
+    at.switch_page(PAGE)
+    at.query_params["code"], at.query_params["year"] = code, str(YEAR)
+    at.run()
+    assert not at.exception
+    assert at.text_area(key=k(code, "summary")).value == "Half-written summary"
+    assert any("unsaved changes from earlier in this session are back" in i.value for i in at.info)
+    button(at, "Save draft").click().run()
+    assert report(app_db, code).summary == "Half-written summary"
+    kept = at.session_state["_kept_input"]  # no unsaved copy left (only what counts as unchanged: "base:")
+    assert not [slot for slot in kept if slot.endswith(f"progress_report:{code}-{YEAR}") and "base:" not in slot]

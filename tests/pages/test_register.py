@@ -1,5 +1,7 @@
 """The Resolution register page on the demo data: search, each filter, filters from and to the URL."""
 
+from urllib.parse import parse_qs
+
 import pytest
 from sqlmodel import Session
 
@@ -160,3 +162,25 @@ def test_nothing_found(app_db):
     assert not at.dataframe
     assert "No Resolution matches" in at.info[0].value
     assert metrics(at)["Matching"] == "0"
+
+
+def test_back_to_the_register_from_a_resolution_keeps_the_filters(app_db):
+    """Issue 11, item 16: the Resolution page's "Back to the register" opens the register as the user left it."""
+    query = {"q": "ocean", "congress": ["WCC-2016", "WCC-2020"], "kind": "Resolution", "from": "2016"}
+    at = open_page(PAGE, "reporter", query)
+    code = shown(at)[0]
+    at.switch_page("pages/resolution.py")
+    at.query_params.clear()
+    at.query_params["code"] = code
+    at.run()
+    assert not at.exception
+    [back] = [link for link in at.get("page_link") if link.proto.label == "Back to the register"]
+    assert parse_qs(back.proto.query_string) == {"q": ["ocean"], "congress": ["WCC-2016", "WCC-2020"],
+                                                 "kind": ["Resolution"], "from": ["2016"]}
+    at.switch_page(PAGE)  # following the link: the register reads the same filters from its URL
+    at.query_params.clear()
+    for key, values in parse_qs(back.proto.query_string).items():
+        at.query_params[key] = values
+    at.run()
+    assert at.text_input(key="q").value == "ocean"
+    assert at.multiselect(key="congress").value == ["WCC-2016", "WCC-2020"]

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from db.engine import make_engine
 from db.models import (
@@ -17,7 +17,7 @@ from db.models import (
 )
 from services import activity_reports
 from tests.factories import actor
-from tests.pages.apptest import open_page, reachable
+from tests.pages.apptest import open_page, reachable, siblings_of
 from ui.format import escape_md
 
 PAGE = "pages/report_activity.py"
@@ -194,7 +194,7 @@ def test_a_reporter_cannot_open_or_change_another_components_draft(app_db):
     at = open_page(PAGE, "reporter", {"id": str(other.id)})
     assert not at.exception
     assert "not yours to see" in at.error[0].value
-    assert not at.text_input and not at.button  # no form
+    assert not at.text_input and not [b for b in at.button if b.key != "sign_out"]  # no form (signing out is)
     with db(app_db) as s:
         assert s.get(ActivityReport, other.id).version == other.version
 
@@ -276,7 +276,7 @@ def test_a_control_character_in_the_title_is_shown_next_to_the_title_and_the_inp
     message = escape_md("The title contains a control character ({}); it must be one line of plain text (no line "
                         "breaks or tabs).".format("NUL" if "\x00" in title else "vertical tab"))
     assert [e.value for e in at.error][1:] == [message]
-    form = list(at.get("form")[0].children.values())
+    form = siblings_of(at._tree, "ar_title")
     at_title = next(i for i, el in enumerate(form) if getattr(el, "key", None) == "ar_title")
     assert form[at_title + 1].type == "error" and form[at_title + 1].value == message  # next to the title
     assert at.text_input(key="ar_title").value == title
@@ -319,7 +319,7 @@ def test_a_former_member_can_no_longer_open_the_components_draft_nor_list_its_re
     at = open_page(PAGE, "reporter", {"id": str(draft.id)})
     assert not at.exception
     assert "not yours to see" in at.error[0].value
-    assert not at.text_input and not at.button
+    assert not at.text_input and not [b for b in at.button if b.key != "sign_out"]
     at = open_page(PAGE, "reporter", {"id": str(sent.id)})
     assert not at.exception
     assert "only the focal points of its component may change it" in at.info[0].value
@@ -328,3 +328,105 @@ def test_a_former_member_can_no_longer_open_the_components_draft_nor_list_its_re
     assert not at.exception
     listed = set(at.dataframe[0].value["Report"]) if at.dataframe else set()
     assert listed and not listed & {draft.id, sent.id}
+
+
+@pytest.mark.parametrize("user", ["reporter", "focal"])  # two components, one component
+def test_the_draft_sentence_asks_exactly_what_saving_an_empty_draft_refuses(app_db, user):
+    """Issue 11, item 7: with two components a draft needs the component too, and the form says so."""
+    at = open_page(PAGE, user)
+    sentence = next(c.value for c in at.caption if "to save a draft" in c.value)
+    button(at, "Save draft").click().run()
+    shown = {e.value.replace("\\", "") for e in at.error}  # as escaped for Markdown
+    messages = [f.needed for f in activity_reports.FIELDS if f.needed]
+    refused = [m.rstrip(".") for m in messages if m in shown]
+    assert refused
+    for message in refused:  # each refusal is announced...
+        assert message[0].lower() + message[1:] in sentence, (message, sentence)
+    for message in set(messages) - shown:  # ...and nothing else
+        assert message.rstrip(".")[1:] not in sentence, (message, sentence)
+    asks_component = "choose the component you report for" in sentence
+    assert asks_component == (len(components_of(app_db, user)) > 1)
+
+
+def test_chosen_resolutions_and_action_types_are_listed_in_full_under_their_boxes(app_db):
+    """Issue 11, item 6: the boxes cut long chips; every choice is listed, code and whole title."""
+    with db(app_db) as s:
+        long_ones = s.exec(select(Resolution).where(Resolution.status == "active")
+                           .order_by(func.length(Resolution.title).desc()).limit(2)).all()
+    at = open_page(PAGE, "reporter")
+    at.multiselect(key="ar_resolutions").set_value([r.id for r in long_ones]).run()
+    at.multiselect(key="ar_action_types").set_value(["Policy influencing/advocacy"]).run()
+    listed = "\n".join(c.value for c in at.caption)
+    for r in long_ones:
+        assert len(r.title) > 90  # longer than the box's own label shows
+        assert escape_md(f"{r.code} · {r.title}") in listed
+    assert escape_md("Policy influencing/advocacy") in listed
+
+
+def visit_another_page(at) -> None:
+    """Open My reports, and drop the form's widget values as a browser session does at the end of a run that
+    does not draw them (AppTest keeps them)."""
+    at.switch_page("pages/my_reports.py")
+    at.run()
+    for name in [k for k in at.session_state if k.startswith("ar_") and k not in ("ar_source", "ar_view",
+                                                                                   "ar_report_id", "ar_version")]:
+        del at.session_state[name]
+
+
+def test_unsaved_input_survives_a_visit_to_another_page_and_is_forgotten_once_saved(app_db):
+    """Issue 11, item 15: Streamlit drops the state of widgets not drawn; the form keeps a copy per report."""
+    draft = report_where(app_db, "reporter", "draft")
+    at = open_page(PAGE, "reporter", {"id": str(draft.id)})
+    assert any("kept while you visit other pages" in c.value for c in at.caption)
+    at.text_input(key="ar_title").input("Typed, not saved").run()
+    at.text_area(key="ar_results").input("Half a sentence").run()
+    visit_another_page(at)
+    at.switch_page(PAGE)
+    at.query_params["id"] = str(draft.id)
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="ar_title").value == "Typed, not saved"
+    assert at.text_area(key="ar_results").value == "Half a sentence"
+    assert "unsaved changes from earlier in this session are back" in at.info[0].value
+    button(at, "Save draft").click().run()
+    assert not at.error
+    visit_another_page(at)
+    with db(app_db) as s:  # a colleague changes the saved report meanwhile: the form shows their version
+        colleague = actor(s, s.exec(select(User).where(User.username == "reporter")).one())
+        view = activity_reports.get_report(session=s, actor=colleague, report_id=draft.id)
+        view.data.title = "Colleague's title"
+        activity_reports.save_draft(session=s, actor=colleague, data=view.data, report_id=draft.id,
+                                    version=view.version)
+        s.commit()
+    at.switch_page(PAGE)
+    at.query_params["id"] = str(draft.id)
+    at.run()
+    assert at.text_input(key="ar_title").value == "Colleague's title"  # nothing unsaved was kept
+    assert not [i for i in at.info if "are back" in i.value]
+
+
+def test_unsaved_input_of_a_new_report_is_kept_too(app_db):
+    at = open_page(PAGE, "focal")
+    at.text_input(key="ar_title").input("A new idea").run()
+    visit_another_page(at)
+    at.switch_page(PAGE)
+    at.run()
+    assert at.text_input(key="ar_title").value == "A new idea"
+
+
+def test_kept_input_never_reaches_the_next_person_to_sign_in_on_the_same_browser(app_db):
+    """A sign-out keeps the browser session: what one person typed stays theirs."""
+    from tests.pages.apptest import session_token
+    from ui.auth import SESSION_KEY
+
+    at = open_page(PAGE, "focal")
+    at.text_input(key="ar_title").input("Farid's unsaved idea").run()
+    visit_another_page(at)
+    at.session_state[SESSION_KEY] = session_token("secretariat")  # another person, same browser session
+    del at.session_state["actor"]
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert at.session_state["actor"].username == "secretariat"
+    assert at.text_input(key="ar_title").value == ""
+

@@ -1,5 +1,8 @@
 """The detail view of one Resolution (pages/resolution.py?code=...) on the demo data."""
 
+import hashlib
+import json
+
 import pytest
 from sqlmodel import Session, select
 
@@ -7,6 +10,7 @@ from db.engine import make_engine
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
+    Component,
     Congress,
     FocalPointAssignment,
     ProgressReport,
@@ -15,6 +19,7 @@ from db.models import (
     Theme,
     User,
 )
+from services.register import resolution_detail
 from tests.pages.apptest import PASSWORDS, open_page
 from ui.format import escape_md
 
@@ -151,3 +156,23 @@ def test_a_link_that_is_not_http_or_https_is_never_rendered(app_db, url):
     assert not at.get("link_button")
     page = markdown_and_captions(at) + texts(at)
     assert url not in page and "alert(" not in page
+
+
+def test_an_activity_report_listed_on_the_resolution_opens_in_full(app_db):
+    """Issue 11, item 11: the Activity Reports table cut the period and its rows could not be opened."""
+    code = "WCC-2020-Res-010"
+    at = open_page(PAGE, "reporter", {"code": code})
+    table = next(df for df in at.dataframe if "component" in df.value.columns)
+    config = json.loads(table.proto.columns)
+    assert config["period"]["width"] >= 185  # "01 Aug 2026 – 22 Apr 2027" whole
+    with Session(make_engine(app_db)) as s:
+        ids = [int(i) for i in resolution_detail(session=s, code=code)["activity_reports"]["id"]]  # as listed
+        chosen = s.get(ActivityReport, ids[0])
+        component = s.get(Component, chosen.component_id).name
+    key = "resolution_activities_" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:12]
+    at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert chosen.description in shown  # the whole text, not only the table's cells
+    assert escape_md(component) in shown and f"Report {chosen.id}" in shown

@@ -210,7 +210,7 @@ def test_a_valid_link_is_taken_without_a_notice(app_db):
         ("pages/register.py", "leader", {"from": "2012", "to": "2000"}),  # reversed: reset, with a notice
         ("pages/audit_trail.py", "admin", {"since": "2024-01-01", "until": "2024-02-30"}),
         ("pages/report_activity.py", "reporter", {"id": str(ID_MAX)}),  # a valid number, but no such report
-        ("pages/coverage.py", "secretariat", {"year": str(THIS_YEAR), "state": ["none", "draft", "none"]}),
+        ("pages/coverage.py", "secretariat", {"year": str(THIS_YEAR), "state": ["none", "in_preparation", "none"]}),
     ]
     at = open_page(*cases[0][:2], query=cases[0][2])
     assert not at.exception and not notices(at)
@@ -224,7 +224,7 @@ def test_a_valid_link_is_taken_without_a_notice(app_db):
     assert not at.exception and not notices(at) and "does not exist" in at.error[0].value
     at = open_page(*cases[4][:2], query=cases[4][2])
     assert not at.exception and not notices(at)
-    assert at.session_state["year"] == THIS_YEAR and at.session_state["state"] == ["none", "draft"]
+    assert at.session_state["year"] == THIS_YEAR and at.session_state["state"] == ["none", "in_preparation"]
 
 
 def test_the_sign_in_screen_survives_a_hostile_set_password_link(app_db):

@@ -529,3 +529,48 @@ def test_resolution_options_latest_congress_first_and_word_search(world):
     # what is already chosen stays listed whatever the search words
     assert list(call(w["engine"], ar.resolution_options, q="peatlands", include_ids=(w["res1"],))["code"]) == [
         "WCC-2020-Res-001", "WCC-2020-Res-002"]
+
+
+# -- which reports an actor may return now (issue 11, item 3): exactly those return_report accepts, so pages
+# offer the action only where it works ---------------------------------------------------------------------
+def _returnable(w, who, *reports):
+    return call(w["engine"], ar.returnable, actor=w[who], report_ids=tuple(r.id for r in reports))
+
+
+def test_the_secretariat_and_the_resolutions_focal_point_may_return_a_submitted_report(world):
+    w = world
+    on_both = submitted(w)  # on Resolutions 1 (assigned to "focal") and 2
+    on_two = submitted(w, resolution_ids=[w["res2"]], title="Peat survey")
+    assert _returnable(w, "focal", on_both, on_two) == {on_both.id: 1}  # assigned to one of its Resolutions
+    for who in ("secretariat", "admin"):
+        assert _returnable(w, who, on_both, on_two) == {on_both.id: 1, on_two.id: 1}
+    for who in ("unassigned_focal", "reporter", "colleague", "leader", "outsider"):
+        assert _returnable(w, who, on_both, on_two) == {}
+    assert _returnable(w, "secretariat") == {}  # no report asked about
+
+
+def test_what_cannot_be_returned_is_not_offered(world):
+    w = world
+    draft = call(w["engine"], ar.save_draft, actor=w["reporter"], data=full_input(w), today=TODAY)
+    returned = submitted(w, title="Sent back already")
+    call(w["engine"], ar.return_report, actor=w["focal"], report_id=returned.id, version=1, comment="Add figures")
+    in_review = submitted(w, title="Cited in review")
+    _cite(w["engine"], in_review.id, w, state="in_review")
+    assert _returnable(w, "secretariat", draft, returned, in_review) == {}
+
+
+def test_a_locked_report_is_not_offered_and_the_version_is_the_current_one(world):
+    w = world
+    report = submitted(w)
+    again = call(w["engine"], ar.withdraw, actor=w["reporter"], report_id=report.id, version=1)
+    again = call(w["engine"], ar.submit, actor=w["reporter"], report_id=report.id, version=again.version,
+                 data=full_input(w), today=TODAY)
+    offered = _returnable(w, "focal", report)
+    assert offered == {report.id: again.version}
+    call(w["engine"], ar.return_report, actor=w["focal"], report_id=report.id, version=offered[report.id],
+         comment="Say how many were trained.")  # the version offered is the one return_report takes
+    other = submitted(w, title="Cited by a published report")
+    with Session(w["engine"]) as s:
+        s.get(ActivityReport, other.id).locked = True
+        s.commit()
+    assert _returnable(w, "secretariat", other) == {}

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from db import vocab
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -213,13 +214,67 @@ def test_submit_needs_status_and_summary_and_limits_all_at_once(world):
     assert "Too long" in caught.value.for_field("results")[0]
     with Session(w["engine"]) as s:
         assert s.exec(select(ProgressReport)).first() is None
-    # a draft needs the status but not the summary
-    with pytest.raises(ValidationFailed) as caught:
-        call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, data=pr.ProgressInput())
-    assert [e.field for e in caught.value.errors] == ["status"]
+    # a draft needs neither the status nor the summary (issue 11, item 10)
+    draft = call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2026, data=pr.ProgressInput())
+    assert (draft.state, draft.status, draft.summary) == ("draft", None, None)
+
+
+def test_a_draft_without_status_is_saved_then_submitting_asks_for_it(world):
+    """Issue 11, item 10: the status is decided last; a draft saves without it, counts as in preparation
+    (never with a status), and only submitting asks for it."""
+    w = world
+    draft = call(w["engine"], pr.save_draft, actor=w["fay"], code=CODE, year=2025,
+                 data=full(w, status=None, summary="", source_ids=[w["a2025"]], component_ids=[w["andes"]]))
+    with Session(w["engine"]) as s:
+        row = s.get(ProgressReport, draft.id)
+        assert (row.state, row.status, row.published_status) == ("draft", None, None)
+        view = pr.open_report(session=s, actor=w["fay"], code=CODE, year=2025)
+        assert view.data.status is None and view.editable
+        mine = pr.my_resolutions(session=s, user_id=w["fay"].id, year=2026).iloc[0]
+        assert mine["last_year_status"] == vocab.IN_PREPARATION  # counted as in preparation, no status
+        this_year = pr.my_resolutions(session=s, user_id=w["fay"].id, year=2025).iloc[0]
+        assert (this_year["state"], this_year["status"]) == ("draft", None)
+
+    data = full(w, status=None, source_ids=[w["a2025"]], component_ids=[w["andes"]])
+    with pytest.raises(ValidationFailed) as refused:
+        call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2025, data=data,
+             version=draft.version)
+    assert [e.field for e in refused.value.errors] == ["status"]
+    assert refused.value.for_field("status") == ["Choose an implementation status before you submit."]
+    with Session(w["engine"]) as s:
+        assert s.get(ProgressReport, draft.id).state == "draft"
+
+    sent = call(w["engine"], pr.submit_for_review, actor=w["fay"], code=CODE, year=2025,
+                data=replace(data, status="Initiated"), version=draft.version)
+    call(w["engine"], pr.publish, actor=w["sam"], report_id=sent.id, version=sent.version)
+    with Session(w["engine"]) as s:
+        assert s.get(ProgressReport, draft.id).published_status == "Initiated"
+        assert pr.my_resolutions(session=s, user_id=w["fay"].id, year=2026).iloc[0]["last_year_status"] == "Initiated"
 
 
 # -- workflow -----------------------------------------------------------------------------------------
+def test_publish_many_publishes_each_and_says_which_failed_and_why(world):
+    """Issue 11, item 5: one confirmation publishes several reports; each is published in its own
+    transaction with its audit event, and one that cannot be (changed since it was read) is reported."""
+    w = world
+    older, newer = submitted(w, 2025), submitted(w, 2026)
+    with pytest.raises(PermissionDenied):
+        pr.publish_many(engine=w["engine"], actor=w["fay"], reports=[(older.id, older.version)])
+    done = pr.publish_many(engine=w["engine"], actor=w["sam"],
+                           reports=[(older.id, older.version), (newer.id, newer.version - 1), (10**6, 1)])
+    assert done.published == [{"id": older.id, "code": CODE, "year": 2025}]
+    assert [(f["id"], f["code"], f["year"]) for f in done.failed] == [(newer.id, CODE, 2026), (10**6, None, None)]
+    assert "Someone else saved this Progress Report" in done.failed[0]["message"]
+    assert "does not exist" in done.failed[1]["message"]
+    with Session(w["engine"]) as s:
+        assert (s.get(ProgressReport, older.id).state, s.get(ProgressReport, newer.id).state) == (
+            "published", "in_review")
+    assert [e.action for e in events(w["engine"], older.id)][-1] == "publish"
+    assert "publish" not in [e.action for e in events(w["engine"], newer.id)]
+    again = pr.publish_many(engine=w["engine"], actor=w["sam"], reports=[(older.id, older.version + 1)])
+    assert again.published == [] and "is published, so it cannot be published" in again.failed[0]["message"]
+
+
 def test_draft_review_publish_locks_sources_and_keeps_revision(world):
     w = world
     report = submitted(w)

@@ -57,7 +57,7 @@ def test_what_a_draft_and_a_submission_need_comes_from_the_spec(fields, _, cls):
     full = {e.field for e in form_fields.problems(cls(), fields, full=True)}
     assert draft == {x.error_key for x in fields if x.needed and x.draft}
     assert full == {x.error_key for x in fields if x.needed}
-    assert {"component_id", "resolution_ids", "title"} == draft if fields is ACTIVITY else {"status"} == draft
+    assert {"component_id", "resolution_ids", "title"} == draft if fields is ACTIVITY else set() == draft
 
 
 def test_limits_keep_their_names_and_values():
