@@ -4,6 +4,7 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 PORT ?= 8501
+PYTEST_ARGS ?= -n 2  # two workers (pytest-xdist); PYTEST_ARGS="-n0 tests/x.py" runs one file alone
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 

@@ -12,7 +12,7 @@ from services import yearly_analysis as service
 from services.tabular import csv_bytes
 from ui import analysis_readers as readers
 from ui import analytics_readers as ar
-from ui import kept_input, tables, url_state
+from ui import tables, url_state
 from ui.auth import signed_in_actor
 from ui.format import escape_md, fmt_date, plural
 from ui.write import FAILED, Feedback
@@ -205,33 +205,17 @@ def _document() -> None:
 feedback = Feedback("analysis", fields=[f.key for f in service.NARRATIVE_FIELDS])
 
 
-# Unsaved text of this analysis, kept while the user visits other pages (with the version it was typed on).
-kept = kept_input.Kept("analysis", f"{congress}-{year}",
-                       [*(f"analysis_{f.key}" for f in service.NARRATIVE_FIELDS), "analysis_version"])
-
-
-def _load_form() -> bool:
-    """Fill the text areas from the stored draft when another analysis is opened (or their values were dropped
-    on a visit to another page: then what was typed and not saved is put back, True); keep what the user typed
+def _load_form() -> None:
+    """Fill the text areas from the stored draft when another analysis is opened; keep what the user typed
     otherwise (also after an error). The version read then goes with the next save, so a save over
     someone else's newer text is refused rather than silently replacing it."""
     loaded = (congress, year)
-    first = f"analysis_{service.NARRATIVE_FIELDS[0].key}"
-    if st.session_state.get("analysis_loaded") != loaded or first not in st.session_state:
+    if st.session_state.get("analysis_loaded") != loaded:
         for f in service.NARRATIVE_FIELDS:
             st.session_state[f"analysis_{f.key}"] = (view.draft or {}).get(f.key, "")
         st.session_state["analysis_loaded"] = loaded
         st.session_state["analysis_version"] = view.version
         feedback.clear()
-        kept.loaded()
-        return kept.restore()
-    kept.resend()
-    return False
-
-
-def _reload() -> None:
-    kept.forget()
-    st.session_state.pop("analysis_loaded", None)
 
 
 def _save(publish: bool) -> None:
@@ -242,34 +226,29 @@ def _save(publish: bool) -> None:
     if saved is FAILED:
         return
     st.session_state["analysis_version"] = saved.version
-    kept.forget()
-    kept.loaded()  # what the form holds is saved: nothing unsaved
     st.session_state["analysis_flash"] = ("Published: leadership and focal points now read this text."
                                           if publish else "Draft saved. Readers still see the published text."
                                           if saved.published is not None else "Draft saved.")
 
 
 def _write_form() -> None:
-    restored = _load_form()
-    feedback.summary(reload=("Reload the saved text (discards yours)", _reload))
+    _load_form()
+    feedback.summary(reload=("Reload the saved text (discards yours)",
+                             lambda: st.session_state.pop("analysis_loaded", None)))
     h = sections.headline
     st.caption(f"{h['published']:,} of {plural(h['resolutions_in_force'], 'Resolution')} in force have a "
                f"published Progress Report for {year}; {h['status_counts']['Completed']:,} completed. "
                "The figures are in the Analysis tab. Sections left empty show their figures only; key messages "
                "and recommendations are needed to publish.")
-    kept_input.note(restored)
-    # Not an st.form: a form sends nothing until submitted, so what was typed could not be kept meanwhile.
-    with st.container(key="analysis_form"):
+    with st.form("analysis_form", border=False):
         for f in service.NARRATIVE_FIELDS:
             st.text_area(f.label + (" *" if f.required_to_publish else ""), key=f"analysis_{f.key}", help=f.help,
                          height=160 if f.key in ("key_messages", "recommendations") else 120,
-                         max_chars=service.MAX_CHARS, on_change=kept.remember)
+                         max_chars=service.MAX_CHARS)
             feedback.field(f.key)
         left, right, _ = st.columns([1, 1, 3])
-        draft = left.button("Save draft", icon=":material/save:", width="stretch", key="analysis_save")
-        publish = right.button("Publish", type="primary", icon=":material/publish:", width="stretch",
-                               key="analysis_publish")
-    kept.remember()
+        draft = left.form_submit_button("Save draft", icon=":material/save:", width="stretch")
+        publish = right.form_submit_button("Publish", type="primary", icon=":material/publish:", width="stretch")
     if draft or publish:
         _save(publish=bool(publish))
         st.rerun()  # show the outcome: messages next to the fields, or the saved text (typed text is kept)

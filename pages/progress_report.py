@@ -11,10 +11,9 @@ from services import progress_reports as pr
 from services.errors import NotFound, PermissionDenied
 from services.form_fields import Kind
 from services.permissions import can
-from ui import kept_input, report_form, return_report, url_state
 from ui import progress_readers as readers
+from ui import report_form, return_report, url_state
 from ui.auth import signed_in_actor
-from ui.chosen import list_chosen
 from ui.data import session
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
@@ -84,21 +83,12 @@ def load_form() -> None:
 
 
 def reset_form() -> None:
-    kept.forget()
     for name in [k for k in ss if isinstance(k, str) and k.startswith(P)]:
         del ss[name]
 
 
-# Unsaved input of this report, kept while the user visits other pages (with the version it was typed on).
-kept = kept_input.Kept("progress_report", f"{code}-{year}", [
-    *(KEYS[f.name] for f in pr.FIELDS if f.name != "source_ids"), key("computed"), key("version"),
-    *(key(f"src_{i}") for i in candidates["id"])])
-restored = False
-if not ss.get(key("loaded")) or KEYS["summary"] not in ss:  # never loaded, or its widgets were dropped
+if not ss.get(key("loaded")):
     load_form()
-    kept.loaded()
-    restored = kept.restore()
-kept.resend()
 
 
 def chosen_sources() -> list[int]:
@@ -111,7 +101,6 @@ def sources_changed() -> None:
     manual = [c for c in ss.get(key("components"), []) if c not in ss.get(key("computed"), [])]
     ss[key("components")] = sorted(set(computed) | set(manual))
     ss[key("computed")] = computed
-    kept.remember()
 
 
 def form_input() -> pr.ProgressInput:
@@ -224,33 +213,28 @@ if view.editable:
     left, right = st.columns([3, 2], gap="large")
     with right:
         show_sources(selectable=True)
-    # Not an st.form: a form sends nothing until submitted, so what was typed could not be kept meanwhile.
-    with left, st.container(border=True, key=key("form")):
-        kept_input.note(restored)
+    with left, st.form(key("form"), border=True):
         for f in pr.FIELDS:  # in the spec's order; the sources are ticked on the right
             if f.name == "source_ids":
                 continue
             if f.kind is Kind.TEXT:
                 st.text_area(f.label, key=KEYS[f.name], height=HEIGHTS.get(f.name, 100), max_chars=f.limit,
-                             placeholder=f.placeholder, help=f.help, on_change=kept.remember)
+                             placeholder=f.placeholder, help=f.help)
             elif f.name == "status":
-                st.radio(f.label, f.options, key=KEYS[f.name], help=f.help, on_change=kept.remember,
+                st.radio(f.label, f.options, key=KEYS[f.name], help=f.help,
                          captions=[vocab.IMPLEMENTATION_STATUS_HELP[s] for s in f.options])
             elif f.name == "component_ids":
-                st.multiselect(f.label, list(components["id"]), key=KEYS[f.name], on_change=kept.remember,
+                st.multiselect(f.label, list(components["id"]), key=KEYS[f.name],
                                format_func=lambda c: component_names.get(c, str(c)), help=f.help)
-                list_chosen(ss.get(KEYS[f.name]), lambda c: component_names.get(c, str(c)))
             elif f.kind is Kind.CHOICES:
-                st.multiselect(f.label, f.options, key=KEYS[f.name], help=f.help, on_change=kept.remember)
-                list_chosen(ss.get(KEYS[f.name]))
+                st.multiselect(f.label, f.options, key=KEYS[f.name], help=f.help)
             field_errors(f.name)
         field_errors("source_ids")
         buttons = st.columns(2)
-        buttons[0].button("Save draft", icon=":material/save:", on_click=save, args=(False,), width="stretch",
-                          key=key("save"))
-        buttons[1].button("Submit for review", type="primary", icon=":material/send:", on_click=save,
-                          args=(True,), width="stretch", key=key("submit"))
-    kept.remember()
+        buttons[0].form_submit_button("Save draft", icon=":material/save:", on_click=save, args=(False,),
+                                      width="stretch")
+        buttons[1].form_submit_button("Submit for review", type="primary", icon=":material/send:", on_click=save,
+                                      args=(True,), width="stretch")
 else:
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -1,7 +1,6 @@
 """Report an activity: one form for a new Activity Report, a draft or a returned one (?id=N), or a new
 report started from an earlier one (?from=N). Nothing typed is lost: the fields live in session state,
-and errors, conflicts and refusals are shown above or next to the fields, never by clearing them; unsaved
-input is kept while the user visits other pages (ui/kept_input.py)."""
+and errors, conflicts and refusals are shown above or next to the fields, never by clearing them."""
 
 from datetime import date
 
@@ -11,7 +10,7 @@ from services import activity_reports as ar
 from services.errors import NotFound, PermissionDenied
 from services.form_fields import Kind, draft_rule
 from ui import activity_readers as readers
-from ui import kept_input, report_form, url_state
+from ui import report_form, url_state
 from ui.auth import signed_in_actor
 from ui.chosen import list_chosen
 from ui.format import escape_md, fmt_date
@@ -48,10 +47,6 @@ def _start_new(components: list[tuple[int, str]]) -> None:
     st.session_state.update(ar_report_id=None, ar_version=None, ar_view=None)
 
 
-def _kept(source: tuple) -> kept_input.Kept:
-    return kept_input.Kept("activity_report", "-".join(map(str, source)), [*KEYS.values(), "ar_version"])
-
-
 def _save(submit: bool) -> None:
     """Form button callback: runs before the page, so messages appear next to the fields."""
     st.session_state["ar_flash"] = None
@@ -60,7 +55,6 @@ def _save(submit: bool) -> None:
                          report_id=st.session_state.get("ar_report_id"), version=st.session_state.get("ar_version"))
     if saved is FAILED:
         return
-    kept.forget()
     saved_id, saved_version = saved.id, saved.version
     if submit:
         st.session_state["ar_flash"] = ("submitted", saved_id, data.title, data.resolution_ids)
@@ -73,11 +67,9 @@ def _save(submit: bool) -> None:
         st.query_params.clear()
         st.query_params["id"] = str(saved_id)
         st.session_state["ar_source"] = ("id", saved_id)
-    _kept(st.session_state["ar_source"]).loaded()  # the form now holds what is saved: nothing unsaved
 
 
 def _reload() -> None:
-    kept.forget()
     st.session_state["ar_source"] = None
 
 
@@ -107,10 +99,6 @@ DRAFT_NEEDS = draft_rule(ar.FIELDS, filled=("component_id",) if len(components) 
 edit_id, from_id = _param_int("id"), _param_int("from")
 url_state.show_notices()
 source = ("id", edit_id) if edit_id else ("from", from_id) if from_id else ("new",)
-# Unsaved input of this report (or of the new one), with the version it was typed on (a save over a newer
-# version is then refused, not silently applied).
-kept = _kept(source)
-restored = False
 if st.session_state.get("ar_source") != source or KEYS["title"] not in st.session_state:
     feedback.clear()
     try:
@@ -129,10 +117,7 @@ if st.session_state.get("ar_source") != source or KEYS["title"] not in st.sessio
         st.page_link("pages/my_reports.py", label="Go to My reports", icon=":material/folder_shared:")
         st.session_state["ar_source"] = None
         st.stop()
-    kept.loaded()
-    restored = kept.restore()
     st.session_state["ar_source"] = source
-kept.resend()
 
 flash = st.session_state.pop("ar_flash", None)
 if flash:
@@ -183,7 +168,6 @@ elif source[0] == "from":
 else:
     st.caption("Tell IUCN what your component did to implement one or more Resolutions. "
                f"Fields marked * are needed to submit; to save a draft, it is enough to {DRAFT_NEEDS}.")
-kept_input.note(restored)
 
 # A toast too: after clicking at the bottom of a long form, the message at the top is out of sight.
 feedback.summary(reload=("Discard my changes and load the saved version", _reload), toast=True)
@@ -210,12 +194,13 @@ with side:
             "a new version.")
 with main:
     with st.container(border=True):
-        # Apart from the fields below, so the Resolution list follows the search words at once.
+        # Outside the form, so the Resolution list follows the search words at once, and the choices of
+        # both boxes are listed in full under them as they are made (a box cuts long chips).
         st.subheader("What it is about", anchor=False)
         if len(components) > 1 or st.session_state.get(KEYS["component_id"]) not in component_names:
             st.selectbox(_label("component_id"), list(component_names), key=KEYS["component_id"],
                          format_func=component_names.get, placeholder="Choose your component",
-                         help=_help("component_id"), on_change=kept.remember)
+                         help=_help("component_id"))
         else:
             st.caption(f"Reporting for **{escape_md(component_names[st.session_state[KEYS['component_id']]])}**")
         _field_errors("component_id")
@@ -224,54 +209,44 @@ with main:
                         help="Narrows the list to Resolutions whose code or title holds every word.")
         pick.multiselect(_label("resolution_ids"), list(labels), key=KEYS["resolution_ids"],
                          format_func=labels.get, placeholder=F["resolution_ids"].placeholder,
-                         help=_help("resolution_ids"), on_change=kept.remember)
+                         help=_help("resolution_ids"))
         list_chosen(st.session_state.get(KEYS["resolution_ids"]), lambda rid: full_labels.get(rid, rid))
         _field_errors("resolution_ids")
+        st.multiselect(_label("action_types"), list(F["action_types"].options), key=KEYS["action_types"],
+                       placeholder=F["action_types"].placeholder)
+        list_chosen(st.session_state.get(KEYS["action_types"]))
+        _field_errors("action_types")
 
-    # Not an st.form: a form sends nothing until submitted, so what was typed could not be kept meanwhile.
-    with st.container(border=True, key="activity_report"):
+    with st.form("activity_report", enter_to_submit=False):
         st.subheader("The activity", anchor=False)
-        st.text_input(_label("title"), key=KEYS["title"], placeholder=F["title"].placeholder, help=_help("title"),
-                      on_change=kept.remember)
+        st.text_input(_label("title"), key=KEYS["title"], placeholder=F["title"].placeholder, help=_help("title"))
         _field_errors("title")
         st.text_area(_label("description"), key=KEYS["description"], height=120,
-                     placeholder=F["description"].placeholder, help=_help("description"),
-                     on_change=kept.remember)
+                     placeholder=F["description"].placeholder, help=_help("description"))
         _field_errors("description")
 
-        left, right = st.columns([1, 1])
-        with left:
-            st.multiselect(_label("action_types"), list(F["action_types"].options), key=KEYS["action_types"],
-                           placeholder=F["action_types"].placeholder, on_change=kept.remember)
-            list_chosen(st.session_state.get(KEYS["action_types"]))
-            _field_errors("action_types")
-        with right:
-            st.radio(_label("action_status"), list(F["action_status"].options), key=KEYS["action_status"],
-                     horizontal=True, on_change=kept.remember)
-            _field_errors("action_status")
+        st.radio(_label("action_status"), list(F["action_status"].options), key=KEYS["action_status"],
+                 horizontal=True)
+        _field_errors("action_status")
         left, right = st.columns(2)
         with left:
             st.date_input(_label("period_start"), key=KEYS["period_start"], min_value=DATE_RANGE[0],
-                          max_value=DATE_RANGE[1], format="DD/MM/YYYY", on_change=kept.remember)
+                          max_value=DATE_RANGE[1], format="DD/MM/YYYY")
             _field_errors("period_start")
         with right:
             st.date_input(_label("period_end"), key=KEYS["period_end"], min_value=DATE_RANGE[0],
-                          max_value=DATE_RANGE[1], format="DD/MM/YYYY", help=_help("period_end"),
-                          on_change=kept.remember)
+                          max_value=DATE_RANGE[1], format="DD/MM/YYYY", help=_help("period_end"))
             _field_errors("period_end")
 
         st.subheader("Where *", anchor=False)
-        st.checkbox(_label("scope_global"), key=KEYS["scope_global"], on_change=kept.remember)
+        st.checkbox(_label("scope_global"), key=KEYS["scope_global"])
         left, right = st.columns(2)
         with left:
             st.multiselect(_label("scope_regions"), list(F["scope_regions"].options), key=KEYS["scope_regions"],
-                           placeholder=F["scope_regions"].placeholder, on_change=kept.remember)
-            list_chosen(st.session_state.get(KEYS["scope_regions"]))
+                           placeholder=F["scope_regions"].placeholder)
         with right:
             st.multiselect(_label("scope_countries"), list(F["scope_countries"].options),
-                           key=KEYS["scope_countries"], placeholder=F["scope_countries"].placeholder,
-                           on_change=kept.remember)
-            list_chosen(st.session_state.get(KEYS["scope_countries"]))
+                           key=KEYS["scope_countries"], placeholder=F["scope_countries"].placeholder)
         _field_errors("scope")
 
         st.subheader("Partners, results and needs", anchor=False)
@@ -279,15 +254,14 @@ with main:
         for i, text in enumerate(NEEDS):  # left, right, left...: Partners | Results, Challenges | Support
             with columns[i % 2]:
                 st.text_area(_label(text.name), key=KEYS[text.name], height=100, help=_help(text.name),
-                             placeholder=text.placeholder, on_change=kept.remember)
+                             placeholder=text.placeholder)
                 _field_errors(text.name)
         st.text_area(_label("links"), key=KEYS["links"], height=80, placeholder=F["links"].placeholder,
-                     help=_help("links"), on_change=kept.remember)
+                     help=_help("links"))
         _field_errors("links")
 
         left, right, _ = st.columns([1, 1, 2])
-        left.button("Submit", type="primary", icon=":material/send:", on_click=_save, args=(True,),
-                    width="stretch")
-        right.button("Save draft", icon=":material/save:", on_click=_save, args=(False,), width="stretch")
-
-kept.remember()
+        left.form_submit_button("Submit", type="primary", icon=":material/send:", on_click=_save, args=(True,),
+                                width="stretch")
+        right.form_submit_button("Save draft", icon=":material/save:", on_click=_save, args=(False,),
+                                 width="stretch")

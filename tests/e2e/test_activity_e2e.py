@@ -36,10 +36,10 @@ def test_reporter_files_a_report_on_two_resolutions_and_sees_it_everywhere(page,
         wait_idle(page)
     page.keyboard.press("Escape")
 
-    form = page.locator(".st-key-activity_report")  # the Activity Report's fields (not an st.form)
+    form = page.get_by_test_id("stForm")
     form.get_by_role("textbox", name="Title *").fill(TITLE)
     form.get_by_role("textbox", name="Description *").fill("Briefed 40 delegates on the seabed mining moratorium.")
-    types = form.get_by_role("combobox", name="Action types *")
+    types = page.get_by_role("combobox", name="Action types *")  # above the form, its choices listed
     types.click()
     types.fill("Policy")
     page.get_by_role("option", name="Policy influencing/advocacy").click()

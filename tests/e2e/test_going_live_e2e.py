@@ -127,7 +127,7 @@ def file_report(page) -> None:
     page.get_by_text("Reporting for Coastal Alliance for Nature").wait_for()
     pick(page, "Resolutions concerned *", CODE, re.compile(re.escape(CODE)))
     wait_idle(page)
-    form = page.locator(".st-key-activity_report")  # the Activity Report's fields (not an st.form)
+    form = page.get_by_test_id("stForm")
     form.get_by_role("textbox", name="Title *").fill(TITLE)
     form.get_by_role("textbox", name="Description *").fill("Two days with 30 villagers on replanting mangroves.")
     pick(page, "Action types *", "Capacity", "Capacity-building")

@@ -284,22 +284,3 @@ def test_a_year_with_nothing_published_says_so_instead_of_showing_zeros(app_db, 
     assert not at.exception
     assert _chosen(at) == ("WCC-2020", 2025)
     assert at.metric and not [i for i in at.info if "nothing to analyse" in i.value]
-
-
-def test_unsaved_narrative_survives_a_visit_to_another_page(app_db):
-    """Issue 11, item 15: what the Secretariat typed and did not save yet is back after looking elsewhere."""
-    at = open_page(PAGE, "secretariat", WHERE)
-    assert any("kept while you visit other pages" in c.value for c in at.caption)
-    _fill(at, key_messages="Not saved yet.").run()
-    at.switch_page("pages/coverage.py")
-    at.run()
-    for name in [n for n in at.session_state if n.startswith("analysis_") and n not in ("analysis_loaded",
-                                                                                         "analysis_version")]:
-        del at.session_state[name]  # as a browser session drops the widgets of a page it does not draw
-    at.switch_page(PAGE)
-    for key, value in WHERE.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
-    assert at.text_area(key="analysis_key_messages").value == "Not saved yet."
-    assert any("unsaved changes from earlier in this session are back" in i.value for i in at.info)

@@ -295,25 +295,3 @@ def test_only_those_who_may_return_a_source_see_the_return_box(app_db):
     assert not [e for e in open_editor(app_db, "focal", code).expander if e.label == "Return to its author"]
     secretariat = open_editor(app_db, "secretariat", code)  # the Secretariat may return any
     assert "Return to its author" in [e.label for e in secretariat.expander]
-
-
-def test_unsaved_text_survives_a_visit_to_another_page_and_is_forgotten_once_saved(app_db):
-    """Issue 11, item 15: the editor's text is kept for the session while the focal point looks elsewhere."""
-    code = pick(app_db, state="draft")
-    at = open_editor(app_db, "focal", code)
-    assert any("kept while you visit other pages" in c.value for c in at.caption)
-    at.text_area(key=k(code, "summary")).input("Half-written summary").run()
-    at.switch_page("pages/my_resolutions.py")
-    at.run()
-    for name in [n for n in at.session_state if n.startswith(k(code, "")) and n != k(code, "loaded")]:
-        del at.session_state[name]  # as a browser session drops the widgets of a page it does not draw
-    at.switch_page(PAGE)
-    at.query_params["code"], at.query_params["year"] = code, str(YEAR)
-    at.run()
-    assert not at.exception
-    assert at.text_area(key=k(code, "summary")).value == "Half-written summary"
-    assert any("unsaved changes from earlier in this session are back" in i.value for i in at.info)
-    button(at, "Save draft").click().run()
-    assert report(app_db, code).summary == "Half-written summary"
-    kept = at.session_state["_kept_input"]  # no unsaved copy left (only what counts as unchanged: "base:")
-    assert not [slot for slot in kept if slot.endswith(f"progress_report:{code}-{YEAR}") and "base:" not in slot]
