@@ -8,7 +8,7 @@ Timestamps are timezone-aware UTC.
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from db import vocab
@@ -185,6 +185,8 @@ class ActivityReport(SQLModel, table=True):
     version: int = 1  # optimistic lock: every save must name the version it read
     supersedes_id: int | None = Field(default=None, foreign_key="activity_report.id", index=True)
     locked: bool = False  # cited by a published Progress Report: corrections make a new version
+    # The component agreed that visitors of the public site may read it (issue 16); off unless chosen.
+    shown_publicly: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = Field(default=None, index=True)

@@ -42,6 +42,8 @@ class Settings:
     smtp: Smtp = Smtp()
     product_name: str = "Resolutions Tracker"  # RT_PRODUCT_NAME: the header and the browser tab
     logo_path: str | None = None  # RT_LOGO_PATH: an SVG, PNG or JPEG file; none: the app's own logo (ui/assets)
+    public_site: bool = True  # RT_PUBLIC_SITE=0: no public pages, no open-data API, no bulk downloads
+    open_data_licence: str = "CC BY 4.0"  # RT_OPEN_DATA_LICENCE: the licence the open data is published under
 
     @property
     def logo_usable(self) -> bool:
@@ -105,4 +107,6 @@ def load_settings() -> Settings:
         ),
         product_name=(env.get("RT_PRODUCT_NAME") or "").strip()[:60] or Settings.product_name,
         logo_path=env.get("RT_LOGO_PATH") or None,
+        public_site=_flag(env.get("RT_PUBLIC_SITE", "1")),
+        open_data_licence=(env.get("RT_OPEN_DATA_LICENCE") or "").strip()[:100] or Settings.open_data_licence,
     )

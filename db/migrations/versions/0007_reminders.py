@@ -1,0 +1,19 @@
+"""reminders (issue 15): placeholder, filled in by the work on issue 15
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-01 20:00:00
+"""
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
