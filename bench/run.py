@@ -316,8 +316,9 @@ NEUTRAL_PAGE = "pages/guide.py"  # visited between the sign-in run and the page,
 
 
 def _texts(at) -> str:
-    return "\n".join(str(e.value) for kind in (at.title, at.subheader, at.markdown, at.caption, at.info)
-                     for e in kind)
+    """The page's words, and the choice each select box shows (a page may name its Congress only there)."""
+    return "\n".join(str(e.value) for kind in (at.title, at.subheader, at.markdown, at.caption, at.info,
+                                               at.selectbox) for e in kind)
 
 
 def shown_wrongly(at, query: dict) -> list[str]:
