@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
-#   make run   start the app on an embedded SQLite database with the demo data and demo accounts
+#   make run   start the app (and its open-data API) on an embedded SQLite database with the demo data and accounts
 #   make test  run the linter and every test (PostgreSQL too when TEST_DATABASE_URL is set)
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# asgi.py: the app, the public pages and the open-data API (/api) on one port (st.App with its routes).
 run: $(STAMP)
-	RT_DEMO=$${RT_DEMO:-1} $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+	RT_DEMO=$${RT_DEMO:-1} $(BIN)/streamlit run asgi.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 browser:

@@ -5,6 +5,8 @@ serves it on its usual port and options) or `uvicorn asgi:app`. It is app.py, pl
 - the error screen of ui/errors.py for an error in any widget callback too, not only in the page;
 - `/api/health` for the load balancer: 200 when the database answers and has the schema this code expects,
   503 otherwise, with a JSON body (status, database, schema_revision, expected_revision, app_version);
+- the read-only open-data API (api/, issue 16) under `/api`: `/api/v1/...`, `/api/openapi.json`, `/api/docs`,
+  on the app's own engine (ui/data.py: one per process, the database prepared once);
 - the app's logs as JSON lines on standard error from the start (services/logs.py; level RT_LOG_LEVEL).
 """
 
@@ -15,11 +17,13 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from api import create_app as create_api
 from db import status
 from db.settings import load_settings
 from services import logs
+from ui.data import engine
 from ui.errors import on_script_error
 
 logs.configure()
@@ -69,5 +73,7 @@ def health(_request: Request) -> JSONResponse:
                         headers={"Cache-Control": "no-store"})
 
 
+# /api/health first: the API's mount would otherwise answer it.
 app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(SecurityHeaders)],
-             routes=[Route("/api/health", health, methods=["GET"])], on_script_error=on_script_error)
+             routes=[Route("/api/health", health, methods=["GET"]), Mount("/api", app=create_api(engine))],
+             on_script_error=on_script_error)

@@ -29,6 +29,8 @@ class ProgressFilter:
     kinds: tuple[str, ...] = ()  # Resolution / Recommendation
     regions: tuple[str, ...] = ()  # IUCN region of the reporting components
     component_kinds: tuple[str, ...] = ()  # kind of the reporting components
+    # The public site's figures (issue 16): unpublished work is not shown (db/counting.py, public=True).
+    public: bool = False
 
 
 def congress_options(*, session: Session) -> pd.DataFrame:
@@ -52,10 +54,10 @@ def latest_congress(*, session: Session) -> str | None:
     ).first()
 
 
-def data_years(*, session: Session, congress: str) -> list[int]:
+def data_years(*, session: Session, congress: str, public: bool = False) -> list[int]:
     """Years in which the Congress' Resolutions have a published Progress Report or an Activity Report
-    that counts (db/counting.py), oldest first. Two small GROUP BY queries (the Activity Report one on the
-    submitted_at index)."""
+    that counts (db/counting.py; public: one shown publicly), oldest first. Two small GROUP BY queries
+    (the Activity Report one on the submitted_at index)."""
     ids = (
         select(Resolution.id).join(Congress, Congress.id == Resolution.congress_id)
         .where(Congress.code == congress)
@@ -70,7 +72,7 @@ def data_years(*, session: Session, congress: str) -> list[int]:
     activity_years = (
         select(func.min(ActivityReport.submitted_at), func.max(ActivityReport.submitted_at))
         .join(ActivityReportResolution, ActivityReportResolution.activity_report_id == ActivityReport.id)
-        .where(ActivityReportResolution.resolution_id.in_(ids), counted_activity(state_index=False))
+        .where(ActivityReportResolution.resolution_id.in_(ids), counted_activity(state_index=False, public=public))
     )
     years = set(session.exec(report_years).all())
     first, last = session.exec(activity_years).one()
@@ -89,7 +91,7 @@ def resolve(*, session: Session, flt: ProgressFilter) -> ProgressFilter:
     congress = flt.congress or latest_congress(session=session)
     year = flt.year
     if year is None:
-        years = data_years(session=session, congress=congress) if congress else []
+        years = data_years(session=session, congress=congress, public=flt.public) if congress else []
         year = years[-1] if years else datetime.now(UTC).year
     return replace(flt, congress=congress, year=year)
 

@@ -44,6 +44,7 @@ class Settings:
     logo_path: str | None = None  # RT_LOGO_PATH: an SVG, PNG or JPEG file; none: the app's own logo (ui/assets)
     public_site: bool = True  # RT_PUBLIC_SITE=0: no public pages, no open-data API, no bulk downloads
     open_data_licence: str = "CC BY 4.0"  # RT_OPEN_DATA_LICENCE: the licence the open data is published under
+    api_rate_per_minute: int = 120  # RT_API_RATE_PER_MINUTE: open-data API requests per client address a minute
 
     @property
     def logo_usable(self) -> bool:
@@ -109,4 +110,5 @@ def load_settings() -> Settings:
         logo_path=env.get("RT_LOGO_PATH") or None,
         public_site=_flag(env.get("RT_PUBLIC_SITE", "1")),
         open_data_licence=(env.get("RT_OPEN_DATA_LICENCE") or "").strip()[:100] or Settings.open_data_licence,
+        api_rate_per_minute=max(1, int(_number("RT_API_RATE_PER_MINUTE", Settings.api_rate_per_minute))),
     )

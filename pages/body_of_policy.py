@@ -9,10 +9,10 @@ from services import export_tables
 from services.tabular import Table, csv_bytes, excel_bytes
 from ui import analysis_readers as readers_ya
 from ui import readers, tables, url_state
-from ui.auth import signed_in_actor
+from ui.auth import viewer
 from ui.format import plural
 
-signed_in_actor()
+viewer()  # signed in or not (the public site): the register is public
 
 congresses = readers.congresses()
 themes = readers.theme_names()

@@ -1,7 +1,8 @@
 """Overview: where implementation stands, for a Congress and a reporting year, at a glance.
 
 Filters live in the sidebar and in the URL and apply to every figure. Clicking a bar segment lists the
-Resolutions behind it; selecting one opens it.
+Resolutions behind it; selecting one opens it. Signed out (the public site), the figures are the public ones
+(ProgressFilter(public=True): published Progress Reports only, Activity Reports shown publicly only).
 """
 
 import streamlit as st
@@ -10,11 +11,11 @@ from analytics import charts
 from analytics.filters import ProgressFilter
 from db import vocab
 from ui import analytics_readers as ar
-from ui import readers, url_state
-from ui.auth import signed_in_actor
+from ui import public_readers, readers, url_state
+from ui.auth import viewer
 from ui.format import escape_md, plural
 
-signed_in_actor()
+public = viewer() is None  # a visitor: the public figures
 
 congresses = ar.congress_options()
 if congresses.empty:
@@ -27,8 +28,8 @@ labels = dict(zip(congresses["code"], congresses["label"]))
 short = {r.code: f"{r.city} {r.year}" for r in congresses.itertuples()}
 
 url_state.init_text("congress", codes[0], codes)
-years = sorted(ar.data_years(congress=st.session_state["congress"]), reverse=True)
-default_year = ar.resolved(flt=ProgressFilter(congress=st.session_state["congress"])).year
+years = sorted(ar.data_years(congress=st.session_state["congress"], public=public), reverse=True)
+default_year = ar.resolved(flt=ProgressFilter(congress=st.session_state["congress"], public=public)).year
 years = years or [default_year]
 url_state.init_year("year", default_year, years, label="reporting year")
 if st.session_state["year"] not in years:  # the Congress changed: show its latest year
@@ -68,6 +69,7 @@ flt = ProgressFilter(
     congress=st.session_state["congress"], year=int(st.session_state["year"]),
     themes=tuple(st.session_state["theme"]), kinds=tuple(st.session_state["kind"]),
     regions=tuple(st.session_state["region"]), component_kinds=tuple(st.session_state["component_kind"]),
+    public=public,
 )
 if st.session_state.get("drill_filter") != flt:  # new filters: the old selection no longer applies
     st.session_state.pop("drill", None)
@@ -89,8 +91,9 @@ if in_force:
         f"({head['published_share']:.0%}) have a published Progress Report. "
         f"{advanced:,} ({advanced / in_force:.0%}) are underway, on-going or completed"
         + (f" ({counts['Completed']:,} completed)" if counts["Completed"] else "")
-        + f"; {head['in_preparation']:,} are in preparation and {head['no_progress_report']:,} have no "
-        f"Progress Report for {flt.year}."
+        + (f"; {head['no_progress_report']:,} have no published Progress Report for {flt.year}." if public else
+           f"; {head['in_preparation']:,} are in preparation and {head['no_progress_report']:,} have no "
+           f"Progress Report for {flt.year}.")
     )
 else:
     st.markdown(f"**{scope}:** no Resolution in force matches these filters.")
@@ -102,12 +105,19 @@ cols[0].metric("Resolutions in force", f"{in_force:,}", help="Adopted at this Co
                "by the end of the year (Resolutions and Recommendations unless filtered).")
 cols[1].metric("With a published Progress Report", f"{head['published_share']:.0%}",
                help=f"{head['published']:,} of {in_force:,}")
-cols[2].metric("Activity Reports received", f"{head['activity_reports']:,}", help=f"Submitted in {flt.year}")
+shown = " and shown publicly by their components" if public else ""
+cols[2].metric("Activity Reports shown publicly" if public else "Activity Reports received",
+               f"{head['activity_reports']:,}", help=f"Submitted in {flt.year}{shown}")
 cols[3].metric("Components involved", f"{head['components_involved']:,}",
-               help=f"Components that submitted an Activity Report in {flt.year}")
+               help=f"Components that submitted an Activity Report in {flt.year}{shown}")
+if public:
+    st.caption("Statuses come from published Progress Reports only; Activity Report figures count the reports "
+               "their components chose to show publicly.")
 
 
 def _plot(chart: str, fig) -> None:
+    if public:
+        fig = public_readers.without_work_in_preparation(fig)
     st.plotly_chart(fig, key=f"chart_{chart}", on_select=lambda: _drill(chart), selection_mode=("points",),
                     config={"displayModeBar": False})
 
@@ -165,22 +175,28 @@ with right:
 _behind(("years", "coverage"))
 
 st.subheader(f"Who is involved, {flt.year}")
+no_activities = public and not head["activity_reports"]  # empty charts say less than a sentence
+if no_activities:
+    st.caption(f"No Activity Report received in {flt.year} is shown publicly under these filters: components "
+               "choose, report by report, whether the public may read theirs.")
+else:
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Activity Reports by kind of component**")
+        _plot("component_kind", charts.count_bars(ar.figure("activities_by_component_kind", flt),
+                                                  chart="component_kind"))
+    with right:
+        st.markdown("**Activity Reports by IUCN region**")
+        _plot("region", charts.count_bars(ar.figure("activities_by_region", flt), chart="region"))
+    _behind(("component_kind", "region"))
 left, right = st.columns(2)
 with left:
-    st.markdown("**Activity Reports by kind of component**")
-    _plot("component_kind", charts.count_bars(ar.figure("activities_by_component_kind", flt),
-                                              chart="component_kind"))
-with right:
-    st.markdown("**Activity Reports by IUCN region**")
-    _plot("region", charts.count_bars(ar.figure("activities_by_region", flt), chart="region"))
-_behind(("component_kind", "region"))
-left, right = st.columns(2)
-with left:
-    st.markdown("**Activity Reports by type of action**")
-    st.caption("A report may name several types of action.")
-    _plot("action_type", charts.count_bars(ar.figure("activities_by_action_type", flt),
-                                           chart="action_type"))
-with right:
+    if not no_activities:
+        st.markdown("**Activity Reports by type of action**")
+        st.caption("A report may name several types of action.")
+        _plot("action_type", charts.count_bars(ar.figure("activities_by_action_type", flt),
+                                               chart="action_type"))
+with left if no_activities else right:
     st.markdown(f"**Most frequent challenges, {flt.year}**")
     challenges = ar.figure("top_challenges", flt)
     if challenges.empty:

@@ -6,10 +6,10 @@ import streamlit as st
 from db import vocab
 from services.register import RegisterFilter
 from ui import readers, url_state
-from ui.auth import signed_in_actor
+from ui.auth import viewer
 from ui.format import plural
 
-signed_in_actor()
+viewer()  # signed in or not (the public site): the register is public
 
 congresses = readers.congresses()
 themes = readers.theme_names()

@@ -259,6 +259,7 @@ with main:
         st.text_area(_label("links"), key=KEYS["links"], height=80, placeholder=F["links"].placeholder,
                      help=_help("links"))
         _field_errors("links")
+        st.checkbox(_label("shown_publicly"), key=KEYS["shown_publicly"], help=_help("shown_publicly"))
 
         left, right, _ = st.columns([1, 1, 2])
         left.form_submit_button("Submit", type="primary", icon=":material/send:", on_click=_save, args=(True,),

@@ -1,19 +1,35 @@
-"""One Resolution: its Congress, themes, status, focal points, Progress Reports by year, Activity Reports."""
+"""One Resolution: its Congress, themes, status, focal points, Progress Reports by year, Activity Reports.
 
+Signed out (the public site), the same page shows only what services/public.py says the public may see:
+published Progress Reports, Activity Reports shown publicly, no person."""
+
+import pandas as pd
 import streamlit as st
 
 from analytics.timeline import timeline_figure
 from db import vocab
+from services import form_fields
 from services.errors import NotFound
-from ui import activity_readers, progress_readers, readers, return_report, url_state
-from ui.auth import signed_in_actor
+from services.report_fields import PROGRESS
+from ui import activity_readers, progress_readers, public_readers, readers, return_report, url_state
+from ui.auth import viewer
 from ui.flash import show_flash
 from ui.format import escape_md, fmt_date
 from ui.progress_badges import status_badge
-from ui.report_view import show_activity_report
+from ui.report_view import show_activity_report, show_public_activity_report
 from ui.row_choice import chosen_row
 
-actor = signed_in_actor()
+# Pixel widths: the period ("01 Aug 2026 – 22 Apr 2027") whole, and every column in sight at 1440 px.
+ACTIVITY_COLUMNS = {
+    "title": st.column_config.TextColumn("Activity", width=330),
+    "component": st.column_config.TextColumn("Reported by", width=220),
+    "action_status": st.column_config.TextColumn("Action status", width=110),
+    "period": st.column_config.TextColumn("Period", width=185),
+    "submitted_at": st.column_config.TextColumn("Submitted on", width=100),
+}
+
+actor = viewer()
+public = actor is None  # a visitor: published content only
 
 code = url_state.read_text("code", max_len=32, label="Resolution code")  # the codes' column holds 32
 # With the filters the user last had there (kept by the register), not a cleared register.
@@ -24,7 +40,9 @@ if not code:
     st.info("Choose a Resolution in the register to see it here.", icon=":material/info:")
     st.stop()
 try:
-    detail = readers.resolution_detail(code=code)
+    detail = public_readers.resolution(code=code) if public else readers.resolution_detail(code=code)
+    if detail is None:
+        raise NotFound(code)
 except NotFound:
     st.error(f"There is no Resolution with the code {escape_md(repr(code))}. It may have been mistyped in the link.",
              icon=":material/error:")
@@ -35,7 +53,7 @@ st.caption(f"{detail['kind']} {escape_md(detail['code'])}")
 st.header(escape_md(detail["title"]), anchor=False)
 where = f"{congress['kind']} {congress['session']}, {congress['city']}, {congress['country']} ({congress['year']})"
 
-cols = st.columns([2, 1, 1])
+cols = st.columns([2, 1] if public else [2, 1, 1])  # the public never sees who the focal points are
 with cols[0]:
     st.markdown("**Adopted by**")
     st.text(where)
@@ -47,20 +65,21 @@ with cols[1]:
         st.badge(f"Archived on {fmt_date(detail['archived_on'])}", icon=":material/inventory_2:", color="gray")
     else:
         st.badge("Active", icon=":material/check_circle:", color="green")
-    published = detail["progress_reports"].dropna(subset=["published_status"])
-    st.markdown("**Latest implementation status**")
-    if published.empty:
-        st.text(vocab.NEVER_PUBLISHED)
+    if public:
+        published = [(r["status"], r["year"]) for r in detail["progress_reports"]]
     else:
-        latest = published.iloc[0]
-        st.text(f"{latest.published_status} ({latest.year})")
-with cols[2]:
-    st.markdown("**Secretariat focal points**")
-    focal = detail["focal_points"]
-    if focal.empty:
-        st.warning("No focal point assigned", icon=":material/person_off:")
-    for fp in focal.itertuples():
-        st.text(f"{fp.name}\n{fp.email}")
+        published = list(detail["progress_reports"].dropna(subset=["published_status"])[["published_status", "year"]]
+                         .itertuples(index=False, name=None))
+    st.markdown("**Latest implementation status**")
+    st.text(f"{published[0][0]} ({published[0][1]})" if published else vocab.NEVER_PUBLISHED)
+if not public:
+    with cols[2]:
+        st.markdown("**Secretariat focal points**")
+        focal = detail["focal_points"]
+        if focal.empty:
+            st.warning("No focal point assigned", icon=":material/person_off:")
+        for fp in focal.itertuples():
+            st.text(f"{fp.name}\n{fp.email}")
 
 if detail["summary"]:
     st.subheader("Summary", anchor=False)
@@ -70,14 +89,23 @@ if detail["text_url"]:  # an http(s) address (the service hands out no other), s
 
 st.subheader("Progress Reports by year", anchor=False)
 reports = detail["progress_reports"]
-if reports.empty:
+if public and not reports:
+    st.caption("No Progress Report published yet.")
+elif public:
+    st.dataframe([{"year": r["year"], "status": r["status"], "published_at": fmt_date(r["published_at"])}
+                  for r in reports], hide_index=True, width="stretch", column_config={
+        "year": st.column_config.NumberColumn("Year", format="%d"),
+        "status": "Implementation status",
+        "published_at": "Published on",
+    })
+elif reports.empty:
     st.caption("No Progress Report yet.")
 else:
     shown = reports.assign(
         status=reports["published_status"].fillna("—"),
         reporting_state=reports["reporting_state"].map(vocab.REPORTING_STATE_LABELS),
         state=reports["state"].map(vocab.PROGRESS_REPORT_STATE_LABELS),
-        published_at=reports["published_at"].map(fmt_date),
+        published_at=reports["published_at"].map(lambda day: fmt_date(None if pd.isna(day) else day)),  # NaT: none
     )[["year", "reporting_state", "status", "state", "author", "published_at"]]
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "year": st.column_config.NumberColumn("Year", format="%d"),
@@ -90,7 +118,7 @@ else:
 
 # -- status timeline and published reports (Progress Reports) ----------------------------------------------
 st.subheader("Implementation status over the years", anchor=False)
-timeline = progress_readers.status_timeline(code=code)
+timeline = public_readers.status_timeline(detail) if public else progress_readers.status_timeline(code=code)
 if timeline.empty:
     st.caption("No Progress Report yet, so no status to show.")
 else:
@@ -98,14 +126,21 @@ else:
         for point in timeline.itertuples():
             status_badge(point.status, prefix=f"{point.year}: ")
     if len(timeline) > 1:
-        st.plotly_chart(timeline_figure(timeline), config={"displayModeBar": False})
-for report in progress_readers.published_reports(code=code):
+        figure = timeline_figure(timeline)
+        st.plotly_chart(public_readers.without_work_in_preparation(figure) if public else figure,
+                        config={"displayModeBar": False})
+TEXTS = [(f.label, f.name) for f in PROGRESS if f.kind in form_fields.TEXTS]  # the editor's free texts, in order
+for report in reports if public else progress_readers.published_reports(code=code):
     label = f"{report['year']} · {report['status']}" + (f" · revision {report['revision']}" if report["revision"] > 1
                                                           else "")
     with st.expander(label, icon=":material/article:"):
-        st.caption(f"Written by {escape_md(report['author'])}, published on {fmt_date(report['published_at'])}"
-                   + (" · a correction is being prepared" if report["correcting"] else ""))
-        for title, text in report["texts"]:  # the editor's free texts (services/report_fields.py)
+        if public:
+            st.caption(f"Published on {fmt_date(report['published_at'])}")
+        else:
+            st.caption(f"Written by {escape_md(report['author'])}, published on {fmt_date(report['published_at'])}"
+                       + (" · a correction is being prepared" if report["correcting"] else ""))
+        for title, name in TEXTS:
+            text = report.get(name)
             if text:
                 st.markdown(f"**{title}**")
                 st.text(text)
@@ -119,6 +154,23 @@ for report in progress_readers.published_reports(code=code):
 st.subheader("Activity Reports", anchor=False)
 show_flash()  # "Returned to its author ...": the report has left the list below
 activities = detail["activity_reports"]
+if public:  # only those their components chose to show publicly
+    if not activities:
+        st.caption("No Activity Report on this Resolution is shown publicly yet.")
+        st.stop()
+    st.caption(f"{len(activities)} submitted by IUCN components and shown publicly by their choice. Select a row "
+               "to read the report in full.")
+    by_id = {a["id"]: a for a in activities}
+    opened = chosen_row(
+        pd.DataFrame([{"title": a["title"], "component": a["component"], "action_status": a["action_status"],
+                       "period": f"{fmt_date(a['period_start'])} – {fmt_date(a['period_end'])}",
+                       "submitted_at": fmt_date(a["submitted_at"])} for a in activities]),
+        ids=list(by_id), key="public_activities", remember=f"public_activity_{code}",
+        height=min(38 + 35 * len(activities), 420), column_config=ACTIVITY_COLUMNS)
+    if opened is not None:
+        with st.container(border=True):
+            show_public_activity_report(by_id[opened])
+    st.stop()
 if activities.empty:
     st.caption("No Activity Report submitted on this Resolution yet.")
 else:
@@ -127,16 +179,9 @@ else:
         period=activities.apply(lambda r: f"{fmt_date(r.start)} – {fmt_date(r.end)}", axis=1),
         submitted_at=activities["submitted_at"].map(fmt_date),
     )[["title", "component", "action_status", "period", "submitted_at"]]
-    # Pixel widths: the period ("01 Aug 2026 – 22 Apr 2027") whole, and every column in sight at 1440 px.
     opened = chosen_row(shown, ids=[int(i) for i in activities["id"]], key="resolution_activities",
                         remember=f"resolution_activity_{code}", height=min(38 + 35 * len(shown), 420),
-                        column_config={
-                            "title": st.column_config.TextColumn("Activity", width=330),
-                            "component": st.column_config.TextColumn("Reported by", width=220),
-                            "action_status": st.column_config.TextColumn("Action status", width=110),
-                            "period": st.column_config.TextColumn("Period", width=185),
-                            "submitted_at": st.column_config.TextColumn("Submitted on", width=100),
-                        })
+                        column_config=ACTIVITY_COLUMNS)
     if opened is not None:
         with st.container(border=True):
             try:

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from db.models import AuditEvent
 from services.permissions import Actor
@@ -76,6 +76,13 @@ def _log_writes(session: OrmSession) -> None:
 def _forget_writes(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop("rt_audit_lines", None)
+
+
+def data_version(session: Session) -> int:
+    """The data version: every write records an audit event, so the newest event id changes whenever data
+    does, in any session or process (0 for a database nobody wrote to). Pages' cached reads
+    (ui/data.data_version) and the open-data API's ETags and bulk downloads are keyed on it."""
+    return session.exec(select(func.max(AuditEvent.id))).one() or 0
 
 
 def changes(before: dict, after: dict) -> tuple[dict, dict]:

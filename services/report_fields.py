@@ -50,6 +50,11 @@ ACTIVITY = (
           placeholder="What IUCN could do to help"),
     Field("links", Kind.LINKS, "Links", limit=20, item_limit=500, placeholder="https://…  (one per line)",
           help="Web pages, publications or photos: one address per line"),
+    # The component's consent to the public site (issue 16): off unless ticked, asked anew for each new report.
+    Field("shown_publicly", Kind.FLAG, "May be shown publicly", key="public", carried=False, brief="public choice",
+          help="Ticked, anyone, without signing in, can read this report on the public pages of its Resolutions "
+               "once it is submitted: its title, component, action, period, description and results, never "
+               "your name. Left off, only signed-in IUCN users see it."),
 )
 
 PROGRESS = (

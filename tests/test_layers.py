@@ -4,6 +4,7 @@
   pytest, from a command line or a job.
 - db imports nothing above it; analytics knows no services, ui or pages; services know no ui or pages;
   ui does not import pages.
+- api (the open-data API) is a layer beside ui: services, analytics and db; no Streamlit, ui or pages.
 - The security helpers (db/security.py: hashing, tokens) import nothing from the project: both db and
   services stand on them.
 - Below ui, nothing names a page file: where a page lives is ui's business (ui/navigation.py).
@@ -13,14 +14,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = {"app", "asgi", "analytics", "bench", "db", "pages", "services", "tests", "ui"}
+PROJECT = {"api", "app", "asgi", "analytics", "bench", "db", "pages", "services", "tests", "ui"}
 
-# package -> the top-level modules it must not import
+# package -> the top-level modules it must not import. api (the open-data API, beside ui) stands on services,
+# analytics and db, never on Streamlit; nothing below it knows it.
 FORBIDDEN = {
-    "db": {"streamlit", "services", "analytics", "ui", "pages"},
-    "analytics": {"streamlit", "services", "ui", "pages"},
-    "services": {"streamlit", "ui", "pages"},
-    "ui": {"pages"},
+    "db": {"streamlit", "services", "analytics", "ui", "pages", "api"},
+    "analytics": {"streamlit", "services", "ui", "pages", "api"},
+    "services": {"streamlit", "ui", "pages", "api"},
+    "ui": {"pages", "api"},
+    "api": {"streamlit", "ui", "pages"},
 }
 
 
@@ -75,7 +78,7 @@ def test_the_layers_do_import_what_is_below_them():
     """The check above reads real imports: services do use db and analytics, ui uses services."""
     edges = {(top(name), top(i)) for package in FORBIDDEN for name, imports in modules(package) for i in imports}
     assert {("services", "db"), ("services", "analytics"), ("analytics", "db"), ("ui", "services"),
-            ("ui", "streamlit")} <= edges
+            ("ui", "streamlit"), ("api", "services")} <= edges
 
 
 def test_security_helpers_stand_on_nothing_of_the_project():
@@ -88,7 +91,7 @@ def test_security_helpers_stand_on_nothing_of_the_project():
 
 def test_nothing_below_ui_names_a_page_file():
     named = []
-    for package in ("db", "services", "analytics"):
+    for package in ("db", "services", "analytics", "api"):
         for path in sorted((ROOT / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str) and "pages/" in node.value:

@@ -20,6 +20,7 @@ from db.settings import Settings, load_settings
 from db.vocab import ROLE_LABELS
 from services import sign_in
 from services.permissions import Actor
+from ui import url_state
 from ui.data import session
 from ui.errors import guarded
 from ui.format import escape_md
@@ -31,6 +32,7 @@ _REFUSED_KEY = "_rt_refused_cookie"  # a cookie found ended: not tried again in 
 _COOKIE_KEY = "_rt_cookie_action"  # ("set", token) or ("clear",): done by the next script run
 _ERROR_KEY = "_rt_sign_in_error"
 _NOTICE_KEY = "_rt_sign_in_notice"  # why this browser is back on the sign-in screen
+_SIGN_IN_HERE = "_rt_sign_in_here"  # the public page (url path) on which a visitor asked for the sign-in form
 SSO_LABEL = "Sign in with IUCN Accounts"
 
 
@@ -48,14 +50,26 @@ def _client() -> str | None:
 
 
 def gate(settings: Settings) -> Actor | None:
-    """The signed-in user; or None, and the screen that lets them in (sign-in, set a password, request
-    access) has been drawn."""
+    """The signed-in user; or None (then app.py calls signed_out_page). Only single sign-on's own screens
+    (no verified email, refused, request access) are drawn here."""
     finish_sign_out()
-    actor = current_actor(settings)
-    if actor is None and "_rt_screen_drawn" not in st.session_state:
+    return current_actor(settings)
+
+
+def signed_out_page(settings: Settings):
+    """Nobody signed in: register the visitor's navigation and return the public page to run (public site on,
+    a public page opened); or None, and the screen that lets them in (sign-in, set a password, request
+    access) has been drawn instead."""
+    screen_drawn = st.session_state.pop("_rt_screen_drawn", False)
+    page = _signed_out_navigation(public=settings.public_site, listed=not screen_drawn)
+    asked = page is not None and st.session_state.get(_SIGN_IN_HERE) == page.url_path
+    if not asked:  # asked on another page, then gone elsewhere
+        st.session_state.pop(_SIGN_IN_HERE, None)
+    if screen_drawn or asked or _NOTICE_KEY in st.session_state:  # just signed out: told so on the sign-in screen
+        page = None
+    if page is None and not screen_drawn:
         sign_in_screen(settings)
-    st.session_state.pop("_rt_screen_drawn", None)
-    return actor
+    return page
 
 
 def current_actor(settings: Settings) -> Actor | None:
@@ -94,6 +108,7 @@ def _remember(signed: sign_in.SignedIn) -> None:
     st.session_state[SESSION_KEY] = signed.token
     st.session_state[_COOKIE_KEY] = ("set", signed.token)
     st.session_state.pop(_ERROR_KEY, None)
+    st.session_state.pop(_SIGN_IN_HERE, None)
 
 
 ENDED = ("Your session has ended: you signed out elsewhere, your password was changed or reset, your account "
@@ -106,7 +121,7 @@ def _forget(token: str | None, notice: str | None = None) -> None:
     if notice:
         st.session_state[_NOTICE_KEY] = notice
     st.session_state[_REFUSED_KEY] = token
-    for key in (SESSION_KEY, "actor"):
+    for key in (SESSION_KEY, "actor", _SIGN_IN_HERE):
         st.session_state.pop(key, None)
     st.session_state[_COOKIE_KEY] = ("clear",)
 
@@ -174,6 +189,8 @@ def sign_in_screen(settings: Settings) -> None:
         notice = st.session_state.pop(_NOTICE_KEY, None)
         if notice:
             st.info(notice, icon=":material/logout:")
+        if st.session_state.get(_SIGN_IN_HERE):
+            st.button("Back without signing in", icon=":material/arrow_back:", on_click=_stay_signed_out)
         if sso_configured():
             st.button(SSO_LABEL, icon=":material/key:", type="primary", on_click=st.login,
                       width="stretch")
@@ -183,6 +200,8 @@ def sign_in_screen(settings: Settings) -> None:
             st.error("No way to sign in is configured: set RT_PASSWORD_LOGIN=1 or configure single sign-on.")
         if settings.demo_mode and settings.password_login:
             _demo_accounts()
+        if settings.public_site and not st.session_state.get(_SIGN_IN_HERE):
+            _public_links()
 
 
 def _password_form(settings: Settings) -> None:
@@ -222,17 +241,63 @@ def _demo_accounts() -> None:
         )
 
 
+def _public_links() -> None:
+    """What a visitor may read without an account (the public pages), under the sign-in form."""
+    with st.container(border=True):
+        st.markdown("**No account? Read what IUCN has published**")
+        st.caption("The Resolutions, their published Progress Reports and the overview of their implementation "
+                   "are open to everyone.")
+        for spec in PAGES:
+            if spec.public and not spec.hidden:
+                st.page_link(spec.path, label=spec.title, icon=spec.icon)
+
+
+def _ask_sign_in(url_path: str) -> None:
+    st.session_state[_SIGN_IN_HERE] = url_path
+    url_state.read_again()  # the page's widgets are not drawn under the form: set again from its address after
+
+
+def _stay_signed_out() -> None:
+    st.session_state.pop(_SIGN_IN_HERE, None)
+
+
+def visitor_sidebar(page) -> None:
+    """The sidebar of a public page (`page`, as signed_out_page returned it): who sees what, and signing in
+    without leaving the page (its address and filters are kept, so one lands on the same view signed in)."""
+    with st.sidebar:
+        st.caption("You are not signed in: you see what IUCN has published.")
+        st.button("Sign in", key="visitor_sign_in", icon=":material/login:", on_click=_ask_sign_in,
+                  args=(page.url_path,))
+
+
 def _sign_in_page() -> None:
     """Stands in for every page while nobody is signed in; app.py draws the sign-in screen itself."""
 
 
+def _signed_out_navigation(*, public: bool, listed: bool):
+    """Signed out, every page path is known, so the address the user opened (a shared, filtered view) is
+    still the one they land on after signing in; without any st.navigation call Streamlit would list the
+    files of pages/. With `public`, the public pages are listed (when `listed`) and the one opened is
+    returned to run; any other page is not run (None: app.py draws the sign-in screen)."""
+    # Not listed: the sign-in screen is the home page, and a public page has its own "Sign in" button.
+    sections: dict[str, list] = {"": [st.Page(_sign_in_page, title="Sign in", icon=":material/login:", default=True,
+                                              visibility="hidden")]}
+    runnable = []
+    for spec in PAGES:
+        shown = public and spec.public
+        page = st.Page(spec.path, title=spec.title, icon=spec.icon,
+                       visibility="visible" if shown and not spec.hidden else "hidden")
+        sections.setdefault(spec.section if shown else "", []).append(page)
+        if shown:
+            runnable.append(page)
+    opened = st.navigation(sections, position="sidebar" if public and listed else "hidden", expanded=True)
+    return opened if any(opened is page for page in runnable) else None
+
+
 def register_sign_in_only() -> None:
-    """Signed out: no page is listed and none runs (app.py stops before running one), but every page path
-    is known, so the address the user opened (a shared, filtered view) is still the one they land on
-    after signing in. Without any st.navigation call Streamlit would list the files of pages/."""
-    pages = [st.Page(_sign_in_page, title="Sign in", icon=":material/login:", default=True)]
-    pages += [st.Page(spec.path, title=spec.title) for spec in PAGES]
-    st.navigation(pages, position="hidden")
+    """Signed out and the app cannot run (a bad configuration, the database down): no page is listed and
+    none runs, but every page path is known."""
+    _signed_out_navigation(public=False, listed=False)
 
 
 def leave_pages_folder_mode() -> None:
@@ -264,6 +329,18 @@ def signed_in_actor() -> Actor:
         st.switch_page("app.py")
     st.session_state["actor"] = actor
     return actor
+
+
+def viewer() -> Actor | None:
+    """Who looks at a public page: the signed-in user (checked again, as signed_in_actor does), or None for
+    a visitor when the public site is on (the page then shows published content only)."""
+    leave_pages_folder_mode()
+    settings = load_settings()
+    token = st.session_state.get(SESSION_KEY)
+    if token or not settings.public_site:
+        return signed_in_actor()
+    st.session_state.pop("actor", None)
+    return None
 
 
 def _sign_out(settings: Settings) -> None:

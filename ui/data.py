@@ -4,14 +4,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from db.bootstrap import prepare_database
 from db.engine import make_engine
-from db.models import AuditEvent
 from db.settings import load_settings
+from services import audit
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -37,4 +36,4 @@ def data_version() -> tuple[str, int]:
     cached readers take (database, newest event) as their first argument and so are invalidated by
     any write, in any session."""
     with session() as s:
-        return load_settings().database_url, s.exec(select(func.max(AuditEvent.id))).one() or 0
+        return load_settings().database_url, audit.data_version(s)

@@ -14,6 +14,8 @@ def _text(f: Field, value) -> str:
     """A field's value as plain text ("" when empty)."""
     if f.kind is Kind.DATE:
         return fmt_date(value) if value else ""
+    if f.name == "shown_publicly":  # said either way: whether the public sees the report matters
+        return "Yes: anyone can read it on the public site" if value else "No: signed-in IUCN users only"
     if f.kind is Kind.FLAG:
         return "Yes" if value else ""
     if f.kind is Kind.LINKS:
@@ -32,4 +34,17 @@ def show_activity_report(view: ar.ReportView) -> None:
         text = "" if f.name in SHOWN_ABOVE else _text(f, getattr(data, f.name))
         if text:
             st.markdown(f"**{escape_md(f.label)}**")
+            st.text(text)  # plain text: user text is never rendered as Markdown
+
+
+def show_public_activity_report(report: dict) -> None:
+    """An Activity Report as the public sees it (services/public.public_activity_reports): what was done and
+    by which component, never who wrote it."""
+    st.markdown(f"**{escape_md(report['title'])}**")
+    st.caption(f"{escape_md(report['component'])} · Resolutions: {escape_md(', '.join(report['resolutions']))}")
+    period = " – ".join(fmt_date(d) for d in (report["period_start"], report["period_end"]) if d)
+    for label, text in (("Action status", report["action_status"]), ("Action types", ", ".join(report["action_types"])),
+                        ("Period", period), ("Description", report["description"]), ("Results", report["results"])):
+        if text:
+            st.markdown(f"**{label}**")
             st.text(text)  # plain text: user text is never rendered as Markdown

@@ -207,6 +207,12 @@ def _label(key: str, label: str | None) -> str:
     return label or key.replace("_", " ")
 
 
+def read_again() -> None:
+    """Have every page read its filters from the URL again at its next run: for a page whose widgets were
+    not drawn for a run (the sign-in form shown in its place), whose browser widgets start empty again."""
+    st.session_state.pop(_OWNERS, None)
+
+
 def init_list(key: str, allowed: list[str] | None = None, *, label: str | None = None) -> None:
     if _needs_reading(key):
         values = st.query_params.get_all(key)

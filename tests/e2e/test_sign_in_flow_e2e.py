@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from db.engine import make_engine
 from db.models import Congress, Resolution
-from tests.e2e.conftest import COUNT_SIGN_IN_FORMS, sign_in, wait_idle
+from tests.e2e.conftest import COUNT_SIGN_IN_FORMS, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +70,16 @@ def test_a_shared_register_link_keeps_both_congresses_through_sign_in_and_cookie
         assert matching.inner_text() == f"{expected:,}"
 
     page = _fresh_page(browser)
-    sign_in(page, link, "leader", "Demo-Leader-2026")  # opened signed out: the sign-in form first
+    page.goto(link)  # opened signed out: the public register (issue 16) with both, then sign in from it
+    page.get_by_role("heading", name="Resolution register").wait_for(timeout=120_000)
+    wait_idle(page)
+    shows_both(page)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign in").click()
+    wait_idle(page)  # the sign-in form in place of the page: the sidebar's button gone
+    page.get_by_label("Username", exact=True).fill("leader")
+    page.get_by_label("Password", exact=True).fill("Demo-Leader-2026")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text("Signed in as").wait_for(timeout=60_000)
     page.get_by_role("heading", name="Resolution register").wait_for()
     wait_idle(page)
     shows_both(page)

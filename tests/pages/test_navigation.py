@@ -63,10 +63,15 @@ def test_admin_reaches_every_page(app_db):
     assert registered_pages("admin") == {p.path for p in PAGES}
 
 
-def test_nobody_signed_in_sees_any_page(app_db):
+@pytest.mark.parametrize("public_site", ["1", "0"])
+def test_nobody_signed_in_sees_any_page_but_the_public_ones(app_db, monkeypatch, public_site):
     """Signed out, every page path is known (a shared link survives sign-in), but opening one shows
-    only the sign-in form: no page runs."""
+    only the sign-in form: no page runs, except the public pages while the public site is on
+    (tests/pages/test_public_pages.py shows what they show)."""
+    monkeypatch.setenv("RT_PUBLIC_SITE", public_site)
     for spec in PAGES:
+        if spec.public and public_site == "1":
+            continue
         at = AppTest.from_file(APP, default_timeout=30)
         at.run()
         at.switch_page(spec.path).run()
