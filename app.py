@@ -1,12 +1,20 @@
-"""Resolutions Tracker: configuration, the product header, sign-in gate, role-based navigation, sign-out.
-Nothing else."""
+"""Resolutions Tracker: configuration, the product header, sign-in gate, role-based navigation (the public pages
+for visitors), sign-out. Nothing else."""
 
 import streamlit as st
 
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
-from ui import errors, look, mail_worker
-from ui.auth import gate, leave_pages_folder_mode, register_sign_in_only, sign_out_button, write_cookie
+from ui import bell, errors, look, mail_worker, unsubscribe
+from ui.auth import (
+    gate,
+    leave_pages_folder_mode,
+    register_sign_in_only,
+    sign_out_button,
+    signed_out_page,
+    visitor_sidebar,
+    write_cookie,
+)
 from ui.data import engine
 from ui.format import escape_md
 from ui.navigation import build_navigation
@@ -22,6 +30,9 @@ try:
     look.header(settings)
     engine()  # the schema is upgraded and the database checked before anyone signs in
     mail_worker.start(settings)
+    if unsubscribe.answered(settings):  # an unsubscribe link works signed in or not
+        register_sign_in_only()
+        st.stop()
     actor = gate(settings)
 except ConfigurationError as problem:
     st.error(f"The app cannot start: {problem}", icon=":material/error:")
@@ -31,14 +42,19 @@ except Exception as failure:  # the database locked or down: a plain screen, nev
     register_sign_in_only()
     errors.fail(failure)
 
-if actor is None:
-    register_sign_in_only()
+if actor is None:  # a visitor: the public pages (published content only), else the sign-in screen
+    public_page = signed_out_page(settings)
     write_cookie(settings)
+    if public_page is None:
+        st.stop()
+    visitor_sidebar(public_page)
+    errors.run_page(public_page)
     st.stop()
 
 st.session_state["actor"] = actor
 page = build_navigation(actor)
 with st.sidebar:
+    bell.show(actor)  # unread notifications, linking to their list
     st.caption(f"Signed in as **{escape_md(actor.display_name)}** · "
                + ", ".join(ROLE_LABELS[r] for r in sorted(actor.roles)))
     sign_out_button(settings)

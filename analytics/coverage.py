@@ -4,8 +4,9 @@ a Progress Report.
 The rules are those of db/counting.py, shared with the Overview, the Resolution page and the yearly analysis:
 - A Resolution owes a Progress Report for year Y when it is in force in Y (in_force). One archived during
   or before Y owes nothing for Y and is left out; `archived_left_out` counts them so the page can say so.
-- Its coverage state for Y is its reporting state (reporting_state: published, in preparation, none).
-  Anything but published is a missing report.
+- Its coverage state for Y is its reporting state (reporting_state: published, nothing to report, in
+  preparation, none). Published and nothing to report are answers; anything else is a missing report.
+- For each Resolution, when the last reminder for Y that named it went (sent_reminder, services/reminders.py).
 - An Activity Report counts for Y as counted_activity_in(Y) says: received in Y, a correction replacing
   its original.
 Everything is aggregated in SQL; pandas only tidies the aggregated rows.
@@ -30,6 +31,8 @@ from db.models import (
     ProgressReport,
     ReportingDeadline,
     Resolution,
+    SentReminder,
+    SentReminderResolution,
     User,
 )
 from db.sql import string_agg
@@ -37,14 +40,14 @@ from db.sql import string_agg
 NONE = "none"
 # Coverage states: the reporting states, from done to not started, with their labels and colours.
 COVERAGE_STATES = vocab.REPORTING_STATES
-MISSING_STATES = COVERAGE_STATES[1:]
+MISSING_STATES = tuple(s for s in COVERAGE_STATES if s not in vocab.ANSWERED_STATES)
 COVERAGE_LABELS = vocab.REPORTING_STATE_LABELS
 COVERAGE_COLOURS = vocab.REPORTING_STATE_COLOURS
 SEP = "\x1f"  # joins names inside SQL; no name or email contains it
 
 COVERAGE_COLUMNS = ["code", "number", "kind", "title", "state", "implementation_status", "focal_points",
-                    "focal_emails", "activity_reports", "components", "report_updated_at"]
-MISSING_COLUMNS = ["code", "title", "state", "focal_points", "focal_emails"]
+                    "focal_emails", "activity_reports", "components", "report_updated_at", "last_reminded_at"]
+MISSING_COLUMNS = ["code", "title", "state", "focal_points", "focal_emails", "last_reminded_at"]
 COMPONENT_COLUMNS = ["component", "kind", "region", "resolutions", "resolution_count", "reports"]
 MATRIX_COLUMNS = ["component", "kind", "region", "code", "reports"]
 
@@ -101,21 +104,32 @@ def resolution_coverage(*, session: Session, year: int, congress_code: str,
         .group_by(pairs.c.resolution_id)
         .subquery()
     )
+    reminded = (
+        select(SentReminderResolution.resolution_id, func.max(SentReminder.created_at).label("at"))
+        .join(SentReminder, SentReminder.id == SentReminderResolution.sent_reminder_id)
+        .where(SentReminder.year == year)
+        .group_by(SentReminderResolution.resolution_id)
+        .subquery()
+    )
     query = (
         select(Resolution.code, Resolution.number, Resolution.kind, Resolution.title,
-               reporting_state().label("state"),
+               reporting_state(year=year).label("state"),
                func.coalesce(ProgressReport.published_status, ProgressReport.status),
-               focal.c.people, func.coalesce(reports.c.n, 0), components.c.names, ProgressReport.updated_at)
+               focal.c.people, func.coalesce(reports.c.n, 0), components.c.names, ProgressReport.updated_at,
+               reminded.c.at)
         .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year),
               isouter=True)
         .join(focal, focal.c.resolution_id == Resolution.id, isouter=True)
         .join(reports, reports.c.resolution_id == Resolution.id, isouter=True)
         .join(components, components.c.resolution_id == Resolution.id, isouter=True)
+        .join(reminded, reminded.c.resolution_id == Resolution.id, isouter=True)
         .order_by(Resolution.kind.desc(), Resolution.number)  # Resolutions, then Recommendations
     )
     rows = session.exec(_scope(query, year, congress_code, focal_user_id)).all()
     frame = pd.DataFrame(rows, columns=["code", "number", "kind", "title", "state", "implementation_status",
-                                        "people", "activity_reports", "components", "report_updated_at"])
+                                        "people", "activity_reports", "components", "report_updated_at",
+                                        "last_reminded_at"])
+    frame["last_reminded_at"] = pd.to_datetime(frame["last_reminded_at"], utc=True)  # SQLite: naive UTC
     people = frame["people"].map(_split_sorted)
     frame["focal_points"] = people.map(lambda ps: "; ".join(p.split("|", 1)[0] for p in ps))
     frame["focal_emails"] = people.map(lambda ps: "; ".join(p.split("|", 1)[1] for p in ps))
@@ -127,7 +141,7 @@ def resolution_coverage(*, session: Session, year: int, congress_code: str,
 def state_counts(*, session: Session, year: int, congress_code: str,
                  focal_user_id: int | None = None) -> dict[str, int]:
     """How many Resolutions are in each coverage state (every state present, zeros included)."""
-    state = reporting_state().label("state")
+    state = reporting_state(year=year).label("state")
     per_resolution = _scope(
         select(Resolution.id, state)
         .join(ProgressReport, and_(ProgressReport.resolution_id == Resolution.id, ProgressReport.year == year),

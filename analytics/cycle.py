@@ -101,7 +101,7 @@ def stage_counts(*, session: Session, year: int) -> StageCounts:
         .where(ActivityReport.state.in_(("draft", "returned")), ActivityReport.created_at >= start,
                ActivityReport.created_at < end)
     ).one()
-    state = reporting_state().label("state")
+    state = reporting_state(year=year).label("state")
     of_year = [ProgressReport.year == year, Resolution.id == ProgressReport.resolution_id, in_force(year)]
     per_report = select(state).where(*of_year).subquery()
     rows = session.exec(select(per_report.c.state, func.count()).group_by(per_report.c.state)).all()

@@ -7,6 +7,8 @@ analysis and the benchmark: which Resolutions are in force in a year (in_force),
 always counted), their reporting state (reporting_state) and which Activity Reports count in a year
 (counted_activity_in: received that year, a correction replacing its original).
 - Filters combine with AND; values within one filter are alternatives (OR).
+- ProgressFilter(public=True) gives the public site's figures: the same rules with their public=True
+  (no "In preparation", only Activity Reports shown publicly).
 - Region and component kind are properties of the *reporting component*. They filter the Activity
   Report figures by the component that reported, and they narrow the Resolution figures (status, coverage,
   challenges) to the Resolutions on which a component of that region/kind submitted an Activity Report
@@ -78,7 +80,7 @@ def _resolution_conditions(flt: ProgressFilter, *, year=None, congress: bool = T
                                    aliased(Component))
         conditions.append(exists().where(
             link.resolution_id == Resolution.id, report.id == link.activity_report_id,
-            component.id == report.component_id, counted_activity(report, state_index=False),
+            component.id == report.component_id, counted_activity(report, state_index=False, public=flt.public),
             report.submitted_at < end,
             *_component_conditions(flt, component)))
     return conditions
@@ -101,7 +103,7 @@ def _activities(flt: ProgressFilter, *columns, year: int | None = None):
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(Component, Component.id == ActivityReport.component_id)
         .where(*_resolution_conditions(flt, year=year, reported_by_components=False),
-               counted_activity_in(year), *_component_conditions(flt))
+               counted_activity_in(year, public=flt.public), *_component_conditions(flt))
     )
 
 
@@ -112,7 +114,7 @@ def years_table(years: list[int]):
 
 
 def _years_up_to(session: Session, flt: ProgressFilter) -> list[int]:
-    years = [y for y in data_years(session=session, congress=flt.congress) if y <= flt.year]
+    years = [y for y in data_years(session=session, congress=flt.congress, public=flt.public) if y <= flt.year]
     return sorted(set(years) | {flt.year})
 
 
@@ -138,7 +140,7 @@ def _statuses(frame: pd.DataFrame, groups: list[str], order: dict[str, list] | N
 def status_counts(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(status, count, share) for the chosen Congress and year, every status of the scale present."""
     flt = resolve(session=session, flt=flt)
-    status = status_in_year()
+    status = status_in_year(public=flt.public)
     rows = session.exec(
         select(status, func.count())
         .select_from(Resolution).outerjoin(ProgressReport, _report_in(flt.year))
@@ -198,7 +200,7 @@ def status_by_congress(*, session: Session, flt: ProgressFilter) -> pd.DataFrame
     flt = resolve(session=session, flt=flt)
     cy = _congress_years(flt)
     year = func.coalesce(cy.c.year, flt.year)
-    status = status_in_year()
+    status = status_in_year(public=flt.public)
     rows = session.exec(
         select(Congress.code, Congress.year, Congress.session, cy.c.year, status, func.count())
         .select_from(Resolution)
@@ -219,7 +221,7 @@ def status_by_theme(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(theme, status, count, share) in the chosen year; a Resolution counts under each of its themes
     (only the chosen themes when the theme filter is set). Themes in their reference order."""
     flt = resolve(session=session, flt=flt)
-    status = status_in_year()
+    status = status_in_year(public=flt.public)
     query = (
         select(Theme.name, Theme.sort_order, status, func.count())
         .select_from(Resolution)
@@ -242,7 +244,7 @@ def status_over_years(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     year; each year counts the Resolutions in force that year."""
     flt = resolve(session=session, flt=flt)
     years = years_table(_years_up_to(session, flt))
-    status = status_in_year()
+    status = status_in_year(public=flt.public)
     rows = session.exec(
         select(years.c.year, status, func.count(Resolution.id))
         .select_from(years)
@@ -262,7 +264,8 @@ def coverage_by_year(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     that year and Congress. One GROUP BY query."""
     flt = resolve(session=session, flt=flt)
     years = years_table(_years_up_to(session, flt))
-    state = reporting_state()
+    # Nothing to report counts as on Coverage (the public site: published or none).
+    state = reporting_state(public=flt.public, year=None if flt.public else years.c.year)
     rows = session.exec(
         select(years.c.year, state, func.count(Resolution.id))
         .select_from(years)
@@ -326,6 +329,10 @@ def top_challenges(*, session: Session, flt: ProgressFilter, limit: int | None =
     values = json_array_values(dialect, ProgressReport.challenge_categories)
     of_set = [ProgressReport.year == flt.year, published(),
               ProgressReport.resolution_id.in_(select(Resolution.id).where(*_resolution_conditions(flt)))]
+    if flt.public:
+        # The categories are read from the working copy, which a correction under way may have changed:
+        # the public ranking leaves such reports out rather than show a draft's categories.
+        of_set.append(ProgressReport.state == "published")
     rows = session.exec(
         select(values.c.value, func.count())
         .select_from(ProgressReport).join(values, true())
@@ -366,7 +373,7 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
             ).first()
             year = found if found is not None else flt.year
     year = flt.year if year is None else year
-    status_expr = status_in_year()
+    status_expr = status_in_year(public=flt.public)
     query = (
         select(Resolution.code, Resolution.title, Congress.code, literal_column(str(int(year)), Integer),
                status_expr)
@@ -382,7 +389,7 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
             select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
             .where(Theme.name == theme)))
     if category is not None:
-        query = query.where(reporting_state() == _STATE_OF_LABEL.get(category, category))
+        query = query.where(reporting_state(public=flt.public) == _STATE_OF_LABEL.get(category, category))
     if component_kind is not None or action_type is not None or region is not None:
         received = _activities(flt, ActivityReportResolution.resolution_id, year=year).correlate(None)
         if component_kind is not None:

@@ -113,10 +113,14 @@ class Sql:
                 f"n.supersedes_id = {alias}.id AND n.state = 'submitted')")
 
     @staticmethod
-    def reporting_state(alias: str = "p") -> str:
-        """db/counting.reporting_state over an outer-joined Progress Report."""
-        return (f"CASE WHEN {alias}.published_status IS NOT NULL THEN 'published' WHEN {alias}.id IS NOT NULL "
-                f"THEN 'in_preparation' ELSE 'none' END")
+    def reporting_state(alias: str = "p", year: str | None = None) -> str:
+        """db/counting.reporting_state over an outer-joined Progress Report (given the year, of Resolution r:
+        with "nothing to report")."""
+        answered = (f"WHEN EXISTS (SELECT 1 FROM nothing_to_report n WHERE n.resolution_id = r.id AND n.year = "
+                    f"{year} AND n.component_id IS NULL) THEN 'nothing_to_report' " if year else "")
+        answered = f"WHEN {alias}.state = 'in_review' THEN 'in_preparation' {answered}" if year else ""
+        return (f"CASE WHEN {alias}.published_status IS NOT NULL THEN 'published' {answered}WHEN {alias}.id IS NOT "
+                f"NULL THEN 'in_preparation' ELSE 'none' END")
 
     @staticmethod
     def status(alias: str = "p") -> str:
@@ -245,7 +249,7 @@ def coverage_queries(session: Session, year: int, congress: str, focal_id: int |
     counted = f"{q.counted()} AND a.submitted_at >= {q.ts(year)} AND a.submitted_at < {q.ts(year + 1)}"
     links = (f"FROM activity_report a JOIN component co ON co.id = a.component_id JOIN activity_report_resolution l "
              f"ON l.activity_report_id = a.id JOIN resolution r ON r.id = l.resolution_id WHERE {counted} AND {scope}")
-    state = q.reporting_state()
+    state = q.reporting_state(year=str(year))
     args = {"session": None, "year": year, "congress_code": congress, "focal_user_id": focal_id}
     bare = {
         "resolution_coverage": [

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from db import vocab
-from db.models import ActivityReport, Congress, ProgressReport, Resolution, ResolutionTheme, Theme
+from db.models import ActivityReport, Congress, NothingToReport, ProgressReport, Resolution, ResolutionTheme, Theme
 
 SUBMITTED = "submitted"
 # Aliases inside the rules' subqueries, made once (building an alias costs milliseconds per query); their own
@@ -30,8 +30,9 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 # -- Activity Reports ------------------------------------------------------------------------------------
-def counted_activity(report=ActivityReport, *, state_index: bool = True):
-    """An Activity Report counts when it is submitted and no newer submitted version replaces it.
+def counted_activity(report=ActivityReport, *, state_index: bool = True, public: bool = False):
+    """An Activity Report counts when it is submitted and no newer submitted version replaces it; for the
+    public (public=True) only when, besides, its component chose to show it publicly (shown_publicly).
 
     Why: a draft is still with its author and a returned report is back with them, so neither is input
     yet; a correction of a report already cited is a new row that supersedes the original (supersedes_id),
@@ -42,18 +43,20 @@ def counted_activity(report=ActivityReport, *, state_index: bool = True):
     links (90 s at 100,000 reports, bench/). Same rows either way."""
     newer = _NEWER
     state = report.state if state_index else report.state.concat("")
-    return and_(state == SUBMITTED,
-                ~exists().where(newer.supersedes_id == report.id, newer.state == SUBMITTED))
+    counts = and_(state == SUBMITTED,
+                  ~exists().where(newer.supersedes_id == report.id, newer.state == SUBMITTED))
+    # Public: the counting version's own choice (a correction is asked again, as it may say more).
+    return and_(counts, report.shown_publicly) if public else counts
 
 
-def counted_activity_in(year: int, report=ActivityReport, *, state_index: bool = True):
+def counted_activity_in(year: int, report=ActivityReport, *, state_index: bool = True, public: bool = False):
     """An Activity Report that counts (counted_activity) for `year`: it was received in that year.
 
     Why: reporters report at any time and the Secretariat synthesises what arrived during the year; the
     date that says when the input arrived is submitted_at of the version that counts (a correction is
     received when it is submitted)."""
     start, end = year_bounds(year)
-    return and_(counted_activity(report, state_index=state_index), report.submitted_at >= start,
+    return and_(counted_activity(report, state_index=state_index, public=public), report.submitted_at >= start,
                 report.submitted_at < end)
 
 
@@ -98,28 +101,52 @@ def published(report=ProgressReport):
     return report.published_status.is_not(None)
 
 
-def reporting_state(report=ProgressReport):
+def nothing_to_report(year, resolution=Resolution):
+    """The Resolution's focal point said "nothing to report" for `year` (a row of nothing_to_report without a
+    component; a component's own statement only stops that component's reminders)."""
+    return exists().where(NothingToReport.resolution_id == resolution.id, NothingToReport.year == year,
+                          NothingToReport.component_id.is_(None))
+
+
+def reporting_state(report=ProgressReport, *, public: bool = False, year=None, resolution=Resolution):
     """The reporting state of a Resolution in a year (a code of vocab.REPORTING_STATES), as an SQL
     expression over the Resolution's Progress Report for that year, outer-joined (NULL columns when none):
-    "published" (published()), "in_preparation" (a report exists, not published: a draft, a draft returned
+    "published" (published()), "nothing_to_report" (given the `year`: its focal point said so, see
+    nothing_to_report), "in_preparation" (a report exists, not published: a draft, a draft returned
     with a comment, or in review), else "none".
+
+    Nothing to report is an answer, like a published report: the Resolution is covered and nobody is
+    reminded; a report in review (sent after it was said) wins over it. It needs the year and the
+    Resolution (the report may be missing): callers that do not give `year` (the public site, the status
+    charts) keep the three other states.
 
     Why these three: they say who has the next move, the same on every screen. Published: nobody, readers
     see it. In preparation: the focal point or the reviewer is on it. No Progress Report: nobody has
-    started; the focal point is to be reminded."""
+    started; the focal point is to be reminded.
+
+    public=True (what visitors of the public site see): "published" or "none"; work in preparation is
+    nobody's business but its authors' and reviewers' until it is published, so it is folded into "none"."""
+    if public:
+        return case((published(report), literal("published")), else_=literal("none"))
+    # A report sent to review after "nothing to report" was said is the newer answer: in preparation.
+    answered = ([(report.state == "in_review", literal("in_preparation")),
+                 (nothing_to_report(year, resolution), literal("nothing_to_report"))] if year is not None else [])
     return case((published(report), literal("published")),
+                *answered,
                 (report.id.is_not(None), literal("in_preparation")),
                 else_=literal("none"))
 
 
-def status_in_year(report=ProgressReport):
+def status_in_year(report=ProgressReport, *, public: bool = False):
     """A Resolution's status in a year (a value of vocab.STATUS_SCALE), as an SQL expression over its
     outer-joined Progress Report for the year: the implementation status of the published version, else
     the reporting state's label (In preparation, No Progress Report).
 
     Why: a status is only stated once it is published (a draft's status can still change in review), and
     an unpublished Resolution is named by its reporting state, so the status charts add up to the
-    coverage counts."""
+    coverage counts. public=True: In preparation is folded into No Progress Report (reporting_state)."""
+    if public:
+        return func.coalesce(report.published_status, literal(vocab.NO_PROGRESS_REPORT))
     return func.coalesce(report.published_status,
                          case((report.id.is_not(None), literal(vocab.IN_PREPARATION)),
                               else_=literal(vocab.NO_PROGRESS_REPORT)))

@@ -26,6 +26,7 @@ from db.models import (
     ProgressReportComponent,
     ProgressReportRevision,
     ProgressReportSource,
+    ReminderRule,
     ReportingDeadline,
     Resolution,
     ResolutionTheme,
@@ -35,6 +36,7 @@ from db.models import (
     UserComponent,
     UserRole,
 )
+from db.reminder_defaults import DEFAULT_RULES, default_wording
 from db.security import hash_password
 
 SEED = 2026
@@ -333,6 +335,11 @@ class _Demo:
     def _deadlines(self) -> None:
         for year in range(2017, CURRENT_YEAR + 1):
             self.s.add(ReportingDeadline(year=year, due_on=date(year, 12, 15)))
+        # The default reminder rules (issue 15); production adds them with `python -m services.reminders
+        # install-defaults`.
+        for audience, days in DEFAULT_RULES:
+            self.s.add(ReminderRule(days=days, audience=audience, wording=default_wording(audience, days),
+                                    updated_at=self._at(date(CURRENT_YEAR, 1, 15))))
 
     # -- reports -------------------------------------------------------------------------------
     def _reports(self) -> None:
@@ -415,6 +422,8 @@ class _Demo:
                 challenges=self.rng.choice(list(CHALLENGE_TEXT.values())) if self.rng.random() < 0.5 else None,
                 links=[f"https://example.org/reports/{r.code.lower()}-{year}"] if self.rng.random() < 0.3 else [],
                 state=state,
+                # the Commissions agree to show their reports on the public site (no draw: the data stay the same)
+                shown_publicly=component.kind == "Commission",
                 created_at=self._at(start), updated_at=submitted,
                 submitted_at=submitted if state == "submitted" else None,
             )

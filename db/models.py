@@ -397,6 +397,8 @@ class OutboxMail(SQLModel, table=True):
     to_address: str = Field(max_length=200)
     subject: str = Field(max_length=200)
     body: str = Field(sa_column=Column(Text, nullable=False))
+    html_body: str | None = Field(default=None, sa_column=Column(Text))  # the HTML part; None: plain text only
+    unsubscribe_url: str | None = Field(default=None, max_length=500)  # the List-Unsubscribe header
     created_at: datetime = Field(default_factory=utcnow, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
@@ -425,3 +427,130 @@ class AccessRequest(SQLModel, table=True):
     decided_at: datetime | None = None
     decision_note: str | None = Field(default=None, sa_column=Column(Text))
     user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the account it created
+
+
+class MailPreference(SQLModel, table=True):
+    """How a user wants one kind of mail (db/vocab.MAIL_KINDS): off, immediately, or in a digest. No row:
+    the kind's default (services/mail_preferences.py)."""
+
+    __tablename__ = "mail_preference"
+    __table_args__ = (
+        one_of("kind", vocab.MAIL_KINDS, "ck_mail_preference_kind"),
+        one_of("delivery", vocab.MAIL_DELIVERIES, "ck_mail_preference_delivery"),
+    )
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=30, primary_key=True)
+    delivery: str = Field(max_length=10)
+
+
+class ReminderRule(SQLModel, table=True):
+    """When and whom to remind of a reporting year's deadline (reporting_deadline), and the wording: a
+    subject and body template per language ({"en": {"subject": ..., "body": ...}, ...})."""
+
+    __tablename__ = "reminder_rule"
+    __table_args__ = (
+        UniqueConstraint("days", "audience", name="uq_reminder_rule_days_audience"),
+        one_of("audience", vocab.REMINDER_AUDIENCES, "ck_reminder_rule_audience"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    days: int  # relative to the deadline: negative before, 0 on the day, positive after
+    audience: str = Field(max_length=20)
+    wording: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    version: int = 1  # optimistic lock
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SentReminder(SQLModel, table=True):
+    """Every reminder sent (by the daily job, rule set, or by "Remind now", no rule): one per rule, year,
+    recipient and subject (what it is about: "progress" for a focal point, "components" for a component's
+    member), so a second run sends nothing twice. outbox_mail_id links to the mail and its delivery status."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "year", "recipient_id", "subject", name="uq_sent_reminder"),
+        Index("ix_sent_reminder_year_created", "year", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: int | None = Field(default=None, foreign_key="reminder_rule.id", index=True)
+    year: int
+    recipient_id: int = Field(foreign_key="app_user.id", index=True)
+    subject: str = Field(max_length=40)
+    outbox_mail_id: int | None = Field(default=None, foreign_key="outbox_mail.id")
+    sent_by: int | None = Field(default=None, foreign_key="app_user.id")  # "Remind now"; None: the job
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SentReminderResolution(SQLModel, table=True):
+    """The Resolutions a sent reminder named, so Coverage tells for each missing report when the last
+    reminder went."""
+
+    __tablename__ = "sent_reminder_resolution"
+
+    sent_reminder_id: int = Field(foreign_key="sent_reminder.id", primary_key=True, ondelete="CASCADE")
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True, index=True)
+
+
+class NothingToReport(SQLModel, table=True):
+    """"Nothing to report this year" for a Resolution: said by its focal point (component_id None: the
+    year's Progress Report) or by a component that reported on it the year before. It counts as an answer
+    in coverage and stops the reminders; deleting the row undoes it."""
+
+    __tablename__ = "nothing_to_report"
+    __table_args__ = (
+        UniqueConstraint("year", "resolution_id", "component_id", name="uq_nothing_to_report"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    resolution_id: int = Field(foreign_key="resolution.id", index=True, ondelete="CASCADE")
+    component_id: int | None = Field(default=None, foreign_key="component.id")
+    user_id: int = Field(foreign_key="app_user.id")
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """An event for one user (db/vocab.NOTIFICATION_KINDS), shown by the bell until read, written in the
+    recipient's language. `delivery` is how its mail was chosen when it arrived (off, immediate, digest);
+    `mailed_at` is set once it went out, at once or in the daily digest."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        one_of("kind", vocab.NOTIFICATION_KINDS, "ck_notification_kind"),
+        one_of("delivery", vocab.MAIL_DELIVERIES, "ck_notification_delivery"),
+        Index("ix_notification_user_unread", "user_id", "read_at"),  # the bell: a user's unread count
+        Index("ix_notification_digest_due", "delivery", "mailed_at"),  # the daily digest: what waits for it
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=30)
+    title: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    link: str = Field(max_length=500)  # a path in the app with its query ("progress_report?code=...&year=2026")
+    delivery: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    mailed_at: datetime | None = None
+
+
+class DigestSent(SQLModel, table=True):
+    """A digest (daily or weekly) that went to a user for a period: one row per user, digest and period
+    start, so running the job twice sends nothing twice."""
+
+    __tablename__ = "digest_sent"
+    __table_args__ = (
+        UniqueConstraint("user_id", "digest", "period_start", name="uq_digest_sent"),
+        one_of("digest", vocab.DIGESTS, "ck_digest_sent_digest"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    digest: str = Field(max_length=10)
+    period_start: date
+    outbox_mail_id: int | None = Field(default=None, foreign_key="outbox_mail.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -20,14 +20,19 @@ IMPLEMENTATION_STATUS_HELP = {
 # The reporting state of a Resolution in a year (the rule: db/counting.reporting_state), from done to not
 # started; the same codes and labels on the Overview, Coverage, the Resolution page, the yearly analysis and
 # its exports, and the guide.
-REPORTING_STATES = ("published", "in_preparation", "none")
+REPORTING_STATES = ("published", "nothing_to_report", "in_preparation", "none")
 REPORTING_STATE_LABELS = {
     "published": "Published",  # a version of the year's Progress Report was published
+    "nothing_to_report": "Nothing to report",  # the focal point said so for the year: an answer (issue 15)
     "in_preparation": "In preparation",  # a Progress Report exists, not published yet: draft, returned or in review
     "none": "No Progress Report",  # nobody has started one
 }
-PUBLISHED, IN_PREPARATION, NO_PROGRESS_REPORT = (REPORTING_STATE_LABELS[s] for s in REPORTING_STATES)
-REPORTING_STATE_COLOURS = {"published": "#2f6f9f", "in_preparation": "#d4c4e6", "none": "#c9ced6"}
+PUBLISHED, IN_PREPARATION, NO_PROGRESS_REPORT = (REPORTING_STATE_LABELS[s] for s in
+                                                 ("published", "in_preparation", "none"))
+NOTHING_TO_REPORT = REPORTING_STATE_LABELS["nothing_to_report"]
+ANSWERED_STATES = ("published", "nothing_to_report")  # covered: nobody owes anything more for the year
+REPORTING_STATE_COLOURS = {"published": "#2f6f9f", "nothing_to_report": "#7fb3a6", "in_preparation": "#d4c4e6",
+                           "none": "#c9ced6"}
 
 # A Resolution's status in a year (db/counting.status_in_year): its published implementation status, or,
 # without a published Progress Report, its reporting state. Charts draw this scale, unpublished first.
@@ -108,6 +113,37 @@ ROLE_LABELS = {
 # Interface languages (English first: the default and the fallback).
 LANGUAGES = ("en", "fr", "es")
 LANGUAGE_LABELS = {"en": "English", "fr": "Français", "es": "Español"}
+
+# Mail a user may choose to receive (My account), each with its label and its default delivery;
+# weekly_digest is off by default except for those who may receive it (services/permissions "digest.weekly").
+MAIL_KINDS = ("reminders", "activity_returned", "activity_cited", "progress_returned", "progress_published",
+              "progress_in_review", "weekly_digest")
+MAIL_KIND_LABELS = {
+    "reminders": "Reminders of reporting deadlines",
+    "activity_returned": "My Activity Report was returned",
+    "activity_cited": "My Activity Report was cited by a published Progress Report",
+    "progress_returned": "My Progress Report was returned",
+    "progress_published": "My Progress Report was published",
+    "progress_in_review": "A Progress Report entered review",
+    "weekly_digest": "Weekly digest",
+}
+MAIL_DELIVERIES = ("off", "immediate", "digest")
+MAIL_DELIVERY_LABELS = {"off": "Off", "immediate": "Immediately", "digest": "In a daily digest"}
+MAIL_KIND_DEFAULTS = {kind: "immediate" for kind in MAIL_KINDS} | {"weekly_digest": "off"}
+# The events a user is told of, in the app (the bell) and by mail as chosen: the mail kinds of an event
+# (services/notifications.py).
+NOTIFICATION_KINDS = ("activity_returned", "activity_cited", "progress_returned", "progress_published",
+                      "progress_in_review")
+DIGESTS = ("daily", "weekly")  # services/digests.py: each sent once per user and period
+
+# Who a reminder rule reminds (services/reminders.py).
+REMINDER_AUDIENCES = ("focal_points", "components")
+REMINDER_AUDIENCE_LABELS = {
+    "focal_points": "Focal points whose Progress Report for the year is not yet in review or published",
+    "components": "Components that reported on a Resolution last year but not this year",
+}
+# The placeholders a reminder's subject and body may use.
+REMINDER_PLACEHOLDERS = ("name", "year", "deadline", "days", "resolutions", "link")
 
 SIGN_IN_METHODS = ("password", "sso")
 TOKEN_PURPOSES = ("activate", "reset")

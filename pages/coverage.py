@@ -6,14 +6,16 @@ from datetime import date
 import streamlit as st
 
 from analytics import coverage
-from services import export_tables
-from services.permissions import duties
+from services import export_tables, reminders
+from services.permissions import can, duties
 from services.tabular import csv_bytes
 from ui import coverage_readers as readers
 from ui import tables, url_state
 from ui.auth import signed_in_actor
+from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.navigation import may_open
+from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 today = date.today()
@@ -46,6 +48,7 @@ st.session_state.setdefault("mine_box", st.session_state["mine"] == "1")
 st.title(":material/checklist: Reporting coverage")
 st.caption("For one reporting year and one Congress: which Resolutions have a published Progress Report, which "
            "are in draft or in review, which have none, who still owes what, and which components reported.")
+show_flash()
 
 cols = st.columns([1, 2, 2])
 cols[0].selectbox("Reporting year", years, key="year", on_change=follow_year)
@@ -71,18 +74,18 @@ left_out = readers.archived_left_out(actor=actor, year=year, congress_code=congr
 
 # -- headline ------------------------------------------------------------------------------------
 scope = "assigned to you" if only_mine else f"of {congress}"
-m = st.columns(5)
+m = st.columns(2 + len(coverage.COVERAGE_STATES))
 m[0].metric("Resolutions", f"{len(table):,}", border=True,
             help=f"Resolutions {scope} that owe a Progress Report for {year}. "
                  + (f"{plural(left_out, 'archived Resolution')} archived in "
                                                     f"{year} or before owe nothing and are left out." if left_out
                                                     else "Archived Resolutions owe no report from the year "
                                                          "they were archived."))
-for col, state in zip(m[1:4], coverage.COVERAGE_STATES):
+for col, state in zip(m[1:-1], coverage.COVERAGE_STATES):
     share = f"{counts[state] / len(table):.0%} of them" if len(table) else None
     col.metric(coverage.COVERAGE_LABELS[state], f"{counts[state]:,}", delta=share, delta_color="off",
                delta_arrow="off", border=True)
-m[4].metric(f"Deadline {year}", f"{due.due_on:%d %b}" if due.due_on else "Not set", delta=due.describe(),
+m[-1].metric(f"Deadline {year}", f"{due.due_on:%d %b}" if due.due_on else "Not set", delta=due.describe(),
             delta_color="inverse" if due.overdue else "off", delta_arrow="off", border=True,
             help="Set by the Secretariat on the page Focal points and deadlines.")
 
@@ -162,10 +165,30 @@ with tab_missing:
             },
         )
         st.markdown("**By Resolution**")
-        st.dataframe(
+        may_remind = can(actor, "reminders.manage")
+        if may_remind:
+            st.caption("Select rows, then Remind now: their focal points get a reminder at once (one mail each), "
+                       "recorded like the daily job's.")
+        picked = st.dataframe(
             tables.shown(missing_table), hide_index=True, width="stretch", height=min(38 + 35 * len(missing), 480),
-            column_config=tables.column_config(missing_table),
+            column_config=tables.column_config(missing_table), key="missing_table",
+            on_select="rerun" if may_remind else "ignore", selection_mode="multi-row",
         )
+        if may_remind:
+            reminding = Feedback("remind_now", not_done="Not reminded")
+            reminding.summary()
+            rows = picked.selection.rows if picked is not None else []
+            codes = [missing["code"].iloc[i] for i in rows if i < len(missing)]
+            if st.button(f"Remind now ({len(codes)})" if codes else "Remind now", icon=":material/send:",
+                         disabled=not codes, key="remind_now", help="Select the missing reports first."):
+                done = reminding.run(reminders.remind_now, actor=actor, year=year, codes=codes, today=today)
+                if done is not FAILED:
+                    flash(f"{plural(done['sent'], 'reminder')} queued"
+                          + (f"; {plural(done['turned_off'], 'focal point')} turned reminders off"
+                             if done["turned_off"] else "")
+                          + (f"; {plural(done['nothing_owed'], 'Resolution')} with nobody to remind (no focal "
+                             "point, or answered meanwhile)" if done["nothing_owed"] else "") + ".")
+                st.rerun()
     orphans = coverage.without_focal_point(table)
     if not orphans.empty:
         st.warning(f"{plural(len(orphans), 'Resolution')} {'has' if len(orphans) == 1 else 'have'} no focal point "

@@ -1,10 +1,10 @@
-"""My account (every role): one's display name, email and preferred language, one's password, and the
-other browsers signed in to the account."""
+"""My account (every role): one's display name, email and preferred language, which mail one receives, one's
+password, and the other browsers signed in to the account."""
 
 import streamlit as st
 
 from db.settings import load_settings
-from db.vocab import LANGUAGE_LABELS, LANGUAGES, ROLE_LABELS
+from db.vocab import LANGUAGE_LABELS, LANGUAGES, MAIL_DELIVERY_LABELS, ROLE_LABELS
 from services import my_account, passwords
 from ui.auth import SESSION_KEY, signed_in_actor
 from ui.data import session
@@ -16,7 +16,8 @@ actor = signed_in_actor()
 settings = load_settings()
 token = st.session_state.get(SESSION_KEY)  # this browser's session: it stays open
 st.title(":material/account_circle: My account")
-st.caption("Your name, email address and language, your password, and where else you are signed in.")
+st.caption("Your name, email address and language, the mail you receive, your password, and where else you are "
+           "signed in.")
 show_flash()
 
 with session() as s:
@@ -47,8 +48,10 @@ with st.form("profile_form", clear_on_submit=False):
                   help="Where the Resolutions Tracker writes to you (password links, reminders). "
                        "Single sign-on finds your account by this address.")
     profile.field("email")
-    st.selectbox("Preferred language", LANGUAGES, key="account_language", format_func=LANGUAGE_LABELS.get)
-    st.caption("The interface is in English for now; French and Spanish come next.")
+    st.selectbox("Preferred language", LANGUAGES, key="account_language", format_func=LANGUAGE_LABELS.get,
+                 help="Your mail and notifications are written in this language.")
+    st.caption("Mail and notifications come in this language; the interface is in English for now, French and "
+               "Spanish come next.")
     profile.field("language")
     save = st.form_submit_button("Save", type="primary", icon=":material/save:")
 if save:
@@ -58,6 +61,33 @@ if save:
         flash("Your profile is saved.")
         for key in ("account_display_name", "account_email", "account_language"):
             st.session_state.pop(key, None)  # shown again as stored (trimmed, email in lower case)
+    st.rerun()
+
+# -- mail -----------------------------------------------------------------------------------------------
+st.subheader(":material/mail: Mail", anchor=False)
+st.caption("Every notification is shown under Notifications (the bell in the sidebar). Choose which also come "
+           "by mail: at once, gathered in one mail a day, or not at all. Every mail has a link to stop it.")
+with session() as s:
+    choices = my_account.mail_choices(session=s, actor=actor)
+for choice in choices:
+    st.session_state.setdefault(f"mail_{choice['kind']}", choice["delivery"])
+mail_feedback = Feedback("account_mail", fields=tuple(f"mail_{c['kind']}" for c in choices))
+mail_feedback.summary()
+with st.form("mail_form", clear_on_submit=False):
+    for choice in choices:
+        on_off = tuple(choice["options"]) == ("off", "immediate")
+        st.selectbox(choice["label"], choice["options"], key=f"mail_{choice['kind']}",
+                     format_func=(lambda d: "On" if d == "immediate" else "Off") if on_off
+                     else MAIL_DELIVERY_LABELS.get)
+        mail_feedback.field(f"mail_{choice['kind']}")
+    save_mail = st.form_submit_button("Save mail choices", type="primary", icon=":material/save:")
+if save_mail:
+    changed = mail_feedback.run(my_account.set_mail_choices, actor=actor,
+                                choices={c["kind"]: st.session_state[f"mail_{c['kind']}"] for c in choices})
+    if changed is not FAILED:
+        flash("Your mail choices are saved." if changed else "Nothing changed in your mail choices.")
+        for choice in choices:
+            st.session_state.pop(f"mail_{choice['kind']}", None)  # shown again as stored
     st.rerun()
 
 # -- password -------------------------------------------------------------------------------------------

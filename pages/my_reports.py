@@ -2,6 +2,8 @@
 report (edit, withdraw, start a new one from it, correct a cited one), where each report was cited, and
 exports of exactly the table shown."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -9,8 +11,9 @@ from services import activity_reports as ar
 from services import export_tables
 from services.tabular import csv_bytes, excel_bytes
 from ui import activity_readers as readers
-from ui import tables, url_state
+from ui import nothing_to_report, tables, url_state
 from ui.auth import signed_in_actor
+from ui.flash import show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.write import FAILED, Feedback
 
@@ -93,6 +96,8 @@ mine = [name for cid, name in components if cid in actor.component_ids]
 st.caption("The Activity Reports of " + (", ".join(escape_md(n) for n in mine) if mine else "your account")
            + ". Drafts are visible only to your component; submitted reports are visible to IUCN.")
 st.page_link("pages/report_activity.py", label="Report a new activity", icon=":material/add_circle:")
+show_flash()
+nothing_to_report.component_section(actor, date.today().year)  # reported on last year, not yet this year
 
 message = st.session_state.get("mr_message")
 if message:

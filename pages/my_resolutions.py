@@ -5,8 +5,10 @@ from datetime import date
 
 import streamlit as st
 
+from ui import nothing_to_report
 from ui import progress_readers as readers
 from ui.auth import signed_in_actor
+from ui.flash import show_flash
 from ui.format import escape_md, fmt_date, plural
 from ui.progress_badges import state_badge, status_badge
 from ui.url_state import init_year, write_back
@@ -15,6 +17,7 @@ actor = signed_in_actor()
 st.title(":material/assignment_ind: My Resolutions")
 st.caption("The Resolutions you are the Secretariat focal point for. Once a year, write one Progress Report "
            "for each, drawing on the Activity Reports components sent in.")
+show_flash()
 
 today = date.today()
 calendar = readers.deadlines()
@@ -25,9 +28,10 @@ write_back({"year": today.year})
 
 due = calendar.set_index("year")["due_on"].get(year)
 mine = readers.my_resolutions(user_id=actor.id, year=year)
+said = nothing_to_report.focal_statements(actor=actor, year=year)  # "nothing to report": {code: reason}
 done = mine["state"].eq("published")
 in_review = mine["state"].eq("in_review")
-to_write = ~(done | in_review)
+to_write = ~(done | in_review) & ~mine["code"].isin(list(said))
 
 if due is None:
     st.info(f"No deadline is set for the {year} Progress Reports yet.", icon=":material/event:")
@@ -83,3 +87,5 @@ for row in rows.itertuples():
             row.state, ("Open", ":material/visibility:"))
         cols[4].page_link("pages/progress_report.py", label=label, icon=icon,
                           query_params={"code": row.code, "year": str(year)})
+        if row.state in (None, "draft") and not row.revision:  # not yet answered: it may have nothing to report
+            nothing_to_report.toggle(actor, year, row.code, row.code in said, said.get(row.code), where=cols[4])

@@ -38,7 +38,7 @@ from db.models import (
     utcnow,
 )
 from db.sql import string_agg
-from services import audit, form_fields, report_fields, text_rules
+from services import audit, form_fields, notifications, report_fields, text_rules
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from services.locking import claim
 from services.permissions import Actor, can, require
@@ -328,6 +328,8 @@ def return_report(*, session: Session, actor: Actor, report_id: int, comment: st
     session.flush()
     audit.record(session, actor=actor, action="return", entity=ENTITY, entity_id=report.id,
                  before={"state": "submitted"}, after={"state": "returned", "comment": comment})
+    notifications.activity_returned(session, actor=actor, report_id=report.id, author_id=report.author_id,
+                                    title=report.title, comment=comment)
     return note
 
 

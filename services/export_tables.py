@@ -10,7 +10,7 @@ import pandas as pd
 
 from analytics import body_of_policy as bp
 from analytics import yearly_analysis as ya
-from services.tabular import DATE, INTEGER, PERCENT, Column, Table, excel_bytes
+from services.tabular import DATE, DATETIME, INTEGER, PERCENT, Column, Table, excel_bytes
 
 
 def _count(key: str = "count", label: str = "Resolutions", help: str = "") -> Column:
@@ -114,6 +114,7 @@ def body_filters(flt: bp.BodyFilter, *, first_year: int, last_year: int) -> list
 MISSING_COLUMNS = (
     Column("code", "Code", width="medium"), Column("title", "Title", width="large"),
     Column("state", "Progress Report"), Column("focal_points", "Focal points"), Column("focal_emails", "Emails"),
+    Column("last_reminded_at", "Last reminder", DATETIME, help="When the last reminder naming it went (UTC)"),
 )
 
 

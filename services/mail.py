@@ -1,7 +1,11 @@
 """Every mail the app sends goes through here.
 
-- `queue` adds a plain-text mail to the outbox in the caller's transaction: it touches no network, so a
-  mail never blocks or undoes the write that caused it, and a write rolled back sends nothing.
+- `queue` adds a mail to the outbox in the caller's transaction: it touches no network, so a mail never
+  blocks or undoes the write that caused it, and a write rolled back sends nothing. A mail of an optional
+  kind (`unsubscribe_kind`: reminders, notifications, digests) has a plain text part and an HTML part (built
+  from the escaped text unless the caller gives one, user text in it escaped), both ending with an
+  unsubscribe link in the recipient's language, and the List-Unsubscribe header. Account mail (set-password
+  links, access requests) stays plain text, unless the caller gives an HTML part.
 - `deliver_pending` hands due mail to the SMTP server of the configuration (RT_SMTP_*), one row per short
   transaction; a failure is retried later with a growing back-off (1, 2, 4 ... minutes, at most an hour).
   Two processes may run it at once: a row is claimed (its next attempt pushed into the future by a
@@ -13,6 +17,7 @@ Command line (for cron): `python -m services.mail send` delivers what is due onc
 """
 
 import argparse
+import html as html_lib
 import re
 import smtplib
 import sys
@@ -26,8 +31,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.engine import transaction
-from db.models import OutboxMail, as_utc, utcnow
-from db.settings import Settings, Smtp
+from db.models import OutboxMail, User, as_utc, utcnow
+from db.settings import Settings, Smtp, load_settings
+from services import mail_preferences
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
 
@@ -39,6 +45,14 @@ MAX_BACKOFF = timedelta(hours=1)
 SECRET_IN_LINK = re.compile(r"(\?set_password=)[A-Za-z0-9_\-]+")
 REDACTED = r"\1(removed once sent)"
 OUTBOX_COLUMNS = ["id", "to", "subject", "created_at", "sent_at", "attempts", "last_error", "status"]
+# A link in escaped text: it ends where an escaped <, >, " or ' begins.
+LINK = re.compile(r"https?://(?:(?!&lt;|&gt;|&quot;|&#x27;)[^\s<>\"'])+")
+# The last lines of an optional mail, in the recipient's language (db/vocab.LANGUAGES).
+UNSUBSCRIBE_LINE = {
+    "en": "You receive this mail because of your choices in the Resolutions Tracker. Stop these mails:",
+    "fr": "Vous recevez ce courriel selon vos choix dans le Resolutions Tracker. Ne plus recevoir ces courriels :",
+    "es": "Recibe este correo según sus opciones en el Resolutions Tracker. Dejar de recibir estos correos:",
+}
 
 
 def _one_line(text: str) -> str:
@@ -47,17 +61,57 @@ def _one_line(text: str) -> str:
 
 # -- queueing ---------------------------------------------------------------------------------------
 
-def _outbox_row(to: str, subject: str, body: str) -> OutboxMail:
+def html_from_text(text: str) -> str:
+    """The HTML part of a plain-text mail: every character escaped, paragraphs kept, links clickable."""
+    def paragraph(block: str) -> str:
+        escaped = html_lib.escape(block)  # links are found in the escaped text, so their href is escaped too
+        return "<p>" + LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped).replace(
+            "\n", "<br>\n") + "</p>"
+
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
+    return "<!DOCTYPE html>\n<html><body>\n" + "\n".join(paragraph(b) for b in blocks) + "\n</body></html>\n"
+
+
+def _with_unsubscribe(body: str, html: str, link: str, language: str) -> tuple[str, str]:
+    line = UNSUBSCRIBE_LINE.get(language, UNSUBSCRIBE_LINE["en"])
+    text = f"{body.rstrip()}\n\n-- \n{line}\n{link}\n"
+    footer = (f'<hr>\n<p style="font-size:small">{html_lib.escape(line)} '
+              f'<a href="{html_lib.escape(link)}">{html_lib.escape(link)}</a></p>\n')
+    closing = html.rfind("</body>")
+    html = html[:closing] + footer + html[closing:] if closing >= 0 else html + footer
+    return text, html
+
+
+def _outbox_row(to: str, subject: str, body: str, html: str | None = None,
+                unsubscribe_url: str | None = None) -> OutboxMail:
     address = (to or "").strip()
     _name, parsed = parseaddr(address)
     if not parsed or "@" not in parsed or any(c in address for c in "\r\n") or len(address) > 200:
         raise ValidationFailed([FieldError("to", f"not a mail address: {address[:60]!r}")])
-    return OutboxMail(to_address=address, subject=_one_line(subject)[:200], body=body, next_attempt_at=utcnow())
+    return OutboxMail(to_address=address, subject=_one_line(subject)[:200], body=body,
+                      html_body=html,
+                      unsubscribe_url=unsubscribe_url, next_attempt_at=utcnow())
 
 
-def queue(session: Session, *, to: str, subject: str, body: str) -> OutboxMail:
-    """Add a plain-text mail to the outbox, in the caller's transaction. No network is involved."""
-    mail = _outbox_row(to, subject, body)
+def queue(session: Session, *, to: str, subject: str, body: str, html: str | None = None,
+          unsubscribe_kind: str | None = None, user_id: int | None = None,
+          settings: Settings | None = None) -> OutboxMail:
+    """Add a mail to the outbox, in the caller's transaction. No network is involved.
+
+    `html`: the HTML part, user text in it already escaped (none: plain text only, but see below).
+    `unsubscribe_kind` (a db/vocab.MAIL_KINDS kind, with the recipient's `user_id`): the mail has an HTML part
+    (built from `body`, escaped, when not given), both parts end with that user's unsubscribe link in their
+    language, and the List-Unsubscribe header names it. `settings`: for the link (the public address, the
+    signing key); read from the environment when not given."""
+    link = None
+    if unsubscribe_kind is not None:
+        html = html if html is not None else html_from_text(body)
+        if user_id is None:
+            raise ValueError("an unsubscribe link needs the recipient's user_id")
+        link = mail_preferences.unsubscribe_link(settings or load_settings(), user_id, unsubscribe_kind)
+        user = session.get(User, user_id)
+        body, html = _with_unsubscribe(body, html, link, user.language if user else "en")
+    mail = _outbox_row(to, subject, body, html, link)
     session.add(mail)
     session.flush()
     return mail
@@ -83,7 +137,11 @@ def _message(row: OutboxMail, smtp: Smtp) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     domain = parseaddr(smtp.sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
+    if row.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
     message.set_content(row.body)  # text/plain, utf-8
+    if row.html_body:  # rows queued before the HTML part existed have none
+        message.add_alternative(row.html_body, subtype="html")
     return message
 
 
@@ -154,7 +212,8 @@ def deliver_pending(engine: Engine, settings: Settings, *, limit: int = 100) -> 
             with transaction(engine) as s:
                 s.execute(update(OutboxMail).where(OutboxMail.id == mail_id).values(
                     sent_at=utcnow(), attempts=row.attempts + 1, last_error=None,
-                    body=SECRET_IN_LINK.sub(REDACTED, row.body)))
+                    body=SECRET_IN_LINK.sub(REDACTED, row.body),
+                    html_body=SECRET_IN_LINK.sub(REDACTED, row.html_body) if row.html_body else None))
     return sent, failed
 
 

@@ -1,5 +1,6 @@
 """My account: what every signed-in user may change about themselves ("account.edit"; admin too): display
-name, email and preferred language, their password, and their other open sessions."""
+name, email and preferred language (that of their mail and notifications too), their password, their other
+open sessions, and which mail they receive (services.mail_preferences)."""
 
 import re
 from datetime import timedelta
@@ -11,9 +12,9 @@ from db import vocab
 from db.models import Component, SignInSession, User, UserComponent, utcnow
 from db.security import DEFAULT_ROUNDS, check_password, hash_password, token_digest
 from db.settings import Settings
-from services import audit, passwords, sign_in, text_rules
+from services import audit, mail_preferences, passwords, sign_in, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
-from services.permissions import Actor, require
+from services.permissions import Actor, can, require
 
 ENTITY = "user"
 NAME_MAX = 120
@@ -152,3 +153,43 @@ def end_other_sessions(*, session: Session, actor: Actor, keep_token: str | None
     user = _me(session, actor)
     return sign_in.end_sessions(session=session, user_id=user.id, reason="sign_out_others", actor=actor,
                                 keep_token=keep_token, settings=settings)
+
+
+# -- mail choices ---------------------------------------------------------------------------------------
+# Who each kind of mail concerns (an action of services.permissions): the others are not offered.
+MAIL_KIND_ACTIONS = {
+    "reminders": "activity.write",  # focal points of components and Secretariat focal points are reminded
+    "activity_returned": "activity.write",
+    "activity_cited": "activity.write",
+    "progress_returned": "progress.write",
+    "progress_published": "progress.write",
+    "progress_in_review": "progress.review",
+    "weekly_digest": "digest.weekly",
+}
+# A reminder is about a date and the weekly digest is a digest already: on or off, no daily digest.
+ON_OR_OFF = ("reminders", "weekly_digest")
+assert set(MAIL_KIND_ACTIONS) == set(vocab.MAIL_KINDS)
+
+
+def mail_choices(*, session: Session, actor: Actor) -> list[dict]:
+    """The kinds of mail that concern the actor, in the order of MAIL_KINDS: kind, label, delivery (the
+    actor's choice or the default) and the deliveries offered."""
+    user = _me(session, actor)
+    chosen = mail_preferences.preferences(session, user.id)
+    return [{"kind": kind, "label": vocab.MAIL_KIND_LABELS[kind], "delivery": chosen[kind],
+             "options": ("off", "immediate") if kind in ON_OR_OFF else vocab.MAIL_DELIVERIES}
+            for kind in vocab.MAIL_KINDS if can(actor, MAIL_KIND_ACTIONS[kind])]
+
+
+def set_mail_choices(*, session: Session, actor: Actor, choices: dict[str, str]) -> int:
+    """Save the actor's choices ({kind: delivery}) for the kinds that concern them; returns how many changed
+    (each change is audited by services.mail_preferences)."""
+    offered = {c["kind"]: c for c in mail_choices(session=session, actor=actor)}
+    errors = [FieldError(f"mail_{kind}", "Choose one of the options listed") for kind, delivery in choices.items()
+              if kind not in offered or delivery not in offered[kind]["options"]]
+    if errors:
+        raise ValidationFailed(errors)
+    changed = [(kind, delivery) for kind, delivery in choices.items() if offered[kind]["delivery"] != delivery]
+    for kind, delivery in changed:
+        mail_preferences.set_delivery(session, actor, actor.id, kind, delivery)
+    return len(changed)

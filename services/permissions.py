@@ -37,6 +37,7 @@ RULES: dict[str, frozenset[str]] = {
     "register.view": EVERYONE,  # the register and each Resolution's page
     "guide.view": EVERYONE,
     "account.edit": EVERYONE,  # one's own account
+    "notifications.view": EVERYONE,  # one's own notifications: the bell, the list, marking read
     # The register
     "register.import": frozenset({"secretariat"}),
     "register.edit": frozenset({"secretariat"}),
@@ -60,6 +61,8 @@ RULES: dict[str, frozenset[str]] = {
     "progress.review": frozenset({"secretariat"}),  # the review queue: publish or return
     "assignments.manage": frozenset({"secretariat"}),
     "calendar.manage": frozenset({"secretariat"}),
+    "reminders.manage": frozenset({"secretariat"}),  # reminder rules, the reminders sent, "Remind now"
+    "digest.weekly": frozenset({"secretariat", "leadership"}),  # may receive the weekly digest (on by default)
     "coverage.view": frozenset({"secretariat", "focal_point"}),
     "analysis.write": frozenset({"secretariat"}),
     "analysis.read": frozenset({"secretariat", "leadership", "focal_point"}),

@@ -40,7 +40,7 @@ from db.models import (
     User,
     utcnow,
 )
-from services import audit, form_fields, report_fields, text_rules
+from services import audit, form_fields, notifications, report_fields, text_rules
 from services.assignments import resolution_by_code
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from services.locking import claim
@@ -362,6 +362,8 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
     old, new = audit.changes(before, _snapshot(session, report))
     audit.record(session, actor=actor, action=action, entity=ENTITY, entity_id=report.id,
                  before=old if before else None, after=new | {"resolution": code, "year": year})
+    if submit:
+        notifications.progress_in_review(session, actor=actor, report=report)
     return report
 
 
@@ -407,6 +409,13 @@ def _refuse_changed_sources(session: Session, report: ProgressReport) -> None:
                             "Report to its focal point to update its sources.")
 
 
+def _cited_by_last_revision(session: Session, report: ProgressReport) -> set[int]:
+    last = session.exec(select(ProgressReportRevision.content).where(
+        ProgressReportRevision.progress_report_id == report.id,
+        ProgressReportRevision.revision == report.revision)).first()
+    return set((last or {}).get("source_ids") or [])
+
+
 def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> ProgressReportRevision:
     """Publish a report in review: a new revision, the published status, and its sources locked."""
     require(actor, "progress.review")
@@ -417,6 +426,7 @@ def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> 
     content = _snapshot(session, report)
     content.pop("state")
     status = content.pop("status")
+    cited_before = _cited_by_last_revision(session, report)  # their authors were told then
     now = utcnow()
     before = {"state": report.state, "revision": report.revision, "published_status": report.published_status}
     report.revision += 1
@@ -434,6 +444,9 @@ def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> 
     audit.record(session, actor=actor, action="publish", entity=ENTITY, entity_id=report.id, before=before,
                  after={"state": "published", "revision": report.revision, "published_status": status,
                         "locked_activity_reports": content["source_ids"]})
+    notifications.progress_published(session, actor=actor, report=report)
+    notifications.activity_cited(session, actor=actor, report_ids=set(content["source_ids"]) - cited_before,
+                                 code=session.get(Resolution, report.resolution_id).code, year=report.year)
     return revision
 
 
@@ -489,6 +502,7 @@ def return_to_draft(*, session: Session, actor: Actor, report_id: int, version: 
     session.flush()
     audit.record(session, actor=actor, action="return", entity=ENTITY, entity_id=report.id,
                  before={"state": "in_review"}, after={"state": "draft", "comment": comment})
+    notifications.progress_returned(session, actor=actor, report=report, comment=comment)
     return note
 
 

@@ -17,6 +17,7 @@ class PageSpec:
     action: str  # a key of services.permissions.RULES: who may open the page
     section: str
     hidden: bool = False  # reachable by link only (detail views)
+    public: bool = False  # also open to visitors not signed in (published content only; Settings.public_site)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -25,12 +26,15 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Overview", ":material/monitoring:", "overview.view", "Progress"),
+    PageSpec("pages/overview.py", "Overview", ":material/monitoring:", "overview.view", "Progress",
+             public=True),
     PageSpec("pages/analysis.py", "Yearly analysis", ":material/summarize:", "analysis.read", "Progress"),
-    PageSpec("pages/body_of_policy.py", "Body of policy", ":material/account_balance:", "policy.view", "Progress"),
-    PageSpec("pages/register.py", "Resolutions", ":material/gavel:", "register.view", "Resolutions"),
+    PageSpec("pages/body_of_policy.py", "Body of policy", ":material/account_balance:", "policy.view", "Progress",
+             public=True),
+    PageSpec("pages/register.py", "Resolutions", ":material/gavel:", "register.view", "Resolutions",
+             public=True),
     PageSpec("pages/resolution.py", "Resolution", ":material/description:", "register.view", "Resolutions",
-             hidden=True),
+             hidden=True, public=True),
     PageSpec("pages/my_reports.py", "My reports", ":material/folder_shared:", "activity.write", "Activity Reports"),
     PageSpec("pages/report_activity.py", "Report an activity", ":material/edit_note:", "activity.write",
              "Activity Reports"),
@@ -43,6 +47,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/coverage.py", "Coverage", ":material/checklist:", "coverage.view", "Progress Reports"),
     PageSpec("pages/assignments.py", "Focal points and deadlines", ":material/group_add:", "assignments.manage",
              "Administration"),
+    PageSpec("pages/reminders.py", "Reminders", ":material/notifications_active:", "reminders.manage",
+             "Administration"),
     PageSpec("pages/register_admin.py", "Register import and export", ":material/upload_file:", "register.import",
              "Administration"),
     PageSpec("pages/users_admin.py", "Users", ":material/group:", "users.manage", "Administration"),
@@ -53,6 +59,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/audit_trail.py", "Audit trail", ":material/history:", "audit.view", "Administration"),
     PageSpec("pages/sent_mail.py", "Sent mail", ":material/outgoing_mail:", "mail.view", "Administration"),
     PageSpec("pages/backup.py", "Backup", ":material/backup:", "backup.manage", "Administration"),
+    PageSpec("pages/notifications.py", "Notifications", ":material/notifications:", "notifications.view", "Help",
+             hidden=True),  # opened by the bell in the sidebar (ui/bell.py), which shows the unread count
     PageSpec("pages/my_account.py", "My account", ":material/account_circle:", "account.edit", "Help"),
     PageSpec("pages/guide.py", "Guide", ":material/help:", "guide.view", "Help"),
 )

@@ -72,7 +72,7 @@ def test_coverage_chart_categories_and_colours():
                          columns=["year", "category", "count"])
     fig = charts.coverage_chart(frame)
     assert [t.name for t in fig.data] == list(COVERAGE_CATEGORIES)
-    assert fig.data[2].marker.color == vocab.STATUS_COLOURS[NO_REPORT]
+    assert fig.data[-1].marker.color == vocab.STATUS_COLOURS[NO_REPORT]
     assert list(fig.data[0].y) == [3] and list(fig.data[0].customdata[0]) == [2022, PUBLISHED, 3, "60%"]
 
 

@@ -86,13 +86,13 @@ def test_each_resolution_with_state_focal_points_and_reports(engine, world):
 def test_state_counts_and_archived_resolutions(engine, world):
     with Session(engine) as s:
         assert coverage.state_counts(session=s, year=Y, congress_code=CONGRESS) == {
-            "published": 2, "in_preparation": 2, "none": 2}
+            "published": 2, "nothing_to_report": 0, "in_preparation": 2, "none": 2}
         assert coverage.archived_left_out(session=s, year=Y, congress_code=CONGRESS) == 1
         # archived in March 2026: it still owed its 2025 report, and Rec-121 was published for 2025
         before = coverage.resolution_coverage(session=s, year=Y - 1, congress_code=CONGRESS)
         assert coverage.archived_left_out(session=s, year=Y - 1, congress_code=CONGRESS) == 0
         assert coverage.state_counts(session=s, year=Y - 1, congress_code=CONGRESS) == {
-            "published": 1, "in_preparation": 0, "none": 6}
+            "published": 1, "nothing_to_report": 0, "in_preparation": 0, "none": 6}
     assert "WCC-2025-Res-005" in set(before["code"])
     assert dict(zip(before["code"], before["activity_reports"]))["WCC-2025-Res-003"] == 1
 
@@ -103,15 +103,16 @@ def test_only_my_resolutions(engine, world):
                                             focal_user_id=world["alice"])
         counts = coverage.state_counts(session=s, year=Y, congress_code=CONGRESS, focal_user_id=world["alice"])
     assert list(mine["code"]) == ["WCC-2025-Res-001", "WCC-2025-Res-002", "WCC-2025-Rec-121"]
-    assert counts == {"published": 1, "in_preparation": 1, "none": 1}
+    assert counts == {"published": 1, "nothing_to_report": 0, "in_preparation": 1, "none": 1}
 
 
 def test_missing_reports_and_resolutions_without_focal_point(engine, world):
     with Session(engine) as s:
         table = coverage.resolution_coverage(session=s, year=Y, congress_code=CONGRESS)
     missing = coverage.missing_reports(table)
-    assert list(missing.columns) == ["code", "title", "state", "focal_points", "focal_emails"]
-    assert missing.to_dict("records") == [
+    assert list(missing.columns) == ["code", "title", "state", "focal_points", "focal_emails", "last_reminded_at"]
+    assert missing["last_reminded_at"].isna().all()  # nobody reminded yet (tests/services/test_reminders.py)
+    assert missing.drop(columns="last_reminded_at").to_dict("records") == [
         {"code": "WCC-2025-Res-002", "title": "Test resolution 2", "state": "In preparation",
          "focal_points": "Alice", "focal_emails": "alice@example.org"},
         {"code": "WCC-2025-Res-003", "title": "Test resolution 3", "state": "In preparation",
@@ -174,8 +175,8 @@ def test_years_and_congress_choices(engine, world):
 
 def test_state_bar_shows_every_state():
     fig = coverage.state_bar({"published": 3, "in_preparation": 1, "none": 4})
-    assert [t.name for t in fig.data] == ["Published", "In preparation", "No Progress Report"]
-    assert [t.x[0] for t in fig.data] == [3, 1, 4]
+    assert [t.name for t in fig.data] == ["Published", "Nothing to report", "In preparation", "No Progress Report"]
+    assert [t.x[0] for t in fig.data] == [3, 0, 1, 4]
     assert fig.data[0].text[0] == "Published: 3 (38%)"
 
 

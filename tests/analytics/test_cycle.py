@@ -62,11 +62,11 @@ def test_stage_counts(engine, world):
         before = cycle.stage_counts(session=s, year=Y - 1)
     assert counts.activity_submitted == 2
     # drafts take the builder's default creation time, which is now: count them for the current year only
-    assert counts.progress == {"published": 1, "in_preparation": 2} and counts.in_review == 1
+    assert counts.progress == {"published": 1, "nothing_to_report": 0, "in_preparation": 2} and counts.in_review == 1
     assert list(counts.analyses["congress"]) == ["WCC-2025"]
     assert cycle.analysis_state(counts.analyses) == "draft"
     assert before.activity_submitted == 1
-    assert before.progress == {"published": 0, "in_preparation": 1} and before.in_review == 1
+    assert before.progress == {"published": 0, "nothing_to_report": 0, "in_preparation": 1} and before.in_review == 1
     assert cycle.analysis_state(before.analyses) == "not started"
 
 

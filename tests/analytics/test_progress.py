@@ -26,7 +26,7 @@ from analytics.filters import ProgressFilter, data_years, resolve
 from analytics.progress import NO_REGION
 from db import vocab
 from db.models import ActivityReportActionType
-from db.vocab import IN_PREPARATION, NO_PROGRESS_REPORT, PUBLISHED
+from db.vocab import IN_PREPARATION, NO_PROGRESS_REPORT, NOTHING_TO_REPORT, PUBLISHED
 from tests import factories as f
 
 SCALE = list(vocab.STATUS_SCALE)
@@ -196,8 +196,9 @@ def test_coverage_by_year(data):
     frame = progress.coverage_by_year(session=data, flt=ProgressFilter())
     got = {(y, c): n for y, c, n in frame.itertuples(index=False)}
     # the reporting states of the Resolutions in force each year (Res-005 is out in 2023)
-    assert got == {(2022, PUBLISHED): 3, (2022, IN_PREPARATION): 0, (2022, NO_PROGRESS_REPORT): 2,
-                   (2023, PUBLISHED): 2, (2023, IN_PREPARATION): 1, (2023, NO_PROGRESS_REPORT): 1}
+    assert got == {(2022, PUBLISHED): 3, (2022, NOTHING_TO_REPORT): 0, (2022, IN_PREPARATION): 0,
+                   (2022, NO_PROGRESS_REPORT): 2, (2023, PUBLISHED): 2, (2023, NOTHING_TO_REPORT): 0,
+                   (2023, IN_PREPARATION): 1, (2023, NO_PROGRESS_REPORT): 1}
     commission = progress.coverage_by_year(session=data, flt=ProgressFilter(component_kinds=("Commission",)))
     got = {(y, c): n for y, c, n in commission.itertuples(index=False)}
     assert got[(2023, PUBLISHED)] == 1 and got[(2023, IN_PREPARATION)] == 1 and got[(2023, NO_PROGRESS_REPORT)] == 0

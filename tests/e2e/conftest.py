@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,26 @@ def running_app(env: dict[str, str], args: tuple[str, ...] = (), port: int | Non
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@dataclass(frozen=True)
+class MailApp:
+    url: str  # the app's base URL, also its RT_PUBLIC_URL: links in its mails point at it
+    env: dict[str, str]  # the app's configuration, for commands run beside it (services.reminders run)
+    database_url: str
+
+
+@pytest.fixture
+def mail_app(demo_file, tmp_path, smtp_server) -> Iterator[MailApp]:
+    """The app on a private copy of the demo database, its mail going to `smtp_server` (tests/e2e/smtp.py)."""
+    copy = tmp_path / "e2e.db"
+    shutil.copy(demo_file, copy)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {"DATABASE_URL": f"sqlite:///{copy}", "RT_DEMO": "1", "RT_PUBLIC_URL": url, **smtp_server.env()}
+    with running_app(env, port=port) as started:
+        assert started == url
+        yield MailApp(url, env, env["DATABASE_URL"])
 
 
 @pytest.fixture

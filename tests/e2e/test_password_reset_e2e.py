@@ -2,15 +2,12 @@
 mail sets a new password, which signs in; the old one no longer does; the link works once."""
 
 import re
-import shutil
 
 import pytest
 
 from tests.e2e import smtp
 from tests.e2e.conftest import (
     COUNT_SIGN_IN_FORMS,
-    _free_port,
-    running_app,
     sign_in,
     wait_idle,
 )
@@ -21,19 +18,6 @@ smtp_server = smtp.smtp_server  # the fixture: a real SMTP server on a free port
 EMAIL = "reporter@demo.iucn.invalid"
 OLD = "Demo-Reporter-2026"
 NEW = "lantern river orchid 42"
-
-
-@pytest.fixture
-def mail_app(demo_file, tmp_path, smtp_server):
-    """The app on a copy of the demo database, its mail going to `smtp_server`."""
-    copy = tmp_path / "e2e.db"
-    shutil.copy(demo_file, copy)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {"DATABASE_URL": f"sqlite:///{copy}", "RT_DEMO": "1", "RT_PUBLIC_URL": url, **smtp_server.env()}
-    with running_app(env, port=port) as started:
-        assert started == url
-        yield url
 
 
 def new_page(browser):
@@ -62,6 +46,7 @@ def set_password(page, password: str) -> None:
 
 
 def test_forgotten_password_by_mail(mail_app, browser, smtp_server):
+    mail_app = mail_app.url
     page = new_page(browser)
     page.goto(mail_app)  # the server's first session: its first screen takes the first submit
     ask_for_link(page, EMAIL)

@@ -108,7 +108,7 @@ def linked_pages(at) -> set[str]:
     """The pages the guide links to, by name (a link to one's landing page has the address "/", so the
     page is told by its script hash, which Streamlit takes from the page's own name)."""
     names = {calc_hash(name): name for name in ("analysis", "my_reports", "coverage", "overview")}
-    return {names.get(link.proto.page_script_hash, link.proto.page) for link in at.get("page_link")}
+    return {names.get(link.proto.page_script_hash, link.proto.page) for link in at.main.get("page_link")}
 
 
 def test_links_only_to_pages_the_role_may_open(app_db):

@@ -3,11 +3,14 @@
 import pytest
 from sqlmodel import Session, select
 
+from db import vocab
 from db.engine import make_engine, transaction
 from db.models import User
 from db.security import check_password
 from db.settings import load_settings
-from services import my_account, sign_in
+from services import mail_preferences, my_account, sign_in
+from services.errors import ValidationFailed
+from tests.factories import actor
 from tests.pages.apptest import PASSWORDS, open_page, session_token
 from ui.format import escape_md
 
@@ -134,3 +137,58 @@ def test_sign_out_everywhere_else(app_db):
     assert not any(still_open(app_db, t) for t in others)
     assert still_open(app_db, at.session_state["_rt_session"])
     assert button(at, "Sign out everywhere else").disabled
+
+
+# -- mail choices (issue 15) -----------------------------------------------------------------------------
+MAIL_KINDS_SHOWN = {
+    "reporter": ["reminders", "activity_returned", "activity_cited"],
+    "focal": ["reminders", "activity_returned", "activity_cited", "progress_returned", "progress_published"],
+    "secretariat": ["reminders", "activity_returned", "activity_cited", "progress_returned", "progress_published",
+                    "progress_in_review", "weekly_digest"],
+    "leader": ["weekly_digest"],
+    "admin": list(vocab.MAIL_KINDS),
+}
+
+
+def delivery(app_db, username: str, kind: str) -> str:
+    with Session(make_engine(app_db)) as s:
+        return mail_preferences.delivery(s, stored(app_db, username).id, kind)
+
+
+@pytest.mark.parametrize("user", sorted(PASSWORDS))
+def test_each_role_chooses_the_mail_that_concerns_it(app_db, user):
+    at = open_page(PAGE, user)
+    assert not at.exception
+    shown = [b.key.removeprefix("mail_") for b in at.selectbox if b.key and b.key.startswith("mail_")]
+    assert shown == MAIL_KINDS_SHOWN[user]
+    for kind in shown:  # each as stored: by default all on, the weekly digest for its readers only
+        assert at.selectbox(key=f"mail_{kind}").value == delivery(app_db, user, kind)
+    if "weekly_digest" in shown:
+        assert delivery(app_db, user, "weekly_digest") == ("immediate" if user in ("secretariat", "leader") else "off")
+    kind = shown[-1]
+    wanted = "off" if kind in ("reminders", "weekly_digest") and user != "admin" else "digest"
+    if kind == "weekly_digest" and user == "admin":
+        wanted = "immediate"  # the administrator may choose it (off by default)
+    at.selectbox(key=f"mail_{kind}").set_value(wanted)
+    button(at, "Save mail choices").click().run()
+    assert not at.exception
+    assert delivery(app_db, user, kind) == wanted
+    assert "Your mail choices are saved." in [m.value for m in at.success]
+    assert at.selectbox(key=f"mail_{kind}").value == wanted
+
+
+def test_reminders_and_the_weekly_digest_are_on_or_off_and_the_others_have_a_daily_digest(app_db):
+    at = open_page(PAGE, "secretariat")
+    assert at.selectbox(key="mail_weekly_digest").options == ["Off", "On"]
+    assert at.selectbox(key="mail_reminders").options == ["Off", "On"]
+    assert at.selectbox(key="mail_progress_in_review").options == ["Off", "Immediately", "In a daily digest"]
+    button(at, "Save mail choices").click().run()
+    assert "Nothing changed in your mail choices." in [m.value for m in at.success]
+
+
+def test_a_choice_not_offered_is_refused_by_the_service(app_db):
+    with pytest.raises(ValidationFailed) as refused, transaction(make_engine(app_db)) as s:
+        me = actor(s, stored(app_db, "reporter"))
+        my_account.set_mail_choices(session=s, actor=me, choices={"weekly_digest": "immediate", "reminders": "digest"})
+    assert {e.field for e in refused.value.errors} == {"mail_weekly_digest", "mail_reminders"}
+    assert delivery(app_db, "reporter", "weekly_digest") == "off"

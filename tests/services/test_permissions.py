@@ -29,9 +29,13 @@ from services import (
     components,
     coverage,
     mail,
+    mail_preferences,
     my_account,
+    notifications,
     register,
     register_file,
+    reminder_rules,
+    reminders,
     yearly_analysis,
 )
 from services import activity_reports as ar
@@ -44,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = Settings(database_url="sqlite://", demo_mode=True, cookie_key="k" * 20,
                     public_url="https://tracker.example.org")
 CONGRESS, OWN, OTHER = "WCC-2020", "WCC-2020-Res-001", "WCC-2020-Res-002"
+WORDING = {"en": {"subject": "Due in {days} days", "body": "Dear {name}, {link}"}}
 REGISTER_ROW = "code,kind,number,title,congress,themes,status,archived_on\n" \
                "WCC-2020-Res-050,Resolution,50,A Resolution of the test,WCC-2020,,active,\n"
 
@@ -107,6 +112,14 @@ CALLS = {
     "access.review": [lambda s, a, w: access_requests.decline(session=s, actor=a, request_id=w["request"],
                                                               note=None, settings=SETTINGS)],
     "mail.view": [lambda s, a, w: mail.outbox(session=s, actor=a)],
+    "reminders.manage": [lambda s, a, w: reminder_rules.list_rules(session=s, actor=a),
+                         lambda s, a, w: reminders.recent(session=s, actor=a),
+                         lambda s, a, w: reminder_rules.preview_rule(session=s, actor=a, wording=WORDING),
+                         lambda s, a, w: reminder_rules.save_rule(session=s, actor=a, days=-3, audience="focal_points",
+                                                                  wording=WORDING)],
+    "digest.weekly": [lambda s, a, w: mail_preferences.set_delivery(s, a, a.id, "weekly_digest", "immediate")],
+    "notifications.view": [lambda s, a, w: notifications.recent(session=s, actor=a),
+                           lambda s, a, w: notifications.mark_all_read(session=s, actor=a)],
     "backup.manage": [lambda s, a, w: backup.make_archive(engine=w["engine"], actor=a),
                       lambda s, a, w: backup.last_backup(session=s, actor=a)],
     "audit.view": [lambda s, a, w: audit_trail.search_events(session=s, actor=a)],
