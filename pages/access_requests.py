@@ -7,7 +7,6 @@ import streamlit as st
 from db.settings import load_settings
 from db.vocab import ROLE_LABELS, ROLES
 from services import access_requests
-from ui import mail_worker
 from ui.auth import signed_in_actor
 from ui.data import session
 from ui.flash import flash, show_flash
@@ -111,7 +110,6 @@ with pending_tab:
                                      username=username, roles=roles, component_ids=components, note=approve_note,
                                      settings=settings)
                 if user is not FAILED:
-                    mail_worker.nudge()
                     flash(f"Account {escape_md(user.username)} created for {escape_md(chosen.name)}; "
                           "they have been told by mail.")
                     st.session_state.pop("access_request_id", None)
@@ -119,7 +117,6 @@ with pending_tab:
             if decline:
                 if declining.run(access_requests.decline, actor=actor, request_id=request_id, note=decline_note,
                                  settings=settings) is not FAILED:
-                    mail_worker.nudge()
                     flash(f"The request of {escape_md(chosen.name)} was declined; they have been told by mail.",
                           icon=":material/block:")
                     st.session_state.pop("access_request_id", None)

@@ -11,7 +11,6 @@ from db import vocab
 from db.settings import load_settings
 from services import accounts
 from services.errors import NotFound
-from ui import mail_worker
 from ui.auth import signed_in_actor
 from ui.data import engine, session
 from ui.flash import flash, show_flash
@@ -180,7 +179,6 @@ with users_tab:
                               f"{settings.reset_link_minutes} minutes)."):
                 if resetting.run(accounts.send_reset_link, actor=actor, user_id=open_id,
                                  settings=settings) is not FAILED:
-                    mail_worker.nudge()
                     flash(f"A password-reset link is on its way to {escape_md(detail['email'])}.")
                 st.rerun()
             resetting.summary()
@@ -201,7 +199,6 @@ with new_tab:
             for field in new_values:
                 st.session_state.pop(f"new_{field}", None)
             st.session_state["users_open"] = user.id
-            mail_worker.nudge()
             flash(f"Account {escape_md(user.username)} created. An activation mail with a link to choose a "
                   f"password is on its way to {escape_md(user.email)}.")
         st.rerun()
@@ -229,7 +226,6 @@ with file_tab:
             result = importing.run_import(accounts.import_users, actor=actor, data=upload.getvalue(),
                                           settings=settings)
             if result is not FAILED:
-                mail_worker.nudge()
                 flash(f"Imported: {result.created:,} new (each mailed an activation link), {result.updated:,} "
                       f"updated, {result.unchanged:,} unchanged.")
                 next_revision()

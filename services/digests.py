@@ -190,7 +190,7 @@ def week_summary(session: Session, *, today: date) -> Week:
         week.owed = [(r.focal_point, int(r.owed), r.resolutions) for r in owed.itertuples(index=False)]
     # The reminders' rule (services/reminders.py), not a second one: a component owes a Resolution it reported
     # on last year and not yet this year (unless it said "nothing to report").
-    owed_by_component = reminders._owed_by_components(session, week.year)
+    owed_by_component = reminders.owed_by_components(session, week.year)
     names = dict(session.exec(select(Component.id, Component.name).where(Component.id.in_(owed_by_component))).all())
     week.silent_components = sorted((names[cid], len(owed), "; ".join(code for _id, code, _title in owed))
                                     for cid, owed in owed_by_component.items())

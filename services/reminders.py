@@ -126,7 +126,7 @@ def _reported(year: int):
             .where(counted_activity_in(year)).distinct().subquery())
 
 
-def _owed_by_components(session: Session, year: int) -> dict[int, list[tuple[int, str, str]]]:
+def owed_by_components(session: Session, year: int) -> dict[int, list[tuple[int, str, str]]]:
     """component -> the Resolutions in force in `year` it reported on in year - 1 but not (yet) in `year`."""
     last, this = _reported(year - 1), _reported(year)
     rows = session.exec(
@@ -164,7 +164,7 @@ def _recipients(session: Session, year: int, audience: str) -> list[tuple[int, s
     """(user id, subject key, Resolutions) for everyone of `audience` who owes something for `year`."""
     if audience == "focal_points":
         return [(user_id, FOCAL_SUBJECT, tuple(res)) for user_id, res in _owed_by_focal_points(session, year).items()]
-    owed = _owed_by_components(session, year)
+    owed = owed_by_components(session, year)
     members = _members(session, list(owed))
     names = dict(session.exec(select(Component.id, Component.name).where(Component.id.in_(list(owed)))).all())
     # One mail per member: a member of two components hears of both in one mail, each Resolution once.

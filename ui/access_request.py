@@ -6,7 +6,6 @@ import streamlit as st
 from db.settings import Settings
 from db.vocab import ROLE_LABELS
 from services import access_requests
-from ui import mail_worker
 from ui.data import session
 from ui.format import fmt_date
 from ui.write import FAILED, Feedback
@@ -64,6 +63,5 @@ def _form(email: str, name: str, organisations, settings: Settings) -> None:
     if sent:
         if _ASKING.run(access_requests.submit_request, email=email, name=name, component_id=component_id, role=role,
                        message=message, settings=settings) is not FAILED:
-            mail_worker.nudge()
             st.session_state[_SENT_KEY] = True
         st.rerun()

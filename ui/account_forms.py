@@ -6,7 +6,6 @@ import streamlit as st
 
 from db.settings import Settings
 from services import account_tokens, passwords
-from ui import mail_worker
 from ui.data import session
 from ui.write import FAILED, Feedback
 
@@ -40,7 +39,6 @@ def _forgot_form(settings: Settings, *, heading: bool) -> None:
             st.error("Enter your email address or username.", icon=":material/error:")
             return
         if _ASKING.run(account_tokens.request_reset, email_or_username=who, settings=settings) is not FAILED:
-            mail_worker.nudge()
             st.session_state[_SENT] = True
         st.rerun()
     if st.session_state.get(_SENT):

@@ -32,6 +32,7 @@ import streamlit as st
 
 from db.engine import transaction
 from services.errors import ConflictError, FieldError, NotFound, ServiceError, ValidationFailed
+from ui import mail_worker
 from ui.data import engine
 from ui.format import escape_md
 from ui.import_problems import show_import_problems
@@ -107,10 +108,12 @@ class Feedback:
     def _attempt(self, write: Callable[[], Any], *, file_import: bool) -> Any:
         st.session_state.pop(_STATE, None)
         try:
-            return write()
+            result = write()
         except ServiceError as error:  # anything else is not the user's to read: the error screen has it
             st.session_state[_STATE] = _outcome(self.key, error, file_import)
             return FAILED
+        mail_worker.nudge()  # committed: any mail it queued (a notification, a link) goes now, not next round
+        return result
 
     def clear(self) -> None:
         """Forget this form's outcome (the page loads another record, or the stored version again)."""

@@ -24,9 +24,11 @@ def test_the_first_request_of_a_fresh_server_for_a_page_gets_the_sign_in_form(pa
 def test_a_shared_filtered_link_opens_after_signing_in(page, live_app):
     page.goto(live_app)  # the server's first request goes to the front door
     _settle(page)
-    sign_in(page, f"{live_app}/register?congress=WCC-2020&q=deep-ocean", "leader", "Demo-Leader-2026")
-    # The page of the link, with its search and its Congress: signing in reruns nothing that could drop them.
-    assert "/register?" in page.url and "q=deep-ocean" in page.url and "congress=WCC-2020" in page.url
-    matching = page.get_by_test_id("stMetric").filter(has_text="Matching").get_by_test_id("stMetricValue")
-    matching.wait_for()
-    assert matching.inner_text() == "1"  # WCC-2020-Res-122, the one text on deep-ocean ecosystems
+    # A page for signed-in users only (the register is public: tests/e2e/test_public_e2e.py signs in from it)
+    sign_in(page, f"{live_app}/coverage?congress=WCC-2016&year=2023", "secretariat", "Demo-Secretariat-2026")
+    # The page of the link, with its Congress and year: signing in reruns nothing that could drop them.
+    assert "/coverage?" in page.url and "congress=WCC-2016" in page.url and "year=2023" in page.url
+    year = page.get_by_role("combobox", name="Reporting year", exact=True)
+    year.wait_for()
+    assert year.input_value() == "2023"
+    assert "WCC-2016" in page.get_by_role("combobox", name="Congress", exact=True).input_value()

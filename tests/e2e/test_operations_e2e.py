@@ -136,7 +136,7 @@ def test_two_app_servers_on_one_postgresql_never_show_stale_data(backend, demo_o
 
         open_in_sidebar(writer, "My account")
         writer.get_by_label("Display name", exact=True).fill("Sara Secretariat-Moved")
-        writer.get_by_role("button", name="Save").click()
+        writer.get_by_role("button", name="Save", exact=True).click()
         writer.get_by_text("Your profile is saved.").wait_for()
 
         open_in_sidebar(reader, "Audit trail")  # the first server's next run

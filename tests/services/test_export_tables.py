@@ -153,5 +153,6 @@ def test_missing_reports_csv_has_the_headers_shown(data):
         table = coverage.resolution_coverage(session=s, year=2024, congress_code="WCC-2020")
     back = pd.read_csv(io.BytesIO(csv_bytes(et.missing_reports_table(coverage.missing_reports(table)))),
                        encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(back.columns) == ["Code", "Title", "Progress Report", "Focal points", "Emails"]
+    assert list(back.columns) == ["Code", "Title", "Progress Report", "Focal points", "Emails",
+                                 "Last reminder"]
     assert list(back["Code"]) == ["WCC-2020-Res-004"]
