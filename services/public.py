@@ -333,7 +333,9 @@ def status_figures(session: Session, *, congress: str | None = None, year: int |
     Congress and year they were computed for (the latest when not given, as the Overview picks them)."""
     flt = progress.resolve(session=session, flt=progress_filter(session, congress=congress, year=year))
     counts = progress.status_counts(session=session, flt=flt)
-    rows = [{"status": r.status, "count": int(r.count), "share": float(r.share)} for r in counts.itertuples()]
+    # In preparation is always 0 here (public=True folds it into No Progress Report): not named at all
+    rows = [{"status": r.status, "count": int(r.count), "share": float(r.share)} for r in counts.itertuples()
+            if r.status != vocab.IN_PREPARATION]
     return {"congress": flt.congress, "year": flt.year, "total": sum(r["count"] for r in rows), "statuses": rows}
 
 
