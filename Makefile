@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n 2  # two workers (pytest-xdist); PYTEST_ARGS="-n0 tests/x.py" 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser clean
+.PHONY: run test browser clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The catalogues brought up to date with the code and locales/incoming/*.json, with their statistics (README
+# "Languages").
+translations: $(STAMP)
+	$(BIN)/python -m locales.build
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

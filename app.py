@@ -5,7 +5,8 @@ import streamlit as st
 
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
-from ui import bell, errors, look, mail_worker, unsubscribe
+from locales import _
+from ui import bell, errors, language, look, mail_worker, unsubscribe
 from ui.auth import (
     gate,
     leave_pages_folder_mode,
@@ -22,6 +23,7 @@ from ui.navigation import build_navigation
 errors.install()  # the plain error screen for any uncaught error, in every run of this process
 leave_pages_folder_mode()  # a fresh server's first run: run again as the app, before anything is drawn
 settings = load_settings()
+language.choose()  # the URL's, this session's or the browser's language, before anything is drawn
 # The logo as the tab's icon too: a file of the app, so no icon is fetched from the internet.
 st.set_page_config(page_title=settings.product_name, page_icon=str(look.logo_file(settings)), layout="wide")
 
@@ -34,8 +36,9 @@ try:
         register_sign_in_only()
         st.stop()
     actor = gate(settings)
+    language.choose(actor)  # signed in: the user's preference
 except ConfigurationError as problem:
-    st.error(f"The app cannot start: {problem}", icon=":material/error:")
+    st.error(_("The app cannot start: {problem}").format(problem=problem), icon=":material/error:")
     register_sign_in_only()
     st.stop()
 except Exception as failure:  # the database locked or down: a plain screen, never a traceback
@@ -47,7 +50,7 @@ if actor is None:  # a visitor: the public pages (published content only), else 
     write_cookie(settings)
     if public_page is None:
         st.stop()
-    visitor_sidebar(public_page)
+    visitor_sidebar(public_page)  # with the language switch
     errors.run_page(public_page)
     st.stop()
 
@@ -55,8 +58,9 @@ st.session_state["actor"] = actor
 page = build_navigation(actor)
 with st.sidebar:
     bell.show(actor)  # unread notifications, linking to their list
-    st.caption(f"Signed in as **{escape_md(actor.display_name)}** · "
-               + ", ".join(ROLE_LABELS[r] for r in sorted(actor.roles)))
+    st.caption(_("Signed in as **{name}** · {roles}").format(
+        name=escape_md(actor.display_name), roles=", ".join(_(ROLE_LABELS[r]) for r in sorted(actor.roles))))
+    language.switch(actor)
     sign_out_button(settings)
     write_cookie(settings)
 errors.run_page(page)

@@ -4,6 +4,9 @@ archived, by theme and kind.
 Two sources, never mixed silently: the register (rows in the resolution table, counted in SQL) and the
 published reference figure of each Congress (Congress.adopted_count, from db/reference/congresses.csv).
 Where the register holds no row for a Congress, its reference figure stands in and is labelled so.
+
+Issue 14: series, sources and the "count not known" mark are English keys (N_), translated where shown; the
+chart's texts are built in the reader's language, its customdata keeps the Congress codes.
 """
 
 from dataclasses import dataclass
@@ -17,17 +20,18 @@ from analytics.charts import FONT
 from db import vocab
 from db.counting import tagged_with
 from db.models import Congress, Resolution, ResolutionTheme, Theme
+from locales import N_, _, format_number, ngettext
 
-REGISTER = "Register"
-REFERENCE = "Reference figure"
-UNKNOWN = "Not known"
+REGISTER = N_("Register")
+REFERENCE = N_("Reference figure")
+UNKNOWN = N_("Not known")
 
 # Series of the per-Congress chart, in stacking order, with their colours.
-RESOLUTIONS_ACTIVE = "Resolutions, active"
-RESOLUTIONS_ARCHIVED = "Resolutions, archived"
-RECOMMENDATIONS_ACTIVE = "Recommendations, active"
-RECOMMENDATIONS_ARCHIVED = "Recommendations, archived"
-REFERENCE_ONLY = "Reference figure (not in the register)"
+RESOLUTIONS_ACTIVE = N_("Resolutions, active")
+RESOLUTIONS_ARCHIVED = N_("Resolutions, archived")
+RECOMMENDATIONS_ACTIVE = N_("Recommendations, active")
+RECOMMENDATIONS_ARCHIVED = N_("Recommendations, archived")
+REFERENCE_ONLY = N_("Reference figure (not in the register)")
 SERIES_COLOURS = {
     RESOLUTIONS_ACTIVE: "#1f5f8b",
     RESOLUTIONS_ARCHIVED: "#9ec3de",
@@ -82,8 +86,11 @@ def _count_where(condition):
 
 
 def congress_label(kind: str, session: int, city: str, year: int) -> str:
-    short = "GA" if kind == "General Assembly" else "WCC"
-    return f"{city.split(',')[0]} {year} ({short} {session})"
+    """'Marseille 2020 (WCC 7)', the abbreviation in the reader's language (AG / CMN in French)."""
+    city = city.split(",")[0]
+    if kind == "General Assembly":
+        return _("{city} {year} (GA {session})").format(city=city, year=year, session=session)
+    return _("{city} {year} (WCC {session})").format(city=city, year=year, session=session)
 
 
 def per_congress(*, session: Session, flt: BodyFilter = BodyFilter()) -> pd.DataFrame:
@@ -206,7 +213,7 @@ def totals(frame: pd.DataFrame) -> dict:
 
 def tables(*, per_congress: pd.DataFrame, by_theme: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The page's tables for downloads, under the names of their sheets and files."""
-    return {"Adopted per Congress": per_congress, "By theme and kind": by_theme}
+    return {N_("Adopted per Congress"): per_congress, N_("By theme and kind"): by_theme}  # English keys, shown _()
 
 
 # -- figures ----------------------------------------------------------------------------------------
@@ -223,7 +230,7 @@ def _layout(fig, *, height: int, **axes):
     return fig
 
 
-NOT_KNOWN = "count not known"
+NOT_KNOWN = N_("count not known")
 
 
 def chart_slots(long: pd.DataFrame) -> pd.DataFrame:
@@ -236,7 +243,8 @@ def chart_slots(long: pd.DataFrame) -> pd.DataFrame:
     def close_run() -> None:
         if run:
             label = (run[0].label if len(run) == 1
-                     else f"{run[0].year}–{run[-1].year} ({len(run)} Congresses)")
+                     else ngettext("{first}–{last} ({n} Congress)", "{first}–{last} ({n} Congresses)",
+                                   len(run)).format(first=run[0].year, last=run[-1].year, n=len(run)))
             slots.append((label, "", tuple(c.code for c in run), run[0].year))
             run.clear()
 
@@ -270,25 +278,26 @@ def per_congress_chart(long: pd.DataFrame):
         part = known[known["series"] == series].set_index("label")["count"]
         counts = [int(part.get(label, 0)) if code_of[label] else 0 for label in labels]
         fig.add_trace(go.Bar(
-            x=labels, y=counts, name=series, marker_color=colour,
+            x=labels, y=counts, name=_(series), marker_color=colour,
             marker_pattern_shape="/" if series == REFERENCE_ONLY else "", showlegend=bool(sum(counts)),
             customdata=[[code_of[label]] for label in labels],
-            hovertemplate="<b>%{x}</b><br>" + series + ": %{y}<extra></extra>",
+            hovertemplate="<b>%{x}</b><br>" + _(series) + ": %{y}<extra></extra>",
         ))
     totals = known.groupby("label", sort=False)["count"].sum()
     values = [int(totals.get(label, 0)) if code_of[label] else 0 for label in labels]
-    text = [str(v) if code_of[label] and v else "" if code_of[label] else NOT_KNOWN
+    text = [format_number(v) if code_of[label] and v else "" if code_of[label] else _(NOT_KNOWN)
             for label, v in zip(labels, values)]
     fig.add_trace(go.Scatter(x=labels, y=values, mode="text", text=text, textposition="top center",
                              textfont=dict(color=[("#31333f" if code_of[label] else "#5f6b7a")
                                                   for label in labels]),
                              customdata=[[code_of[label]] for label in labels], showlegend=False,
-                             hovertemplate=["%{x}<br>No count of their texts is known yet<extra></extra>"
-                                            if not code_of[label] else "<b>%{x}</b><br>%{y} texts<extra></extra>"
-                                            for label in labels]))
+                             hovertemplate=["%{x}<br>" + _("No count of their texts is known yet") + "<extra></extra>"
+                                            if not code_of[label] else
+                                            "<b>%{x}</b><br>" + _("{count} texts").format(count="%{y}")
+                                            + "<extra></extra>" for label in labels]))
     top = float(max(values)) if values and max(values) > 0 else 1.0
     return _layout(fig, height=440, xaxis=dict(type="category", tickangle=-45, title_text=""),
-                   yaxis=dict(title_text="Texts adopted", range=[0, top * 1.15]), clickmode="event+select")
+                   yaxis=dict(title_text=_("Texts adopted"), range=[0, top * 1.15]), clickmode="event+select")
 
 
 def by_theme_chart(frame: pd.DataFrame):
@@ -302,8 +311,8 @@ def by_theme_chart(frame: pd.DataFrame):
                                  ("Recommendation", "archived", RECOMMENDATIONS_ARCHIVED)):
         part = frame[frame["kind"] == kind].set_index("theme").reindex(themes)
         counts = part[status].fillna(0).astype(int)
-        fig.add_trace(go.Bar(y=themes, x=counts, name=series, orientation="h", showlegend=bool(counts.sum()),
+        fig.add_trace(go.Bar(y=themes, x=counts, name=_(series), orientation="h", showlegend=bool(counts.sum()),
                              marker_color=SERIES_COLOURS[series],
-                             hovertemplate="<b>%{y}</b><br>" + series + ": %{x}<extra></extra>"))
-    return _layout(fig, height=90 + 30 * len(themes), xaxis=dict(title_text="Texts adopted"),
+                             hovertemplate="<b>%{y}</b><br>" + _(series) + ": %{x}<extra></extra>"))
+    return _layout(fig, height=90 + 30 * len(themes), xaxis=dict(title_text=_("Texts adopted")),
                    yaxis=dict(autorange="reversed", type="category", automargin=True))

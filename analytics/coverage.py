@@ -36,6 +36,7 @@ from db.models import (
     User,
 )
 from db.sql import string_agg
+from locales import N_, _, format_number, format_percent, ngettext
 
 NONE = "none"
 # Coverage states: the reporting states, from done to not started, with their labels and colours.
@@ -178,13 +179,16 @@ def missing_reports(coverage: pd.DataFrame) -> pd.DataFrame:
     return missing.assign(state=missing["state"].map(COVERAGE_LABELS))[MISSING_COLUMNS].reset_index(drop=True)
 
 
+NO_FOCAL_POINT = N_("No focal point")  # kept in English here (services/digests.py reads it); pages show _()
+
+
 def owed_by_focal_point(missing: pd.DataFrame) -> pd.DataFrame:
     """The reminder list turned round: one row per focal point (one email each) with the reports they
     owe; Resolutions nobody is assigned to are gathered under "No focal point". Works on the (small,
     already aggregated) missing-reports frame."""
     owed: dict[tuple[str, str], list[str]] = {}
     for row in missing.itertuples(index=False):
-        names = row.focal_points.split("; ") if row.focal_points else ["No focal point"]
+        names = row.focal_points.split("; ") if row.focal_points else [NO_FOCAL_POINT]
         emails = row.focal_emails.split("; ") if row.focal_emails else [""]
         for name, email in zip(names, emails):
             owed.setdefault((name, email), []).append(row.code)
@@ -274,14 +278,15 @@ class Deadline:
         return self.days_left is not None and self.days_left < 0
 
     def describe(self) -> str:
+        """In the reader's language: "14 days left", "Due today", "Overdue by 5 days"."""
         if self.due_on is None:
-            return f"No deadline set for {self.year}"
+            return _("No deadline set for {year}").format(year=self.year)
         if self.days_left == 0:
-            return "Due today"
+            return _("Due today")
         if self.days_left > 0:
-            return f"{self.days_left:,} day{'s' if self.days_left != 1 else ''} left"
+            return ngettext("{n} day left", "{n} days left", self.days_left).format(n=format_number(self.days_left))
         late = -self.days_left
-        return f"Overdue by {late:,} day{'s' if late != 1 else ''}"
+        return ngettext("Overdue by {n} day", "Overdue by {n} days", late).format(n=format_number(late))
 
 
 def deadline(*, session: Session, year: int, today: date) -> Deadline:
@@ -327,10 +332,13 @@ def state_bar(counts: dict[str, int]) -> go.Figure:
     fig = go.Figure()
     for state in COVERAGE_STATES:
         n = counts.get(state, 0)
+        label = _(COVERAGE_LABELS[state])  # the reader's language; colour and order keyed on the state
         fig.add_bar(
-            y=[""], x=[n], orientation="h", name=COVERAGE_LABELS[state], marker_color=COVERAGE_COLOURS[state],
-            text=[f"{COVERAGE_LABELS[state]}: {n} ({n / total:.0%})" if n else ""], textposition="inside",
-            insidetextanchor="middle", hovertemplate=f"{COVERAGE_LABELS[state]}: %{{x}}<extra></extra>",
+            y=[""], x=[n], orientation="h", name=label, marker_color=COVERAGE_COLOURS[state],
+            text=[_("{state}: {count} ({share})").format(state=label, count=format_number(n),
+                                                          share=format_percent(n / total)) if n else ""],
+            textposition="inside", insidetextanchor="middle",
+            hovertemplate=_("{state}: {count}").format(state=label, count="%{x}") + "<extra></extra>",
         )
     fig.update_layout(barmode="stack", height=130, margin=dict(l=0, r=0, t=10, b=0), showlegend=True,
                       legend=dict(orientation="h", y=-0.3, traceorder="normal"),

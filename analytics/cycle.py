@@ -35,33 +35,36 @@ from db.models import (
     Resolution,
     YearlyAnalysis,
 )
+from locales import N_, _, format_number, format_short_date
 
 STAGES = ("activity", "progress", "analysis")
-STAGE_TITLES = {"activity": "Activity Reports", "progress": "Progress Reports", "analysis": "Yearly analysis"}
+# English marked with N_ (import time), translated where drawn: _(STAGE_TITLES[stage]).
+STAGE_TITLES = {"activity": N_("Activity Reports"), "progress": N_("Progress Reports"),
+                "analysis": N_("Yearly analysis")}
 STAGE_WHO = {  # short lines: they are written in the diagram's boxes
-    "activity": "by any IUCN component\nat any time",
-    "progress": "by Secretariat focal points\nonce a year",
-    "analysis": "by the Secretariat\nlatest Congress",
+    "activity": N_("by any IUCN component\nat any time"),
+    "progress": N_("by Secretariat focal points\nonce a year"),
+    "analysis": N_("by the Secretariat\nlatest Congress"),
 }
 
 # What each role is expected to do, in plain words (keys: vocab.ROLES).
 ROLE_EXPECTATIONS = {
-    "reporter": "Report what your component did to implement a Resolution, whenever you act: one short "
-                "Activity Report, which you can save as a draft and submit later. Start from an earlier "
-                "report to save typing. If a report is returned to you, read the comment, fix it and submit "
-                "it again.",
-    "focal_point": "For each Resolution assigned to you, read the year's Activity Reports and write one "
-                   "Progress Report before the deadline: the implementation status, what was achieved, the "
-                   "challenges, solutions and next steps. Submit it for review; return an Activity Report to "
-                   "its author if something is missing.",
-    "secretariat": "Assign a focal point to every Resolution and set the deadline for each year. Review the "
-                   "Progress Reports: publish them or return them with a comment. Chase missing reports from "
-                   "the coverage view, then write the yearly analysis.",
-    "leadership": "Read the summary charts and the yearly analysis once it is published; export tables for "
-                  "Council papers.",
-    "admin": "Manage the organisations and the user accounts (Administration: Users, Organisations), "
-             "approve or decline access requests from single sign-on, and read the audit trail and the sent "
-             "mail; you can also do everything the Secretariat does.",
+    "reporter": N_("Report what your component did to implement a Resolution, whenever you act: one short "
+                   "Activity Report, which you can save as a draft and submit later. Start from an earlier "
+                   "report to save typing. If a report is returned to you, read the comment, fix it and submit "
+                   "it again."),
+    "focal_point": N_("For each Resolution assigned to you, read the year's Activity Reports and write one "
+                      "Progress Report before the deadline: the implementation status, what was achieved, the "
+                      "challenges, solutions and next steps. Submit it for review; return an Activity Report to "
+                      "its author if something is missing."),
+    "secretariat": N_("Assign a focal point to every Resolution and set the deadline for each year. Review the "
+                      "Progress Reports: publish them or return them with a comment. Chase missing reports from "
+                      "the coverage view, then write the yearly analysis."),
+    "leadership": N_("Read the summary charts and the yearly analysis once it is published; export tables for "
+                     "Council papers."),
+    "admin": N_("Manage the organisations and the user accounts (Administration: Users, Organisations), "
+                "approve or decline access requests from single sign-on, and read the audit trail and the sent "
+                "mail; you can also do everything the Secretariat does."),
 }
 assert set(ROLE_EXPECTATIONS) == set(vocab.ROLES)
 
@@ -141,9 +144,9 @@ def _reporter_work(session: Session, user_id: int, year: int) -> list[WorkItem]:
     ).all())
     submitted = session.exec(select(func.count(ActivityReport.id)).where(mine, counted_activity_in(year))).one()
     return [
-        WorkItem("activity", "Your Activity Reports in draft", by_state.get("draft", 0), "my_reports"),
-        WorkItem("activity", "Returned to you with a comment", by_state.get("returned", 0), "my_reports"),
-        WorkItem("activity", f"Submitted by you in {year}", submitted, "my_reports"),
+        WorkItem("activity", _("Your Activity Reports in draft"), by_state.get("draft", 0), "my_reports"),
+        WorkItem("activity", _("Returned to you with a comment"), by_state.get("returned", 0), "my_reports"),
+        WorkItem("activity", _("Submitted by you in {year}").format(year=year), submitted, "my_reports"),
     ]
 
 
@@ -155,13 +158,13 @@ def _focal_work(session: Session, user_id: int, year: int) -> list[WorkItem]:
     owed = sum(counts[s] for s in MISSING_STATES)
     query = {"year": str(year), "congress": congress}
     return [
-        WorkItem("progress", f"{congress} Resolutions assigned to you", sum(counts.values()),
-                 "my_resolutions", {"year": str(year)}),
-        WorkItem("progress", f"Progress Reports you still owe for {year}", owed, "coverage",
+        WorkItem("progress", _("{congress} Resolutions assigned to you").format(congress=congress),
+                 sum(counts.values()), "my_resolutions", {"year": str(year)}),
+        WorkItem("progress", _("Progress Reports you still owe for {year}").format(year=year), owed, "coverage",
                  query | {"mine": "1"}),
-        WorkItem("progress", "… of which with no Progress Report yet", counts[NONE], "my_resolutions",
+        WorkItem("progress", _("… of which with no Progress Report yet"), counts[NONE], "my_resolutions",
                  {"year": str(year)}),
-        WorkItem("progress", "… of which waiting in review",
+        WorkItem("progress", _("… of which waiting in review"),
                  in_review_count(session=session, year=year, congress_code=congress, focal_user_id=user_id)),
     ]
 
@@ -170,7 +173,7 @@ def _secretariat_work(session: Session, year: int) -> list[WorkItem]:
     in_review = session.exec(
         select(func.count(ProgressReport.id)).where(ProgressReport.state == "in_review")
     ).one()
-    items = [WorkItem("progress", "Progress Reports waiting in review (all years)", in_review, "review_queue")]
+    items = [WorkItem("progress", _("Progress Reports waiting in review (all years)"), in_review, "review_queue")]
     congress = congress_reported_in(congress_choices(session=session), year)
     if congress:
         counts = state_counts(session=session, year=year, congress_code=congress)
@@ -181,9 +184,10 @@ def _secretariat_work(session: Session, year: int) -> list[WorkItem]:
         ).one()
         query = {"year": str(year), "congress": congress}
         items += [
-            WorkItem("progress", f"{congress} Resolutions still without a published report for {year}",
-                     sum(counts[s] for s in MISSING_STATES), "coverage", query),
-            WorkItem("progress", f"{congress} Resolutions without a focal point", unassigned, "assignments"),
+            WorkItem("progress", _("{congress} Resolutions still without a published report for {year}").format(
+                congress=congress, year=year), sum(counts[s] for s in MISSING_STATES), "coverage", query),
+            WorkItem("progress", _("{congress} Resolutions without a focal point").format(congress=congress),
+                     unassigned, "assignments"),
         ]
     return items
 
@@ -193,7 +197,7 @@ def _analysis_work(session: Session, year: int) -> list[WorkItem]:
         select(func.count(YearlyAnalysis.id)).where(YearlyAnalysis.year == year,
                                                    YearlyAnalysis.published_at.is_not(None))
     ).one()
-    return [WorkItem("analysis", f"Yearly analyses published for {year}", published, "analysis")]
+    return [WorkItem("analysis", _("Yearly analyses published for {year}").format(year=year), published, "analysis")]
 
 
 def upcoming_deadlines(*, session: Session, year: int) -> pd.DataFrame:
@@ -205,8 +209,13 @@ def upcoming_deadlines(*, session: Session, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "due_on"])
 
 
+ANALYSIS_STATE_LABELS = {"not started": N_("not started"), "published": N_("published"),
+                         "published in part": N_("published in part"), "draft": N_("draft")}
+
+
 def analysis_state(analyses: pd.DataFrame) -> str:
-    """A yearly analysis once published stays published while a revision is drafted (published_at set)."""
+    """A yearly analysis once published stays published while a revision is drafted (published_at set).
+    A code (a key of ANALYSIS_STATE_LABELS)."""
     if analyses.empty:
         return "not started"
     published = analyses["published_at"].notna()
@@ -224,12 +233,15 @@ def _dot_text(text: str) -> str:
 def stage_lines(counts: StageCounts) -> dict[str, list[str]]:
     """The figures written in each box of the diagram."""
     p = counts.progress
+    n = format_number
     return {
-        "activity": [f"{counts.activity_submitted:,} submitted in {counts.year}",
-                     f"{counts.activity_in_progress:,} in draft or returned"],
-        "progress": [f"{p.get('in_preparation', 0):,} in preparation ({counts.in_review:,} in review)",
-                     f"{p.get('published', 0):,} published for {counts.year}"],
-        "analysis": [f"{counts.year}: {analysis_state(counts.analyses)}"],
+        "activity": [_("{n} submitted in {year}").format(n=n(counts.activity_submitted), year=counts.year),
+                     _("{n} in draft or returned").format(n=n(counts.activity_in_progress))],
+        "progress": [_("{n} in preparation ({in_review} in review)").format(
+                         n=n(p.get("in_preparation", 0)), in_review=n(counts.in_review)),
+                     _("{n} published for {year}").format(n=n(p.get("published", 0)), year=counts.year)],
+        "analysis": [_("{year}: {state}").format(
+            year=counts.year, state=_(ANALYSIS_STATE_LABELS[analysis_state(counts.analyses)]))],
     }
 
 
@@ -246,16 +258,16 @@ def cycle_dot(counts: StageCounts, highlight: set[str] = frozenset(), deadline: 
     ]
     for stage in STAGES:
         mine = stage in highlight
-        rows = [STAGE_TITLES[stage].upper(), *STAGE_WHO[stage].split("\n"), "", *lines[stage]]
+        rows = [_(STAGE_TITLES[stage]).upper(), *_(STAGE_WHO[stage]).split("\n"), "", *lines[stage]]
         if stage == "progress" and deadline:
-            rows.append(f"due {deadline:%d %b %Y}")
-        label = "\\n".join(_dot_text(r) for r in rows + (["YOUR WORK IS HERE"] if mine else []))
+            rows.append(_("due {date}").format(date=format_short_date(deadline)))
+        label = "\\n".join(_dot_text(r) for r in rows + ([_("YOUR WORK IS HERE")] if mine else []))
         fill, font = (accent, "white") if mine else ("#f4f6f8", "#1f2933")
         out.append(f'  {stage} [label="{label}", fillcolor="{fill}", fontcolor="{font}", '
                    f'color="{accent if mine else plain}", penwidth={2 if mine else 1}];')
     out += [
-        '  activity -> progress [label="synthesised"];',
-        '  progress -> analysis [label="published"];',
+        f'  activity -> progress [label="{_dot_text(_("synthesised"))}"];',
+        f'  progress -> analysis [label="{_dot_text(_("published"))}"];',
         "}",
     ]
     return "\n".join(out)

@@ -3,8 +3,10 @@ each section of the Secretariat's narrative followed by its charts and tables, a
 challenges and solutions of every published Progress Report.
 
 Charts are drawn with matplotlib (offline; plotly's image export needs a browser) in the status colours
-of db/vocab.py; the document is laid out with fpdf2 in DejaVu Sans (shipped with matplotlib), which has
-every accent of Congress names and narrative text.
+of db/vocab.py; the document is laid out with fpdf2 in DejaVu Sans (shipped with matplotlib, and
+matplotlib's own default font for the charts), which has every accent of French and Spanish, of Congress
+names and narrative text. Every word of the document is in the current language (locales, issue 14); the
+statuses and categories are translated where drawn, their colours and order stay keyed on the stored value.
 """
 
 import io
@@ -20,11 +22,13 @@ import pandas as pd  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
 
+import locales  # noqa: E402
 from analytics.charts import BAR_COLOUR as BAR  # noqa: E402
 from analytics.charts import COVERAGE_COLOURS
 from analytics.progress import COVERAGE_CATEGORIES  # noqa: E402
 from analytics.yearly_analysis import CHANGE_COLOURS, CHANGES, Sections, transition_matrix  # noqa: E402
 from db import vocab  # noqa: E402
+from locales import N_, _  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 INK = (33, 37, 41)
@@ -33,13 +37,14 @@ ACCENT = (31, 95, 139)
 RULE = (222, 226, 230)
 
 # Which computed figures follow each narrative section (by the narrative field's key).
+# Titles in English (N_), translated where drawn.
 CHART_TITLES = {
-    "status": ["Change since last year", "Status over the years"],  # the status itself is on the title page
-    "coverage": ["Reporting coverage per year"],
-    "themes": ["Status by theme"],
-    "components": ["Activity Reports by kind of component", "Activity Reports by type of action",
-                   "Activity Reports by IUCN region"],
-    "obstacles": ["Most frequent challenges"],
+    "status": [N_("Change since last year"), N_("Status over the years")],  # the status is on the title page
+    "coverage": [N_("Reporting coverage per year")],
+    "themes": [N_("Status by theme")],
+    "components": [N_("Activity Reports by kind of component"), N_("Activity Reports by type of action"),
+                   N_("Activity Reports by IUCN region")],
+    "obstacles": [N_("Most frequent challenges")],
 }
 
 
@@ -71,12 +76,13 @@ def status_chart(status: pd.DataFrame) -> bytes:
     labels = list(status["status"])[::-1]
     counts = list(status["count"])[::-1]
     shares = list(status["share"])[::-1]
-    ax.barh(labels, counts, color=[vocab.STATUS_COLOURS[s] for s in labels], height=0.65)
+    ax.barh([_(s) for s in labels], counts, color=[vocab.STATUS_COLOURS[s] for s in labels], height=0.65)
     top = max(counts + [1])
     for y, (n, s) in enumerate(zip(counts, shares)):
-        ax.text(n + top * 0.01, y, f"{n}  ({s:.0%})", va="center", fontsize=8, color="#343a40")
+        ax.text(n + top * 0.01, y, f"{locales.format_number(n)}  ({locales.format_percent(s)})", va="center",
+                fontsize=8, color="#343a40")
     ax.set_xlim(0, top * 1.18)
-    ax.set_xlabel("Resolutions", fontsize=8)
+    ax.set_xlabel(_("Resolutions"), fontsize=8)
     return _png(fig)
 
 
@@ -85,12 +91,12 @@ def stacked_status_chart(frame: pd.DataFrame, by: str, *, horizontal: bool, heig
     groups = list(dict.fromkeys(frame[by]))
     fig, ax = _axes(7.0, height)
     base = [0.0] * len(groups)
-    names = [str(g) for g in groups]
+    names = [_(str(g)) if by != "year" else str(g) for g in groups]  # themes are vocabulary, years numbers
     for status in vocab.STATUS_SCALE:
         part = frame[frame["status"] == status].set_index(by).reindex(groups)
         values = (part["share"].fillna(0) * 100).tolist()
         counts = part["count"].fillna(0).astype(int).tolist()
-        kwargs = dict(color=vocab.STATUS_COLOURS[status], label=status)
+        kwargs = dict(color=vocab.STATUS_COLOURS[status], label=_(status))
         bars = (ax.barh(names, values, left=base, height=0.65, **kwargs) if horizontal
                 else ax.bar(names, values, bottom=base, width=0.6, **kwargs))
         dark = status in ("Not started", "On-going", "Completed")
@@ -103,10 +109,10 @@ def stacked_status_chart(frame: pd.DataFrame, by: str, *, horizontal: bool, heig
     if horizontal:
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
-        ax.set_xlabel("Share of Resolutions (%)", fontsize=8)
+        ax.set_xlabel(_("Share of Resolutions (%)"), fontsize=8)
     else:
         ax.set_ylim(0, 100)
-        ax.set_ylabel("Share of Resolutions (%)", fontsize=8)
+        ax.set_ylabel(_("Share of Resolutions (%)"), fontsize=8)
     _legend(ax, len(vocab.STATUS_SCALE))
     return _png(fig)
 
@@ -119,50 +125,50 @@ def coverage_chart(coverage: pd.DataFrame) -> bytes:
         part = coverage[coverage["category"] == category].set_index("year").reindex(years)
         counts = part["count"].fillna(0).astype(int).tolist()
         bars = ax.bar([str(y) for y in years], counts, bottom=base, width=0.6, color=COVERAGE_COLOURS[category],
-                      label=category)
+                      label=_(category))
         for bar, n in zip(bars, counts):
             if n:
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(n),
                         ha="center", va="center", fontsize=7,
                         color="white" if category == vocab.PUBLISHED else "#212529")
         base = [b + n for b, n in zip(base, counts)]
-    ax.set_ylabel("Resolutions in force", fontsize=8)
+    ax.set_ylabel(_("Resolutions in force"), fontsize=8)
     _legend(ax, 3)
     return _png(fig)
 
 
 def count_chart(frame: pd.DataFrame, label: str, count: str = "count", *, xlabel: str,
                 colours: list[str] | None = None) -> bytes:
-    """Horizontal bars (label, count), in the frame's order from the top."""
+    """Horizontal bars (label, count), in the frame's order from the top; labels (vocabulary) translated."""
     fig, ax = _axes(7.0, 0.5 + 0.28 * max(len(frame), 1))
-    labels = list(frame[label])[::-1]
+    labels = [_(str(v)) for v in frame[label]][::-1]
     counts = list(frame[count])[::-1]
     ax.barh(labels, counts, color=(colours[::-1] if colours else BAR), height=0.65)
     top = max(counts + [1])
     for y, n in enumerate(counts):
-        ax.text(n + top * 0.01, y, str(n), va="center", fontsize=8, color="#343a40")
+        ax.text(n + top * 0.01, y, locales.format_number(n), va="center", fontsize=8, color="#343a40")
     ax.set_xlim(0, top * 1.12)
     ax.set_xlabel(xlabel, fontsize=8)
     return _png(fig)
 
 
 def charts(s: Sections) -> dict[str, bytes]:
-    """Every chart of the document, by title."""
+    """Every chart of the document, by its English title (CHART_TITLES)."""
     areas = s.by_theme
     return {
         "Status of the Resolutions": status_chart(s.status),
         "Status over the years": stacked_status_chart(s.status_over_years, "year", horizontal=False),
-        "Change since last year": count_chart(s.change, "change", xlabel="Resolutions",
+        "Change since last year": count_chart(s.change, "change", xlabel=_("Resolutions"),
                                               colours=[CHANGE_COLOURS[c] for c in CHANGES]),
         "Reporting coverage per year": coverage_chart(s.coverage),
         "Status by theme": stacked_status_chart(areas, "theme", horizontal=True,
                                                 height=0.9 + 0.3 * areas["theme"].nunique()),
         "Activity Reports by kind of component": count_chart(s.by_component_kind, "label",
-                                                             xlabel="Activity Reports"),
-        "Activity Reports by type of action": count_chart(s.by_action_type, "label", xlabel="Activity Reports"),
-        "Activity Reports by IUCN region": count_chart(s.by_region, "label", xlabel="Activity Reports"),
+                                                             xlabel=_("Activity Reports")),
+        "Activity Reports by type of action": count_chart(s.by_action_type, "label", xlabel=_("Activity Reports")),
+        "Activity Reports by IUCN region": count_chart(s.by_region, "label", xlabel=_("Activity Reports")),
         "Most frequent challenges": count_chart(s.challenges, "challenge",
-                                                xlabel="Published Progress Reports naming it"),
+                                                xlabel=_("Published Progress Reports naming it")),
     }
 
 
@@ -192,7 +198,7 @@ class _Document(FPDF):
         self.set_y(-12)
         self.set_font("DejaVu", "", 7.5)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(0, 5, _("Page {page} of {pages}").format(page=self.page_no(), pages="{nb}"), align="R")
 
     # building blocks
     def heading(self, text: str, level: int = 1) -> None:
@@ -239,7 +245,7 @@ class _Document(FPDF):
 
     def data_table(self, frame: pd.DataFrame, *, widths: tuple | None = None, size: float = 8, **kwargs) -> None:
         if frame.empty:
-            self.paragraph("Nothing to show for this year.", italic=True, size=9)
+            self.paragraph(_("Nothing to show for this year."), italic=True, size=9)
             return
         if len(frame) <= 12 and self.get_y() + 6.5 * (len(frame) + 1) > self.h - self.b_margin:
             self.add_page()  # a short table is read whole: keep it on one page
@@ -264,12 +270,13 @@ def _title_page(pdf: _Document, s: Sections, note: str, status_png: bytes) -> No
     pdf.set_xy(18, 20)
     pdf.set_font("DejaVu", "", 10)
     pdf.set_text_color(255, 255, 255)
-    pdf.cell(0, 6, "IUCN · Resolutions and Recommendations", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _("IUCN · Resolutions and Recommendations"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "B", 22)
-    pdf.multi_cell(0, 10, f"Yearly analysis {s.year}", new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 10, _("Yearly analysis {year}").format(year=s.year), new_x="LMARGIN", new_y="NEXT",
+                   align="L")
     pdf.set_font("DejaVu", "", 12)
-    pdf.multi_cell(0, 6, f"Implementation of the Resolutions and Recommendations of the {s.congress_title}",
-                   new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 6, _("Implementation of the Resolutions and Recommendations of the {congress}").format(
+        congress=s.congress_title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_y(72)
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "I", 9.5)
@@ -277,13 +284,16 @@ def _title_page(pdf: _Document, s: Sections, note: str, status_png: bytes) -> No
     pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(6)
     h = s.headline
+    n = locales.format_number
     boxes = [
-        (f"{h['resolutions_in_force']:,}", "Resolutions and Recommendations in force"),
-        (f"{h['published_share']:.0%}", f"with a published Progress Report ({h['published']:,})"),
-        (f"{h['in_preparation']:,}", f"{vocab.IN_PREPARATION}: a Progress Report not published yet"),
-        (f"{h['no_progress_report']:,}", vocab.NO_PROGRESS_REPORT),
-        (f"{h['activity_reports']:,}", f"Activity Reports received in {s.year}"),
-        (f"{h['components_involved']:,}", "IUCN components involved"),
+        (n(h["resolutions_in_force"]), _("Resolutions and Recommendations in force")),
+        (locales.format_percent(h["published_share"]),
+         _("with a published Progress Report ({n})").format(n=n(h["published"]))),
+        (n(h["in_preparation"]), _("{state}: a Progress Report not published yet").format(
+            state=_(vocab.IN_PREPARATION))),
+        (n(h["no_progress_report"]), _(vocab.NO_PROGRESS_REPORT)),
+        (n(h["activity_reports"]), _("Activity Reports received in {year}").format(year=s.year)),
+        (n(h["components_involved"]), _("IUCN components involved")),
     ]
     width = (pdf.w - pdf.l_margin - pdf.r_margin - 2 * 5) / 3
     top = pdf.get_y()
@@ -301,14 +311,16 @@ def _title_page(pdf: _Document, s: Sections, note: str, status_png: bytes) -> No
         pdf.set_text_color(*INK)
         pdf.multi_cell(width - 8, 4, label, align="L")
     pdf.set_y(top + 64)
-    pdf.chart(f"Status of the Resolutions in {s.year}", status_png)
+    pdf.chart(_("Status of the Resolutions in {year}").format(year=s.year), status_png)
     pdf.set_y(max(pdf.get_y(), pdf.h - 40))
     pdf.set_font("DejaVu", "", 8)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(0, 4, "Figures computed from the published Progress Reports and the Activity Reports received "
-                         f"in {s.year}. '{vocab.IN_PREPARATION}' counts Resolutions whose Progress Report for the "
-                         f"year is not published yet, '{vocab.NO_PROGRESS_REPORT}' those without one. Prepared "
-                         f"with the IUCN Resolutions Tracker on {datetime.now(UTC):%d %B %Y}.",
+    pdf.multi_cell(0, 4, _("Figures computed from the published Progress Reports and the Activity Reports received "
+                           "in {year}. '{in_preparation}' counts Resolutions whose Progress Report for the year is "
+                           "not published yet, '{no_report}' those without one. Prepared with the IUCN Resolutions "
+                           "Tracker on {date}.").format(year=s.year, in_preparation=_(vocab.IN_PREPARATION),
+                                                        no_report=_(vocab.NO_PROGRESS_REPORT),
+                                                        date=locales.format_date(datetime.now(UTC))),
                    new_x="LMARGIN", new_y="NEXT", align="L")
 
 
@@ -316,10 +328,12 @@ def analysis_pdf(s: Sections, *, narrative: list[tuple[str, str, str]], note: st
     """The whole analysis as PDF bytes. narrative: (key, label, text) per section, in document order;
     an empty text leaves only the section's figures. note: the line under the title (published when,
     or that this is a draft)."""
-    pdf = _Document(f"Yearly analysis {s.year} · {s.congress_title}")
-    pdf.set_title(f"Yearly analysis {s.year}: {s.congress_title}")
-    pdf.set_author("IUCN Secretariat")
-    pdf.set_creator("IUCN Resolutions Tracker")
+    title = _("Yearly analysis {year}").format(year=s.year)
+    pdf = _Document(f"{title} · {s.congress_title}")
+    pdf.set_title(f"{title}: {s.congress_title}")
+    pdf.set_lang(locales.current())
+    pdf.set_author(_("IUCN Secretariat"))
+    pdf.set_creator(_("IUCN Resolutions Tracker"))
     images = charts(s)
     _title_page(pdf, s, note, images["Status of the Resolutions"])
     pdf.add_page()
@@ -328,34 +342,39 @@ def analysis_pdf(s: Sections, *, narrative: list[tuple[str, str, str]], note: st
         if text.strip():
             pdf.paragraph(text)
         for title in CHART_TITLES.get(key, []):
-            pdf.chart(title, images[title])
+            pdf.chart(_(title), images[title])
         _section_tables(pdf, key, s)
     pdf.add_page()
-    pdf.heading("Annex. Challenges and solutions by Resolution")
-    pdf.paragraph(f"As written in the published Progress Reports for {s.year}.", italic=True, size=9)
+    pdf.heading(_("Annex. Challenges and solutions by Resolution"))
+    pdf.paragraph(_("As written in the published Progress Reports for {year}.").format(year=s.year), italic=True,
+                  size=9)
     texts = s.reports_text[(s.reports_text["challenges"] != "") | (s.reports_text["solutions"] != "")]
-    pdf.data_table(texts[["code", "status", "challenges", "solutions"]].rename(columns=str.capitalize),
-              widths=(22, 14, 37, 27), size=7)
+    annex = texts[["code", "status", "challenges", "solutions"]].assign(status=lambda t: t["status"].map(_))
+    pdf.data_table(annex.rename(columns={"code": _("Code"), "status": _("Status"), "challenges": _("Challenges"),
+                                         "solutions": _("Solutions")}),
+                   widths=(22, 14, 37, 27), size=7)
     return bytes(pdf.output())
 
 
 def _section_tables(pdf: _Document, key: str, s: Sections) -> None:
     if key == "status":
-        pdf.heading(f"Status in {s.year - 1} and in {s.year}", level=2)
-        pdf.paragraph("Each row: Resolutions at that status last year; each column: their status this year.",
+        pdf.heading(_("Status in {last} and in {year}").format(last=s.year - 1, year=s.year), level=2)
+        pdf.paragraph(_("Each row: Resolutions at that status last year; each column: their status this year."),
                       italic=True, size=8.5)
-        matrix = transition_matrix(s.transitions, s.year).rename(columns={
-            f"Status in {s.year - 1} \\ in {s.year}": f"{s.year - 1} \\ {s.year}"})
+        matrix = transition_matrix(s.transitions, s.year)
+        matrix = matrix.set_axis([f"{s.year - 1} \\ {s.year}", *(_(c) for c in matrix.columns[1:])], axis=1)
+        matrix.iloc[:, 0] = matrix.iloc[:, 0].map(_)
         pdf.data_table(matrix, widths=(16, *(12,) * len(vocab.STATUS_SCALE)), size=7)
     elif key == "coverage":
         wide = s.coverage.pivot(index="year", columns="category", values="count").reindex(
             columns=list(COVERAGE_CATEGORIES)).fillna(0).astype(int).reset_index()
-        wide.columns = ["Year", *COVERAGE_CATEGORIES]
+        wide.columns = [_("Year"), *(_(c) for c in COVERAGE_CATEGORIES)]
         pdf.data_table(wide, size=8)
     elif key == "obstacles":
-        pdf.heading("Solutions proposed for each challenge", level=2)
-        bullets = s.solutions_by_challenge.assign(
-            solutions=["• " + text.replace("\n", "\n• ") for text in s.solutions_by_challenge["solutions"]])
-        pdf.data_table(bullets.rename(columns={"challenge": "Challenge", "reports": "Reports",
-                                               "solutions": "Solutions proposed"}),
+        pdf.heading(_("Solutions proposed for each challenge"), level=2)
+        frame = s.solutions_by_challenge
+        bullets = frame.assign(challenge=frame["challenge"].map(_),
+                               solutions=["• " + text.replace("\n", "\n• ") for text in frame["solutions"]])
+        pdf.data_table(bullets.rename(columns={"challenge": _("Challenge"), "reports": _("Reports"),
+                                               "solutions": _("Solutions proposed")}),
                        widths=(28, 10, 62), size=7.5)

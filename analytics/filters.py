@@ -29,6 +29,7 @@ class ProgressFilter:
     kinds: tuple[str, ...] = ()  # Resolution / Recommendation
     regions: tuple[str, ...] = ()  # IUCN region of the reporting components
     component_kinds: tuple[str, ...] = ()  # kind of the reporting components
+    languages: tuple[str, ...] = ()  # language the reports are written in (db/counting.written_in); () = any
     # The public site's figures (issue 16): unpublished work is not shown (db/counting.py, public=True).
     public: bool = False
 

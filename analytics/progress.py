@@ -32,6 +32,7 @@ from db.counting import (
     reporting_state,
     status_in_year,
     tagged_with,
+    written_in,
     year_bounds,
 )
 from db.models import (
@@ -46,11 +47,13 @@ from db.models import (
     Theme,
 )
 from db.sql import json_array_values
+from locales import N_
 
 # The coverage chart's categories: the reporting states, by their labels (db/vocab.py).
 COVERAGE_CATEGORIES = tuple(vocab.REPORTING_STATE_LABELS[s] for s in vocab.REPORTING_STATES)
 _STATE_OF_LABEL = {label: state for state, label in vocab.REPORTING_STATE_LABELS.items()}
-NO_REGION = "No region (global bodies)"  # Commissions and global Secretariat units have no IUCN region
+# Commissions and global Secretariat units have no IUCN region; a label like the regions', translated where shown.
+NO_REGION = N_("No region (global bodies)")
 
 
 # -- building blocks --------------------------------------------------------------------------------
@@ -93,9 +96,9 @@ def _report_in(year):
 
 def _activities(flt: ProgressFilter, *columns, year: int | None = None):
     """SELECT columns FROM the filter's Resolutions and the Activity Reports on them that count in the
-    year, by components of the filter (Component joined). Driven from the Resolutions, so only
-    their reports are read (resolution_id index); count DISTINCT report ids, as a report may concern
-    several of the Resolutions."""
+    year, by components of the filter (Component joined), written in the filter's languages (if any).
+    Driven from the Resolutions, so only their reports are read (resolution_id index); count DISTINCT
+    report ids, as a report may concern several of the Resolutions."""
     year = flt.year if year is None else year
     return (
         select(*columns).select_from(Resolution)
@@ -103,7 +106,8 @@ def _activities(flt: ProgressFilter, *columns, year: int | None = None):
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(Component, Component.id == ActivityReport.component_id)
         .where(*_resolution_conditions(flt, year=year, reported_by_components=False),
-               counted_activity_in(year, public=flt.public), *_component_conditions(flt))
+               counted_activity_in(year, public=flt.public), *_component_conditions(flt),
+               written_in(flt.languages))
     )
 
 

@@ -10,6 +10,7 @@ from analytics.progress import years_table
 from db import vocab
 from db.counting import status_in_year
 from db.models import Congress, ProgressReport, Resolution
+from locales import _
 
 
 def status_timeline(*, session: Session, code: str) -> pd.DataFrame:
@@ -34,13 +35,15 @@ def status_timeline(*, session: Session, code: str) -> pd.DataFrame:
 
 
 def timeline_figure(frame: pd.DataFrame) -> go.Figure:
-    """Status (on the ordered scale) by year, each point in its status colour."""
-    scale = list(vocab.STATUS_SCALE)
-    reported = frame["status"].where(~frame["status"].isin(vocab.UNPUBLISHED))  # the line skips unpublished years
+    """Status (on the ordered scale) by year, each point in its status colour; the statuses (the axis's
+    categories) shown in the reader's language, colours keyed on the stored status."""
+    scale = [_(s) for s in vocab.STATUS_SCALE]
+    shown = frame["status"].map(_)
+    reported = shown.where(~frame["status"].isin(vocab.UNPUBLISHED))  # the line skips unpublished years
     fig = go.Figure([
         go.Scatter(x=frame["year"], y=reported, mode="lines", connectgaps=True, hoverinfo="skip",
                    line={"color": "#b0b7c3", "width": 2, "shape": "hv"}),
-        go.Scatter(x=frame["year"], y=frame["status"], mode="markers", hovertemplate="%{x}: %{y}<extra></extra>",
+        go.Scatter(x=frame["year"], y=shown, mode="markers", hovertemplate="%{x}: %{y}<extra></extra>",
                    marker={"size": 18, "symbol": "square", "line": {"color": "white", "width": 1},
                            "color": [vocab.STATUS_COLOURS[s] for s in frame["status"]]}),
     ])

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+import locales
 from analytics import progress
 from analytics.charts import FONT
 from analytics.filters import ProgressFilter
@@ -23,13 +24,15 @@ from analytics.progress import _resolution_conditions  # the filter's Resolution
 from db import vocab
 from db.counting import published, status_in_year
 from db.models import Congress, ProgressReport, ProgressReportRevision, Resolution
+from locales import N_, _, ngettext
 
-FORWARD = "Moved forward"
-SAME = "Same status"
-BACK = "Moved back"
-NEWLY = "Newly reported"
-DROPPED = "Not reported this year"
-NEITHER = "Not reported either year"
+# The kinds of change, in English (the frames and colours are keyed on them), translated where shown.
+FORWARD = N_("Moved forward")
+SAME = N_("Same status")
+BACK = N_("Moved back")
+NEWLY = N_("Newly reported")
+DROPPED = N_("Not reported this year")
+NEITHER = N_("Not reported either year")
 CHANGES = (FORWARD, SAME, BACK, NEWLY, DROPPED, NEITHER)
 CHANGE_COLOURS = {FORWARD: "#2e7d32", SAME: "#3b9ab2", BACK: "#d9534f", NEWLY: "#8cc152",
                   DROPPED: "#f0ad4e", NEITHER: vocab.REPORTING_STATE_COLOURS["none"]}
@@ -60,6 +63,12 @@ class Sections:
 
 
 def ordinal(n: int) -> str:
+    """7th / 7e (1er) / 7.º: the session number as the current language writes it."""
+    language = locales.current()
+    if language == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    if language == "es":
+        return f"{n}.º"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -67,8 +76,10 @@ def ordinal(n: int) -> str:
 def _congress_names(session: Session, code: str) -> tuple[str, str]:
     c = session.exec(select(Congress).where(Congress.code == code)).one()
     city = c.city.split(",")[0]
-    extraordinary = " (extraordinary session)" if c.extraordinary else ""
-    return f"{ordinal(c.session)} {c.kind}{extraordinary}, {city} {c.year}", f"{city} {c.year}"
+    template = (_("{ordinal} {kind} (extraordinary session), {city} {year}") if c.extraordinary
+                else _("{ordinal} {kind}, {city} {year}"))
+    title = template.format(ordinal=ordinal(c.session), kind=_(c.kind), city=city, year=c.year)
+    return title, f"{city} {c.year}"
 
 
 def published_report_years(*, session: Session, congress: str) -> list[int]:
@@ -132,7 +143,7 @@ def transition_matrix(transitions: pd.DataFrame, year: int) -> pd.DataFrame:
     """The transitions as a table to read: one row per status last year, one column per status now."""
     matrix = transitions.pivot(index="last_year", columns="this_year", values="count")
     matrix = matrix.reindex(index=list(vocab.STATUS_SCALE), columns=list(vocab.STATUS_SCALE)).fillna(0).astype(int)
-    matrix.index.name = f"Status in {year - 1} \\ in {year}"
+    matrix.index.name = _("Status in {last} \\ in {year}").format(last=year - 1, year=year)
     matrix.columns.name = None
     return matrix.reset_index()
 
@@ -168,8 +179,9 @@ def solutions_by_challenge(texts: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     exploded = exploded[exploded["challenge"].fillna("") != ""]
     for challenge, group in exploded.groupby("challenge"):
         proposed = group.loc[group["solutions"] != "", "solutions"].value_counts()
-        lines = [f"{text} ({n} report{'s' if n > 1 else ''})" for text, n in proposed.head(top).items()]
-        records.append((challenge, len(group), "\n".join(lines) or "No solution proposed"))
+        lines = [ngettext("{text} ({n} report)", "{text} ({n} reports)", n).format(text=text, n=n)
+                 for text, n in proposed.head(top).items()]
+        records.append((challenge, len(group), "\n".join(lines) or _("No solution proposed")))
     frame = pd.DataFrame(records, columns=["challenge", "reports", "solutions"])
     return frame.sort_values(["reports", "challenge"], ascending=[False, True]).reset_index(drop=True)
 
@@ -177,11 +189,12 @@ def solutions_by_challenge(texts: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 # -- everything ---------------------------------------------------------------------------------------
 def _headline_table(headline: dict) -> pd.DataFrame:
     """(figure, value, share): numbers as numbers; share (of the Resolutions in force) where it means something."""
-    rows = [("Resolutions in force", headline["resolutions_in_force"], None),
-            ("With a published Progress Report", headline["published"], headline["published_share"]),
-            ("Activity Reports received", headline["activity_reports"], None),
-            ("Components involved", headline["components_involved"], None)]
-    rows += [(f"Status: {s}", headline["status_counts"][s], headline["status_shares"][s]) for s in vocab.STATUS_SCALE]
+    rows = [(_("Resolutions in force"), headline["resolutions_in_force"], None),
+            (_("With a published Progress Report"), headline["published"], headline["published_share"]),
+            (_("Activity Reports received"), headline["activity_reports"], None),
+            (_("Components involved"), headline["components_involved"], None)]
+    rows += [(_("Status: {status}").format(status=_(s)), headline["status_counts"][s], headline["status_shares"][s])
+             for s in vocab.STATUS_SCALE]
     return pd.DataFrame(rows, columns=["figure", "value", "share"]).astype({"value": int, "share": float})
 
 
@@ -212,7 +225,8 @@ def sections(*, session: Session, congress: str, year: int) -> Sections:
 
 
 def analysis_tables(s: Sections) -> dict[str, pd.DataFrame]:
-    """Every table of the analysis under its sheet name (31 characters at most), in document order."""
+    """Every table of the analysis under its English sheet name (31 characters at most), in document order
+    (services/export_tables.py translates the names and headers; the frames' texts are in the current language)."""
     return {
         "Headline": _headline_table(s.headline),
         "Status": s.status,
@@ -244,12 +258,13 @@ SECTION_TABLES = {
 def change_chart(change: pd.DataFrame):
     """Horizontal bars of change_summary, in CHANGES order and colours."""
     fig = go.Figure(go.Bar(
-        y=change["change"], x=change["count"], orientation="h", text=change["count"], textposition="outside",
+        y=[_(c) for c in change["change"]], x=change["count"], orientation="h", textposition="outside",
+        text=[locales.format_number(n) for n in change["count"]], customdata=change["change"],  # the English kind
         marker_color=[CHANGE_COLOURS[c] for c in change["change"]], cliponaxis=False,
-        hovertemplate="<b>%{y}</b><br>%{x} Resolutions<extra></extra>",
+        hovertemplate="<b>%{y}</b><br>" + _("{n} Resolutions").format(n="%{x}") + "<extra></extra>",
     ))
     fig.update_layout(height=60 + 32 * len(change), margin=dict(l=8, r=24, t=8, b=8), font=FONT,
                       plot_bgcolor="white", showlegend=False,
-                      xaxis=dict(title_text="Resolutions", rangemode="tozero", gridcolor="#eceff3"),
+                      xaxis=dict(title_text=_("Resolutions"), rangemode="tozero", gridcolor="#eceff3"),
                       yaxis=dict(autorange="reversed", type="category", automargin=True))
     return fig

@@ -91,6 +91,12 @@ def tagged_with(themes, resolution=Resolution):
     return resolution.id.in_(tagged)
 
 
+def written_in(languages, report=ActivityReport):
+    """A report (Activity or Progress: pass the entity or an alias) written in one of `languages` (issue 14);
+    no language named: every report. A filter's languages are alternatives, as its themes are."""
+    return report.language.in_(tuple(languages)) if languages else literal(True)
+
+
 # -- Progress Reports ------------------------------------------------------------------------------------
 def published(report=ProgressReport):
     """A Progress Report counts as published for its year once a version of it was published.

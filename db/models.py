@@ -187,6 +187,8 @@ class ActivityReport(SQLModel, table=True):
     locked: bool = False  # cited by a published Progress Report: corrections make a new version
     # The component agreed that visitors of the public site may read it (issue 16); off unless chosen.
     shown_publicly: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The language it was written in (issue 14): one of vocab.LANGUAGES; reports are never machine-translated.
+    language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = Field(default=None, index=True)
@@ -243,6 +245,7 @@ class ProgressReport(SQLModel, table=True):
     revision: int = 0  # number of publications so far
     published_status: str | None = Field(default=None, max_length=20)
     published_at: datetime | None = None
+    language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})  # as above
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -319,6 +322,27 @@ class YearlyAnalysis(SQLModel, table=True):
     narrative: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     state: str = Field(default="draft", max_length=12)
     version: int = 1
+    author_id: int = Field(foreign_key="app_user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None
+
+
+class YearlyAnalysisText(SQLModel, table=True):
+    """The narrative of a yearly analysis in French or Spanish (issue 14); English is YearlyAnalysis' own.
+    narrative and state as in YearlyAnalysis; the analysis' version guards every language's save."""
+
+    __tablename__ = "yearly_analysis_text"
+    __table_args__ = (
+        UniqueConstraint("analysis_id", "language", name="uq_yearly_analysis_text"),
+        one_of("language", vocab.LANGUAGES, "ck_yearly_analysis_text_language"),
+        one_of("state", vocab.ANALYSIS_STATES, "ck_yearly_analysis_text_state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    analysis_id: int = Field(foreign_key="yearly_analysis.id", ondelete="CASCADE")
+    language: str = Field(max_length=5)
+    narrative: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="draft", max_length=12)
     author_id: int = Field(foreign_key="app_user.id")
     updated_at: datetime = Field(default_factory=utcnow)
     published_at: datetime | None = None

@@ -11,7 +11,7 @@ DEFAULT_RULES = (("focal_points", -30), ("focal_points", -7), ("focal_points", 0
 _WHEN = {  # how the subject says when, before / on the day / after
     "before": {"en": "due in {days} days", "fr": "à rendre dans {days} jours", "es": "vencen en {days} días"},
     "day": {"en": "due today", "fr": "à rendre aujourd'hui", "es": "vencen hoy"},
-    "after": {"en": "{days} days overdue", "fr": "en retard de {days} jours", "es": "con {days} días de retraso"},
+    "after": {"en": "{days} days overdue", "fr": "en retard de {days} jours", "es": "vencieron hace {days} días"},
 }
 _DEADLINE = {  # how the body says when
     "before": {"en": "are due on {deadline}, in {days} days", "fr": "sont à rendre le {deadline}, dans {days} jours",
@@ -30,7 +30,8 @@ _FOCAL = {
            "The IUCN Secretariat"),
     "fr": ("Rapports d'avancement {year} : {when}",
            "Bonjour {name},\n\nLes rapports d'avancement pour {year} {deadline_phrase}. Ces Résolutions qui vous sont "
-           "confiées n'ont pas encore de rapport en revue :\n\n{resolutions}\n\nRédigez-les ou terminez-les ici : "
+           "confiées n'ont pas encore de rapport soumis pour examen :\n\n{resolutions}\n\nRédigez-les ou "
+           "terminez-les ici : "
            "{link}\n\nS'il n'y a rien à signaler cette année pour une Résolution, indiquez-le en un clic sur cette "
            "page.\n\nMerci,\nLe Secrétariat de l'UICN"),
     "es": ("Informes de progreso {year}: {when}",
@@ -70,7 +71,7 @@ def default_wording(audience: str, days: int) -> dict[str, dict[str, str]]:
     for language, (subject, body) in texts.items():
         phrase = _WHEN[moment][language]
         if audience == "components":  # "su contribución vence": one contribution, not the reports
-            phrase = phrase.replace("vencen", "vence")
+            phrase = phrase.replace("vencieron", "venció").replace("vencen", "vence")
         wording[language] = {"subject": subject.replace("{when}", phrase),
                              "body": body.replace("{deadline_phrase}", _DEADLINE[moment][language])}
     return wording

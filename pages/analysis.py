@@ -5,8 +5,10 @@ Exports: the whole analysis as PDF and Excel, every table as CSV."""
 
 import streamlit as st
 
+import locales
 from analytics import charts
 from analytics import yearly_analysis as ya
+from locales import N_, _, ngettext
 from services import export_tables
 from services import yearly_analysis as service
 from services.tabular import csv_bytes
@@ -14,25 +16,25 @@ from ui import analysis_readers as readers
 from ui import analytics_readers as ar
 from ui import tables, url_state
 from ui.auth import signed_in_actor
-from ui.format import escape_md, fmt_date, plural
+from ui.format import escape_md, fmt_date
 from ui.write import FAILED, Feedback
 
 actor = signed_in_actor()
 congresses = ar.congress_options()
-st.title(":material/summarize: Yearly analysis")
+st.title(":material/summarize: " + _("Yearly analysis"))
 if congresses.empty:
-    st.info("The register holds no Resolutions yet.", icon=":material/info:")
+    st.info(_("The register holds no Resolutions yet."), icon=":material/info:")
     st.stop()
 codes = list(congresses["code"])
 labels = dict(zip(congresses["code"], congresses["label"]))
 
 # -- Congress and year, kept in the URL; what opens is services.yearly_analysis.default_view's ------------
-default_congress, _ = readers.default_view()
+default_congress, _year = readers.default_view()
 default_congress = default_congress if default_congress in codes else codes[0]
 url_state.init_text("congress", default_congress, codes)
-_, default_year = readers.default_view(congress=st.session_state["congress"])
+_code, default_year = readers.default_view(congress=st.session_state["congress"])
 years = sorted(set(ar.data_years(congress=st.session_state["congress"])) | {default_year}, reverse=True)
-url_state.init_year("year", default_year, years, label="reporting year")
+url_state.init_year("year", default_year, years, label=N_("reporting year"))
 if st.session_state["year"] not in years:  # a year without data: the Congress' default one
     st.session_state["year"] = default_year
 
@@ -44,27 +46,37 @@ def _congress_changed() -> None:
 
 
 with st.sidebar:
-    st.header("Analysis of")
-    st.selectbox("Congress", codes, key="congress", format_func=labels.get, on_change=_congress_changed)
-    st.selectbox("Reporting year", years, key="year")
+    st.header(_("Analysis of"))
+    st.selectbox(_("Congress"), codes, key="congress", format_func=labels.get, on_change=_congress_changed)
+    st.selectbox(_("Reporting year"), years, key="year")
 url_state.write_back({"congress": default_congress, "year": default_year})
 congress, year = st.session_state["congress"], int(st.session_state["year"])
 
 sections = readers.analysis_sections(congress=congress, year=year)
-view = readers.narrative(actor=actor, congress=congress, year=year)
+language = locales.current()
+view = readers.narrative(actor=actor, congress=congress, year=year, language=language)  # the reader's language
 writer = view.can_write
+# Said when the reader's language has no published text yet (a whole sentence each: no glued language names).
+FALLBACK_NOTES = {"fr": N_("Not yet available in French: shown in English."),
+                  "es": N_("Not yet available in Spanish: shown in English.")}
+fallback_note = _(FALLBACK_NOTES[language]) if view.fallback else ""
 
 # -- state of the narrative -------------------------------------------------------------------------
-st.markdown(f"**{escape_md(sections.congress_title)}** · reporting year **{year}**")
+st.markdown(_("**{congress}** · reporting year **{year}**").format(congress=escape_md(sections.congress_title),
+                                                                   year=year))
 if view.published is not None:
-    state = f"Published on {fmt_date(view.published_at)}"
+    state = _("Published on {date}").format(date=fmt_date(view.published_at))
     if writer and view.unpublished_changes:
-        state += " · the draft below has unpublished changes"
-elif view.exists and writer:
-    state = f"Draft, not published · last saved {fmt_date(view.updated_at)} by {escape_md(view.author)}"
+        state = _("Published on {date} · the draft below has unpublished changes").format(
+            date=fmt_date(view.published_at))
+elif view.exists and writer and view.state is not None:
+    state = _("Draft, not published · last saved {date} by {author}").format(date=fmt_date(view.updated_at),
+                                                                               author=escape_md(view.author))
 else:
-    state = "Narrative not published yet"
+    state = _("Narrative not published yet")
 st.caption(state)
+if fallback_note and not writer:
+    st.info(fallback_note, icon=":material/translate:")
 
 
 def _open_default_year() -> None:
@@ -75,16 +87,18 @@ def _open_default_year() -> None:
 # and every Resolution "No report", which reads as implementation collapsing.
 no_data = sections.headline["published"] == 0
 if no_data:
-    st.info(f"No Progress Report on the Resolutions of {escape_md(sections.congress_label)} is published for "
-            f"{year} yet, so there is nothing to analyse for this year yet.", icon=":material/event_busy:")
+    st.info(_("No Progress Report on the Resolutions of {congress} is published for {year} yet, so there is "
+              "nothing to analyse for this year yet.").format(congress=escape_md(sections.congress_label), year=year),
+            icon=":material/event_busy:")
     if default_year != year:
-        st.button(f"Show {default_year} instead", key="analysis_open_default", icon=":material/arrow_forward:",
-                  on_click=_open_default_year)
+        st.button(_("Show {year} instead").format(year=default_year), key="analysis_open_default",
+                  icon=":material/arrow_forward:", on_click=_open_default_year)
     if not writer:
         st.stop()
 elif not writer and view.published is None:
-    st.info(f"The Secretariat has not published its analysis of {year} yet. The figures below are computed "
-            "from the published Progress Reports and are up to date.", icon=":material/hourglass_top:")
+    st.info(_("The Secretariat has not published its analysis of {year} yet. The figures below are computed "
+              "from the published Progress Reports and are up to date.").format(year=year),
+            icon=":material/hourglass_top:")
 
 flash = st.session_state.pop("analysis_flash", None)
 if flash:
@@ -93,25 +107,27 @@ if flash:
 # What a reader sees: the published text; what a writer sees: the draft.
 texts = (view.draft if writer else view.published) or {}
 if writer and view.exists and view.state == "draft":
-    note = "Draft, not published: for review within the Secretariat."
+    note = _("Draft, not published: for review within the Secretariat.")
 elif view.published is not None:
-    note = f"Published by the IUCN Secretariat on {fmt_date(view.published_at)}."
+    note = _("Published by the IUCN Secretariat on {date}.").format(date=fmt_date(view.published_at))
+    if fallback_note and not writer:
+        note += " " + fallback_note
 else:
-    note = "The Secretariat's narrative is not published yet: this document holds the computed figures only."
-pdf_texts = tuple((f.key, f.label, texts.get(f.key, "")) for f in service.NARRATIVE_FIELDS)
+    note = _("The Secretariat's narrative is not published yet: this document holds the computed figures only.")
+pdf_texts = tuple((f.key, _(f.label), texts.get(f.key, "")) for f in service.NARRATIVE_FIELDS)
 
 # -- downloads --------------------------------------------------------------------------------------
 stem = f"yearly_analysis_{congress}_{year}"
 if not no_data:  # no figures, nothing to hand out
     cols = st.columns([1, 1, 2])
     cols[0].download_button("PDF", lambda: readers.pdf(congress=congress, year=year, texts=pdf_texts,
-                                                        note=note), f"{stem}.pdf",
+                                                        note=note, language=language), f"{stem}.pdf",
                             mime="application/pdf", icon=":material/picture_as_pdf:", key="download_pdf",
-                            help="The whole analysis with its charts, to hand to Council", width="stretch")
+                            help=_("The whole analysis with its charts, to hand to Council"), width="stretch")
     cols[1].download_button("Excel", lambda: readers.excel(congress=congress, year=year, texts=pdf_texts, note=note),
                             f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             icon=":material/table_view:", key="download_xlsx",
-                            help="The narrative, then one sheet per table", width="stretch")
+                            help=_("The narrative, then one sheet per table"), width="stretch")
 
 
 # -- sections ---------------------------------------------------------------------------------------
@@ -122,11 +138,11 @@ def _tables(key: str) -> None:
     names = ya.SECTION_TABLES.get(key, ())
     if not names:
         return
-    with st.expander(f"Data: {', '.join(names).lower()}"):
+    with st.expander(_("Data: {tables}").format(tables=", ".join(_(n) for n in names))):
         for name in names:
             table = data_tables[name]  # the headers shown are those of the files
             head, button = st.columns([3, 1])
-            head.markdown(f"**{name}**")
+            head.markdown(f"**{_(name)}**")
             button.download_button("CSV", lambda table=table: csv_bytes(table),  # built on the click
                                    f"{stem}_{name.lower().replace(' ', '_')}.csv", mime="text/csv",
                                    icon=":material/download:", key=f"csv_{name}", on_click="ignore")
@@ -143,44 +159,46 @@ def _figures(key: str) -> None:
     if key == "key_messages":
         h = s.headline
         c = st.columns(4)
-        c[0].metric("Resolutions in force", f"{h['resolutions_in_force']:,}")
-        c[1].metric("With a published Progress Report", f"{h['published_share']:.0%}",
-                    help=f"{h['published']:,} of {h['resolutions_in_force']:,}")
-        c[2].metric("Activity Reports received", f"{h['activity_reports']:,}")
-        c[3].metric("Components involved", f"{h['components_involved']:,}")
+        c[0].metric(_("Resolutions in force"), locales.format_number(h["resolutions_in_force"]))
+        c[1].metric(_("With a published Progress Report"), locales.format_percent(h["published_share"]),
+                    help=_("{n} of {total}").format(n=locales.format_number(h["published"]),
+                                                     total=locales.format_number(h["resolutions_in_force"])))
+        c[2].metric(_("Activity Reports received"), locales.format_number(h["activity_reports"]))
+        c[3].metric(_("Components involved"), locales.format_number(h["components_involved"]))
     elif key == "status":
-        _plot("status", charts.status_bars(s.status.assign(scope=f"{s.congress_label} in {year}"), "scope",
+        _plot("status", charts.status_bars(s.status.assign(scope=_("{congress} in {year}").format(
+            congress=s.congress_label, year=year)), "scope",
                                            chart="status"))
         left, right = st.columns(2)
         with left:
-            st.markdown(f"**Change since {year - 1}**")
+            st.markdown("**" + _("Change since {year}").format(year=year - 1) + "**")
             _plot("change", ya.change_chart(s.change))
         with right:
-            st.markdown("**Status over the years**")
+            st.markdown("**" + _("Status over the years") + "**")
             _plot("years", charts.status_over_years_chart(s.status_over_years))
-        st.markdown(f"**From {year - 1} (rows) to {year} (columns)**")
-        st.dataframe(s.tables["Status change"], hide_index=True, width="stretch")
+        st.markdown("**" + _("From {last} (rows) to {year} (columns)").format(last=year - 1, year=year) + "**")
+        st.dataframe(tables.shown(data_tables["Status change"]), hide_index=True, width="stretch")
     elif key == "coverage":
         _plot("coverage", charts.coverage_chart(s.coverage))
     elif key == "themes":
-        st.caption("A Resolution counts under each of its themes.")
+        st.caption(_("A Resolution counts under each of its themes."))
         _plot("theme", charts.status_by_theme_chart(s.by_theme))
     elif key == "components":
         left, right = st.columns(2)
         with left:
-            st.markdown("**Activity Reports by kind of component**")
+            st.markdown("**" + _("Activity Reports by kind of component") + "**")
             _plot("component_kind", charts.count_bars(s.by_component_kind, chart="component_kind"))
-            st.markdown("**Activity Reports by type of action**")
+            st.markdown("**" + _("Activity Reports by type of action") + "**")
             _plot("action_type", charts.count_bars(s.by_action_type, chart="action_type"))
         with right:
-            st.markdown("**Activity Reports by IUCN region**")
+            st.markdown("**" + _("Activity Reports by IUCN region") + "**")
             _plot("region", charts.count_bars(s.by_region, chart="region"))
     elif key == "obstacles":
         if s.challenges.empty:
-            st.caption(f"No published Progress Report of {year} names a challenge.")
+            st.caption(_("No published Progress Report of {year} names a challenge.").format(year=year))
         else:
             _plot("challenge", charts.challenges_chart(s.challenges))
-            st.markdown("**Solutions proposed for each challenge**")
+            st.markdown("**" + _("Solutions proposed for each challenge") + "**")
             solutions = data_tables["Solutions by challenge"]
             st.dataframe(tables.shown(solutions), hide_index=True, width="stretch",
                          column_config=tables.column_config(solutions))
@@ -188,15 +206,15 @@ def _figures(key: str) -> None:
 
 def _document() -> None:
     if no_data:
-        st.caption("The figures appear here once Progress Reports of this year are published.")
+        st.caption(_("The figures appear here once Progress Reports of this year are published."))
         return
     for number, f in enumerate(service.NARRATIVE_FIELDS, start=1):
-        st.subheader(f"{number}. {f.label}")
+        st.subheader(f"{number}. {_(f.label)}")
         text = texts.get(f.key, "")
         if text:
             st.text(text)  # the Secretariat's words, shown as written (never as Markdown/HTML)
         elif writer:
-            st.caption("Not written yet: use the Write tab.")
+            st.caption(_("Not written yet: use the Write tab."))
         _figures(f.key)
         _tables(f.key)
 
@@ -205,58 +223,79 @@ def _document() -> None:
 feedback = Feedback("analysis", fields=[f.key for f in service.NARRATIVE_FIELDS])
 
 
-def _load_form() -> None:
-    """Fill the text areas from the stored draft when another analysis is opened; keep what the user typed
-    otherwise (also after an error). The version read then goes with the next save, so a save over
+def _write_language() -> str:
+    """The language the Secretariat writes in: the interface's until another is chosen."""
+    st.session_state.setdefault("analysis_language", language)
+    st.segmented_control(_("Language of the text"), list(locales.LANGUAGES), key="analysis_language",
+                         format_func=locales.LANGUAGE_NAMES.get, required=True,
+                         help=_("One text per language: readers see the published text of their language, "
+                                "else the English one with a note."))
+    return locales.valid(st.session_state.get("analysis_language")) or language
+
+
+def _load_form(written) -> None:
+    """Fill the text areas from the stored draft when another analysis or language is opened; keep what the
+    user typed otherwise (also after an error). The version read then goes with the next save, so a save over
     someone else's newer text is refused rather than silently replacing it."""
-    loaded = (congress, year)
+    loaded = (congress, year, written.language)
     if st.session_state.get("analysis_loaded") != loaded:
         for f in service.NARRATIVE_FIELDS:
-            st.session_state[f"analysis_{f.key}"] = (view.draft or {}).get(f.key, "")
+            st.session_state[f"analysis_{f.key}"] = (written.draft or {}).get(f.key, "")
         st.session_state["analysis_loaded"] = loaded
-        st.session_state["analysis_version"] = view.version
+        st.session_state["analysis_version"] = written.version
         feedback.clear()
 
 
-def _save(publish: bool) -> None:
+def _save(publish: bool, written_in: str) -> None:
     narrative = {f.key: st.session_state[f"analysis_{f.key}"] for f in service.NARRATIVE_FIELDS}
     write = service.publish if publish else service.save_draft
     saved = feedback.run(write, actor=actor, congress=congress, year=year, narrative=narrative,
-                         version=st.session_state["analysis_version"])
+                         version=st.session_state["analysis_version"], language=written_in)
     if saved is FAILED:
         return
     st.session_state["analysis_version"] = saved.version
-    st.session_state["analysis_flash"] = ("Published: leadership and focal points now read this text."
-                                          if publish else "Draft saved. Readers still see the published text."
-                                          if saved.published is not None else "Draft saved.")
+    st.session_state["analysis_flash"] = (_("Published: leadership and focal points now read this text.")
+                                          if publish else _("Draft saved. Readers still see the published text.")
+                                          if saved.published is not None and not saved.fallback
+                                          else _("Draft saved."))
 
 
 def _write_form() -> None:
-    _load_form()
-    feedback.summary(reload=("Reload the saved text (discards yours)",
+    written_in = _write_language()
+    written = view if written_in == language else readers.narrative(actor=actor, congress=congress, year=year,
+                                                                      language=written_in)
+    _load_form(written)
+    feedback.summary(reload=(_("Reload the saved text (discards yours)"),
                              lambda: st.session_state.pop("analysis_loaded", None)))
     h = sections.headline
-    st.caption(f"{h['published']:,} of {plural(h['resolutions_in_force'], 'Resolution')} in force have a "
-               f"published Progress Report for {year}; {h['status_counts']['Completed']:,} completed. "
-               "The figures are in the Analysis tab. Sections left empty show their figures only; key messages "
-               "and recommendations are needed to publish.")
+    st.caption(ngettext("{published} of {n} Resolution in force have a published Progress Report for {year}; "
+                        "{completed} completed.",
+                        "{published} of {n} Resolutions in force have a published Progress Report for {year}; "
+                        "{completed} completed.", h["resolutions_in_force"]).format(
+                   published=locales.format_number(h["published"]),
+                   n=locales.format_number(h["resolutions_in_force"]), year=year,
+                   completed=locales.format_number(h["status_counts"]["Completed"]))
+               + " " + _("The figures are in the Analysis tab. Sections left empty show their figures only; key "
+                         "messages and recommendations are needed to publish."))
     with st.form("analysis_form", border=False):
         for f in service.NARRATIVE_FIELDS:
-            st.text_area(f.label + (" *" if f.required_to_publish else ""), key=f"analysis_{f.key}", help=f.help,
-                         height=160 if f.key in ("key_messages", "recommendations") else 120,
+            st.text_area(_(f.label) + (" *" if f.required_to_publish else ""), key=f"analysis_{f.key}",
+                         help=_(f.help), height=160 if f.key in ("key_messages", "recommendations") else 120,
                          max_chars=service.MAX_CHARS)
             feedback.field(f.key)
-        left, right, _ = st.columns([1, 1, 3])
-        draft = left.form_submit_button("Save draft", icon=":material/save:", width="stretch")
-        publish = right.form_submit_button("Publish", type="primary", icon=":material/publish:", width="stretch")
+        left, right, _rest = st.columns([1, 1, 3])
+        draft = left.form_submit_button(_("Save draft"), icon=":material/save:", width="stretch")
+        publish = right.form_submit_button(_("Publish"), type="primary", icon=":material/publish:",
+                                           width="stretch")
     if draft or publish:
-        _save(publish=bool(publish))
+        _save(publish=bool(publish), written_in=written_in)
         st.rerun()  # show the outcome: messages next to the fields, or the saved text (typed text is kept)
 
 
 if writer:
     # a keyed tab widget keeps the chosen tab across reruns, so a save lands back on the form
-    read_tab, write_tab = st.tabs([":material/insights: Analysis", ":material/edit_note: Write the narrative"],
+    read_tab, write_tab = st.tabs([":material/insights: " + _("Analysis"),
+                                   ":material/edit_note: " + _("Write the narrative")],
                                   key="analysis_tab", on_change="rerun")
     with write_tab:
         _write_form()

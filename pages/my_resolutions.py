@@ -5,25 +5,27 @@ from datetime import date
 
 import streamlit as st
 
+import locales
+from locales import N_, _, ngettext
 from ui import nothing_to_report
 from ui import progress_readers as readers
 from ui.auth import signed_in_actor
 from ui.flash import show_flash
-from ui.format import escape_md, fmt_date, plural
+from ui.format import escape_md, fmt_date
 from ui.progress_badges import state_badge, status_badge
 from ui.url_state import init_year, write_back
 
 actor = signed_in_actor()
-st.title(":material/assignment_ind: My Resolutions")
-st.caption("The Resolutions you are the Secretariat focal point for. Once a year, write one Progress Report "
-           "for each, drawing on the Activity Reports components sent in.")
+st.title(":material/assignment_ind: " + _("My Resolutions"))
+st.caption(_("The Resolutions you are the Secretariat focal point for. Once a year, write one Progress Report "
+             "for each, drawing on the Activity Reports components sent in."))
 show_flash()
 
 today = date.today()
 calendar = readers.deadlines()
 years = sorted({int(y) for y in calendar["year"]} | {today.year}, reverse=True)
-init_year("year", today.year, years, label="reporting year")
-year = st.columns([1, 4])[0].selectbox("Reporting year", years, key="year")
+init_year("year", today.year, years, label=_("reporting year"))
+year = st.columns([1, 4])[0].selectbox(_("Reporting year"), years, key="year")
 write_back({"year": today.year})
 
 due = calendar.set_index("year")["due_on"].get(year)
@@ -34,40 +36,48 @@ in_review = mine["state"].eq("in_review")
 to_write = ~(done | in_review) & ~mine["code"].isin(list(said))
 
 if due is None:
-    st.info(f"No deadline is set for the {year} Progress Reports yet.", icon=":material/event:")
+    st.info(_("No deadline is set for the {year} Progress Reports yet.").format(year=year), icon=":material/event:")
 else:
     days = (due - today).days
-    when = f"Progress Reports on {year} are due on **{fmt_date(due)}**"
+    when = _("Progress Reports on {year} are due on **{date}**").format(year=year, date=fmt_date(due))
     if days < 0 and to_write.any():
-        st.error(f"{when}: {plural(-days, 'day')} ago. {plural(int(to_write.sum()), 'report')} still to write.",
-                 icon=":material/alarm:")
+        missing = int(to_write.sum())
+        st.error(when + ": " + ngettext("{n} day ago.", "{n} days ago.", -days).format(n=locales.format_number(-days))
+                 + " " + ngettext("{n} report still to write.", "{n} reports still to write.", missing).format(
+                     n=locales.format_number(missing)), icon=":material/alarm:")
     elif days < 0:
-        st.success(f"{when}: the deadline has passed and none of yours is missing.", icon=":material/event_available:")
+        st.success(_("{when}: the deadline has passed and none of yours is missing.").format(when=when),
+                   icon=":material/event_available:")
     elif days <= 30:
-        st.warning(f"{when}: **{plural(days, 'day')} left**.", icon=":material/alarm:")
+        st.warning(when + ": **" + ngettext("{n} day left", "{n} days left", days).format(
+            n=locales.format_number(days)) + "**.", icon=":material/alarm:")
     else:
-        st.info(f"{when}: {plural(days, 'day')} left.", icon=":material/event:")
+        st.info(when + ": " + ngettext("{n} day left", "{n} days left", days).format(
+            n=locales.format_number(days)) + ".", icon=":material/event:")
 
 if mine.empty:
-    st.info("No Resolution is assigned to you. The Secretariat assigns focal points "
-            "(Administration › Focal points and deadlines).", icon=":material/info:")
+    st.info(_("No Resolution is assigned to you. The Secretariat assigns focal points "
+              "(Administration › Focal points and deadlines)."), icon=":material/info:")
     st.stop()
 
 metrics = st.columns(4)
-metrics[0].metric("Assigned Resolutions", f"{len(mine):,}")
-metrics[1].metric("To write or finish", f"{int(to_write.sum()):,}")
-metrics[2].metric("In review", f"{int(in_review.sum()):,}")
-metrics[3].metric("Published", f"{int(done.sum()):,}")
+metrics[0].metric(_("Assigned Resolutions"), locales.format_number(len(mine)))
+metrics[1].metric(_("To write or finish"), locales.format_number(int(to_write.sum())))
+metrics[2].metric(_("In review"), locales.format_number(int(in_review.sum())))
+metrics[3].metric(_("Published"), locales.format_number(int(done.sum())))
 
-FILTERS = {"To write": to_write, "In review": in_review, "Published": done}
-shown_filter = st.segmented_control("Show", ["All", *FILTERS], default="All", key="my_filter")
+# Keyed on the English (stable in the session and the widget), shown translated.
+FILTERS = {N_("To write"): to_write, N_("In review"): in_review, N_("Published"): done}
+ALL = N_("All")
+shown_filter = st.segmented_control(_("Show"), [ALL, *FILTERS], default=ALL, key="my_filter",
+                                    format_func=_)
 rows = mine[FILTERS[shown_filter]] if shown_filter in FILTERS else mine
 if rows.empty:
-    st.caption("Nothing here.")
+    st.caption(_("Nothing here."))
 
 header = st.columns([4, 1.4, 1.6, 1.6, 1.3])
-for col, label in zip(header, ["Resolution", f"Status {year - 1}", f"Report {year}",
-                               "Activity Reports", ""]):
+for col, label in zip(header, [_("Resolution"), _("Status {year}").format(year=year - 1),
+                               _("Report {year}").format(year=year), _("Activity Reports"), ""]):
     col.caption(f"**{label}**" if label else " ")
 for row in rows.itertuples():
     with st.container(border=True):
@@ -78,13 +88,14 @@ for row in rows.itertuples():
         with cols[2]:
             state_badge(row.state, row.returned)
             if row.state == "draft" and row.revision:
-                st.caption(f"Correcting revision {row.revision}")
+                st.caption(_("Correcting revision {n}").format(n=row.revision))
             elif row.status and row.state:
-                st.caption(row.status)
-        cols[3].markdown(f"**{row.received_this_year:,}** received in {year}  \n"
-                         f":gray[{row.since_last_report:,} since the last report]")
-        label, icon = {None: ("Write", ":material/edit_note:"), "draft": ("Continue", ":material/edit:")}.get(
-            row.state, ("Open", ":material/visibility:"))
+                st.caption(locales.translate(row.status))
+        cols[3].markdown(_("**{n}** received in {year}").format(n=locales.format_number(row.received_this_year),
+                                                                year=year) + "  \n:gray["
+                         + _("{n} since the last report").format(n=locales.format_number(row.since_last_report)) + "]")
+        label, icon = {None: (_("Write"), ":material/edit_note:"), "draft": (_("Continue"), ":material/edit:")}.get(
+            row.state, (_("Open"), ":material/visibility:"))
         cols[4].page_link("pages/progress_report.py", label=label, icon=icon,
                           query_params={"code": row.code, "year": str(year)})
         if row.state in (None, "draft") and not row.revision:  # not yet answered: it may have nothing to report

@@ -3,6 +3,7 @@
 Filters live in the sidebar and in the URL and apply to every figure. Clicking a bar segment lists the
 Resolutions behind it; selecting one opens it. Signed out (the public site), the figures are the public ones
 (ProgressFilter(public=True): published Progress Reports only, Activity Reports shown publicly only).
+Every text in the reader's language (issue 14); filters, the URL and chart clicks keep the stored values.
 """
 
 import streamlit as st
@@ -10,17 +11,18 @@ import streamlit as st
 from analytics import charts
 from analytics.filters import ProgressFilter
 from db import vocab
+from locales import N_, _, format_number, format_percent, ngettext
 from ui import analytics_readers as ar
 from ui import public_readers, readers, url_state
 from ui.auth import viewer
-from ui.format import escape_md, plural
+from ui.format import escape_md
 
 public = viewer() is None  # a visitor: the public figures
 
 congresses = ar.congress_options()
 if congresses.empty:
-    st.title(":material/monitoring: Overview")
-    st.info("The register holds no Resolutions yet.", icon=":material/info:")
+    st.title(":material/monitoring: " + _("Overview"))
+    st.info(_("The register holds no Resolutions yet."), icon=":material/info:")
     st.stop()
 themes = readers.theme_names()
 codes = list(congresses["code"])
@@ -31,13 +33,14 @@ url_state.init_text("congress", codes[0], codes)
 years = sorted(ar.data_years(congress=st.session_state["congress"], public=public), reverse=True)
 default_year = ar.resolved(flt=ProgressFilter(congress=st.session_state["congress"], public=public)).year
 years = years or [default_year]
-url_state.init_year("year", default_year, years, label="reporting year")
+url_state.init_year("year", default_year, years, label=N_("reporting year"))
 if st.session_state["year"] not in years:  # the Congress changed: show its latest year
     st.session_state["year"] = default_year
 url_state.init_list("theme", themes)
 url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
 url_state.init_list("region", list(vocab.IUCN_REGIONS))
 url_state.init_list("component_kind", list(vocab.COMPONENT_KINDS))
+url_state.init_list("language", list(vocab.LANGUAGES))
 
 
 def _drill(chart: str) -> None:
@@ -50,26 +53,31 @@ def _drill(chart: str) -> None:
 
 
 with st.sidebar:
-    st.header("Filters")
-    st.selectbox("Congress", codes, key="congress", format_func=labels.get)
-    st.selectbox("Reporting year", years, key="year")
-    st.multiselect("Theme", themes, key="theme", placeholder="All themes")
-    st.multiselect("Kind", list(vocab.RESOLUTION_KINDS), key="kind", placeholder="Resolutions and Recommendations")
-    st.multiselect("Region of the reporting component", list(vocab.IUCN_REGIONS), key="region",
-                   placeholder="All regions",
-                   help="Activity Report figures count the reports of components of these regions; status "
-                        "figures count the Resolutions such components reported on.")
-    st.multiselect("Kind of reporting component", list(vocab.COMPONENT_KINDS), key="component_kind",
-                   placeholder="All kinds of component")
+    st.header(_("Filters"))
+    st.selectbox(_("Congress"), codes, key="congress", format_func=labels.get)
+    st.selectbox(_("Reporting year"), years, key="year")
+    st.multiselect(_("Theme"), themes, key="theme", placeholder=_("All themes"))
+    st.multiselect(_("Kind"), list(vocab.RESOLUTION_KINDS), key="kind", format_func=_,
+                   placeholder=_("Resolutions and Recommendations"))
+    st.multiselect(_("Region of the reporting component"), list(vocab.IUCN_REGIONS), key="region", format_func=_,
+                   placeholder=_("All regions"),
+                   help=_("Activity Report figures count the reports of components of these regions; status "
+                          "figures count the Resolutions such components reported on."))
+    st.multiselect(_("Kind of reporting component"), list(vocab.COMPONENT_KINDS), key="component_kind",
+                   format_func=_, placeholder=_("All kinds of component"))
+    st.multiselect(_("Language of the Activity Reports"), list(vocab.LANGUAGES), key="language",
+                   format_func=vocab.LANGUAGE_LABELS.get, placeholder=_("Every language"),
+                   help=_("Activity Report figures count the reports written in these languages (each report "
+                          "records the language it was written in); statuses are not narrowed."))
 
 url_state.write_back({"congress": codes[0], "year": default_year, "theme": [], "kind": [], "region": [],
-                      "component_kind": []})
+                      "component_kind": [], "language": []})
 
 flt = ProgressFilter(
     congress=st.session_state["congress"], year=int(st.session_state["year"]),
     themes=tuple(st.session_state["theme"]), kinds=tuple(st.session_state["kind"]),
     regions=tuple(st.session_state["region"]), component_kinds=tuple(st.session_state["component_kind"]),
-    public=public,
+    languages=tuple(st.session_state["language"]), public=public,
 )
 if st.session_state.get("drill_filter") != flt:  # new filters: the old selection no longer applies
     st.session_state.pop("drill", None)
@@ -80,39 +88,53 @@ counts, shares = head["status_counts"], head["status_shares"]
 in_force = head["resolutions_in_force"]
 advanced = sum(counts[s] for s in ("Underway", "On-going", "Completed"))
 
-st.title(":material/monitoring: Overview")
-scope = f"{labels[flt.congress]}, reporting year {flt.year}"
-chosen = [f"{name}: {', '.join(values)}" for name, values in (
-    ("theme", flt.themes), ("kind", flt.kinds), ("region", flt.regions), ("component", flt.component_kinds))
-    if values]
+st.title(":material/monitoring: " + _("Overview"))
+scope = _("{congress}, reporting year {year}").format(congress=labels[flt.congress], year=flt.year)
+FILTER_NAMES = {"theme": N_("theme: {values}"), "kind": N_("kind: {values}"), "region": N_("region: {values}"),
+                "component": N_("component: {values}"), "language": N_("language of the reports: {values}")}
+chosen = [_(FILTER_NAMES[name]).format(values=", ".join(
+              values if name == "theme" else [vocab.LANGUAGE_LABELS[v] for v in values] if name == "language"
+              else map(_, values)))
+          for name, values in (("theme", flt.themes), ("kind", flt.kinds), ("region", flt.regions),
+                               ("component", flt.component_kinds), ("language", flt.languages)) if values]
+n, year = format_number, flt.year
 if in_force:
-    st.markdown(
-        f"**{scope}:** {head['published']:,} of {plural(in_force, 'Resolution')} in force "
-        f"({head['published_share']:.0%}) have a published Progress Report. "
-        f"{advanced:,} ({advanced / in_force:.0%}) are underway, on-going or completed"
-        + (f" ({counts['Completed']:,} completed)" if counts["Completed"] else "")
-        + (f"; {head['no_progress_report']:,} have no published Progress Report for {flt.year}." if public else
-           f"; {head['in_preparation']:,} are in preparation and {head['no_progress_report']:,} have no "
-           f"Progress Report for {flt.year}.")
-    )
+    sentences = [
+        ngettext("**{scope}:** {published} of {n} Resolution in force ({share}) have a published Progress Report.",
+                 "**{scope}:** {published} of {n} Resolutions in force ({share}) have a published Progress Report.",
+                 in_force).format(scope=scope, published=n(head["published"]), n=n(in_force),
+                                  share=format_percent(head["published_share"])),
+        (_("{advanced} ({share}) are underway, on-going or completed ({completed} completed)")
+         if counts["Completed"] else _("{advanced} ({share}) are underway, on-going or completed")).format(
+            advanced=n(advanced), share=format_percent(advanced / in_force), completed=n(counts["Completed"])),
+    ]
+    rest = (_("{none} have no published Progress Report for {year}.") if public
+            else _("{in_preparation} are in preparation and {none} have no Progress Report for {year}."))
+    st.markdown(_("{sentence}; {rest}").format(
+        sentence=" ".join(sentences), rest=rest.format(none=n(head["no_progress_report"]),
+                                                       in_preparation=n(head["in_preparation"]), year=year)))
 else:
-    st.markdown(f"**{scope}:** no Resolution in force matches these filters.")
+    st.markdown(_("**{scope}:** no Resolution in force matches these filters.").format(scope=scope))
 if chosen:
-    st.caption("Filtered by " + "; ".join(chosen) + ".")
+    st.caption(_("Filtered by {filters}.").format(filters="; ".join(chosen)))
 
 cols = st.columns(4)
-cols[0].metric("Resolutions in force", f"{in_force:,}", help="Adopted at this Congress and not archived "
-               "by the end of the year (Resolutions and Recommendations unless filtered).")
-cols[1].metric("With a published Progress Report", f"{head['published_share']:.0%}",
-               help=f"{head['published']:,} of {in_force:,}")
-shown = " and shown publicly by their components" if public else ""
-cols[2].metric("Activity Reports shown publicly" if public else "Activity Reports received",
-               f"{head['activity_reports']:,}", help=f"Submitted in {flt.year}{shown}")
-cols[3].metric("Components involved", f"{head['components_involved']:,}",
-               help=f"Components that submitted an Activity Report in {flt.year}{shown}")
+cols[0].metric(_("Resolutions in force"), n(in_force), help=_(
+    "Adopted at this Congress and not archived by the end of the year (Resolutions and Recommendations unless "
+    "filtered)."))
+cols[1].metric(_("With a published Progress Report"), format_percent(head["published_share"]),
+               help=_("{published} of {total}").format(published=n(head["published"]), total=n(in_force)))
+cols[2].metric(_("Activity Reports shown publicly") if public else _("Activity Reports received"),
+               n(head["activity_reports"]),
+               help=(_("Submitted in {year} and shown publicly by their components") if public
+                     else _("Submitted in {year}")).format(year=year))
+cols[3].metric(_("Components involved"), n(head["components_involved"]),
+               help=(_("Components that submitted an Activity Report in {year} and shown publicly by their "
+                       "components") if public else _("Components that submitted an Activity Report in {year}"))
+               .format(year=year))
 if public:
-    st.caption("Statuses come from published Progress Reports only; Activity Report figures count the reports "
-               "their components chose to show publicly.")
+    st.caption(_("Statuses come from published Progress Reports only; Activity Report figures count the reports "
+                 "their components chose to show publicly."))
 
 
 def _plot(chart: str, fig) -> None:
@@ -130,78 +152,81 @@ def _behind(charts_here: tuple[str, ...]) -> None:
     chart, segment = drill
     rows = ar.resolutions_behind(flt=flt, **segment)
     with st.container(border=True):
-        st.markdown(f"**{plural(len(rows), 'Resolution')} behind “{escape_md(charts.describe_segment(segment))}”**")
+        st.markdown(ngettext("**{n} Resolution behind “{segment}”**", "**{n} Resolutions behind “{segment}”**",
+                             len(rows)).format(n=n(len(rows)), segment=escape_md(charts.describe_segment(segment))))
         if rows.empty:
-            st.caption("None under the current filters.")
+            st.caption(_("None under the current filters."))
             return
-        st.caption("Select a row to open the Resolution.")
+        st.caption(_("Select a row to open the Resolution."))
         event = st.dataframe(
-            rows, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
-            on_select="rerun", selection_mode="single-row", key=f"behind_{chart}",
-            column_config={"code": st.column_config.TextColumn("Code", width="medium"),
-                           "title": st.column_config.TextColumn("Title", width="large"),
-                           "congress": "Congress", "year": st.column_config.NumberColumn("Year", format="%d"),
-                           "status": "Status that year"},
+            rows.assign(status=rows["status"].map(_)), hide_index=True, width="stretch",
+            height=min(38 + 35 * len(rows), 320), on_select="rerun", selection_mode="single-row",
+            key=f"behind_{chart}",
+            column_config={"code": st.column_config.TextColumn(_("Code"), width="medium"),
+                           "title": st.column_config.TextColumn(_("Title"), width="large"),
+                           "congress": _("Congress"), "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+                           "status": _("Status that year")},
         )
         if event.selection.rows:
             st.switch_page("pages/resolution.py", query_params={"code": rows.iloc[event.selection.rows[0]]["code"]})
 
 
 # -- status -----------------------------------------------------------------------------------------
-now = ar.figure("status_counts", flt).assign(scope=f"{short[flt.congress]} in {flt.year}")
+now = ar.figure("status_counts", flt).assign(
+    scope=_("{congress} in {year}").format(congress=short[flt.congress], year=flt.year))
 _plot("status", charts.status_bars(now, "scope", chart="status"))
 _behind(("status",))
 
-st.subheader("Implementation status")
+st.subheader(_("Implementation status"))
 left, right = st.columns(2)
 with left:
-    st.markdown("**Per Congress**")
-    st.caption("Each Congress in its latest reporting year up to the chosen one (after the name).")
+    st.markdown("**" + _("Per Congress") + "**")
+    st.caption(_("Each Congress in its latest reporting year up to the chosen one (after the name)."))
     _plot("congress", charts.status_by_congress_chart(ar.figure("status_by_congress", flt), short))
 with right:
-    st.markdown(f"**Per theme, {flt.year}**")
-    st.caption("A Resolution counts under each of its themes.")
+    st.markdown("**" + _("Per theme, {year}").format(year=year) + "**")
+    st.caption(_("A Resolution counts under each of its themes."))
     _plot("theme", charts.status_by_theme_chart(ar.figure("status_by_theme", flt)))
 _behind(("congress", "theme"))
 
-st.subheader(f"Over the years: {short[flt.congress]}")
+st.subheader(_("Over the years: {congress}").format(congress=short[flt.congress]))
 left, right = st.columns(2)
 with left:
-    st.markdown("**Status of the Resolutions each year**")
+    st.markdown("**" + _("Status of the Resolutions each year") + "**")
     _plot("years", charts.status_over_years_chart(ar.figure("status_over_years", flt)))
 with right:
-    st.markdown("**Reporting coverage**")
+    st.markdown("**" + _("Reporting coverage") + "**")
     _plot("coverage", charts.coverage_chart(ar.figure("coverage_by_year", flt)))
 _behind(("years", "coverage"))
 
-st.subheader(f"Who is involved, {flt.year}")
+st.subheader(_("Who is involved, {year}").format(year=year))
 no_activities = public and not head["activity_reports"]  # empty charts say less than a sentence
 if no_activities:
-    st.caption(f"No Activity Report received in {flt.year} is shown publicly under these filters: components "
-               "choose, report by report, whether the public may read theirs.")
+    st.caption(_("No Activity Report received in {year} is shown publicly under these filters: components "
+                 "choose, report by report, whether the public may read theirs.").format(year=year))
 else:
     left, right = st.columns(2)
     with left:
-        st.markdown("**Activity Reports by kind of component**")
+        st.markdown("**" + _("Activity Reports by kind of component") + "**")
         _plot("component_kind", charts.count_bars(ar.figure("activities_by_component_kind", flt),
                                                   chart="component_kind"))
     with right:
-        st.markdown("**Activity Reports by IUCN region**")
+        st.markdown("**" + _("Activity Reports by IUCN region") + "**")
         _plot("region", charts.count_bars(ar.figure("activities_by_region", flt), chart="region"))
     _behind(("component_kind", "region"))
 left, right = st.columns(2)
 with left:
     if not no_activities:
-        st.markdown("**Activity Reports by type of action**")
-        st.caption("A report may name several types of action.")
+        st.markdown("**" + _("Activity Reports by type of action") + "**")
+        st.caption(_("A report may name several types of action."))
         _plot("action_type", charts.count_bars(ar.figure("activities_by_action_type", flt),
                                                chart="action_type"))
 with left if no_activities else right:
-    st.markdown(f"**Most frequent challenges, {flt.year}**")
+    st.markdown("**" + _("Most frequent challenges, {year}").format(year=year) + "**")
     challenges = ar.figure("top_challenges", flt)
     if challenges.empty:
-        st.caption("No published Progress Report of the year names a challenge.")
+        st.caption(_("No published Progress Report of the year names a challenge."))
     else:
-        st.caption("Share of the year's published Progress Reports naming each.")
+        st.caption(_("Share of the year's published Progress Reports naming each."))
         _plot("challenge", charts.challenges_chart(challenges))
 _behind(("action_type", "challenge"))

@@ -6,6 +6,9 @@ from datetime import date
 
 import streamlit as st
 
+import locales
+from db import vocab
+from locales import _
 from services import activity_reports as ar
 from services.errors import NotFound, PermissionDenied
 from services.form_fields import Kind, draft_rule
@@ -28,7 +31,7 @@ feedback = Feedback("activity_report", fields=(*KEYS, "scope"))  # every field h
 
 def _param_int(name: str) -> int | None:
     """?id= (the report to edit) or ?from= (the report to start from): an id, or None (with a notice)."""
-    return url_state.read_id(name, label="report to edit" if name == "id" else "report to start from")
+    return url_state.read_id(name, label=_("report to edit") if name == "id" else _("report to start from"))
 
 
 def _fill(data: ar.ActivityInput) -> None:
@@ -43,7 +46,8 @@ def _form_input() -> ar.ActivityInput:
 
 
 def _start_new(components: list[tuple[int, str]]) -> None:
-    _fill(ar.ActivityInput(component_id=components[0][0] if len(components) == 1 else None))
+    _fill(ar.ActivityInput(component_id=components[0][0] if len(components) == 1 else None,
+                           language=locales.current()))  # the author's interface language, unless changed
     st.session_state.update(ar_report_id=None, ar_version=None, ar_view=None)
 
 
@@ -85,12 +89,16 @@ def _help(name: str) -> str | None:
     return report_form.help_text(F[name])
 
 
-st.title(":material/edit_note: Report an activity")
+def _placeholder(name: str) -> str | None:
+    return report_form.placeholder(F[name])
+
+
+st.title(":material/edit_note: " + _("Report an activity"))
 
 components = readers.reporting_components(actor=actor)
 if not components:
-    st.warning("You are not attached to any IUCN component, so there is nothing to report for. "
-               "Ask the Secretariat to add you to your component.", icon=":material/group_off:")
+    st.warning(_("You are not attached to any IUCN component, so there is nothing to report for. "
+                 "Ask the Secretariat to add you to your component."), icon=":material/group_off:")
     st.stop()
 # What a draft needs, said from the rule itself; with one component the form fills that one in.
 DRAFT_NEEDS = draft_rule(ar.FIELDS, filled=("component_id",) if len(components) == 1 else ())
@@ -107,14 +115,16 @@ if st.session_state.get("ar_source") != source or KEYS["title"] not in st.sessio
             _fill(view.data)
             st.session_state.update(ar_report_id=view.id, ar_version=view.version, ar_view=view)
         elif from_id:
-            _fill(readers.prefill_from(actor=actor, report_id=from_id))
+            copied = readers.prefill_from(actor=actor, report_id=from_id)
+            _fill(copied)
+            st.session_state[KEYS["language"]] = copied.language or locales.current()
             st.session_state.update(ar_report_id=None, ar_version=None, ar_view=None, ar_from=from_id)
         else:
             _start_new(components)
     except (NotFound, PermissionDenied):
-        st.error("This report does not exist or is not yours to see. Drafts are visible only to the focal "
-                 "points of the component that wrote them.", icon=":material/block:")
-        st.page_link("pages/my_reports.py", label="Go to My reports", icon=":material/folder_shared:")
+        st.error(_("This report does not exist or is not yours to see. Drafts are visible only to the focal "
+                   "points of the component that wrote them."), icon=":material/block:")
+        st.page_link("pages/my_reports.py", label=_("Go to My reports"), icon=":material/folder_shared:")
         st.session_state["ar_source"] = None
         st.stop()
     st.session_state["ar_source"] = source
@@ -123,54 +133,58 @@ flash = st.session_state.pop("ar_flash", None)
 if flash:
     kind, saved_id, title, resolution_ids = flash
     # A toast too: after clicking at the bottom of a long form, the message at the top is out of sight.
-    st.toast("Report submitted. Thank you!" if kind == "submitted" else "Draft saved.",
+    st.toast(_("Report submitted. Thank you!") if kind == "submitted" else _("Draft saved."),
              icon=":material/check_circle:")
     options = readers.resolution_options(include_ids=tuple(resolution_ids))
     codes = list(options[options["id"].isin(resolution_ids)]["code"])
     if kind == "submitted":
-        st.success(f"Thank you: your report \"{escape_md(title)}\" is submitted. The Secretariat focal points "
-                   "of its Resolutions can now draw on it.", icon=":material/check_circle:")
+        st.success(_("Thank you: your report \"{title}\" is submitted. The Secretariat focal points "
+                     "of its Resolutions can now draw on it.").format(title=escape_md(title)),
+                   icon=":material/check_circle:")
         cols = st.columns(min(len(codes), 3) + 1)
-        cols[0].page_link("pages/my_reports.py", label="My reports", icon=":material/folder_shared:")
+        cols[0].page_link("pages/my_reports.py", label=_("My reports"), icon=":material/folder_shared:")
         for i, code in enumerate(codes):
             cols[1 + i % 3].page_link("pages/resolution.py", label=code, query_params={"code": code},
                                       icon=":material/description:")
     else:
-        st.success("Draft saved. Only the focal points of your component can see it; finish and submit it "
-                   "when ready.", icon=":material/save:")
+        st.success(_("Draft saved. Only the focal points of your component can see it; finish and submit it "
+                     "when ready."), icon=":material/save:")
 
 view: ar.ReportView | None = st.session_state.get("ar_view")
 if view is not None:
     if not view.editable:
-        why = ("only the focal points of its component may change it" if not view.member else
-               "it is cited by a published Progress Report; open My reports and choose "
-               "'Correct (new version)' to change it" if view.locked else
-               "it is submitted; withdraw it in My reports to change it" if view.state == "submitted" else
-               "only the focal points of its component may change it")
-        st.info(f"Report {view.id} cannot be edited here: {why}.", icon=":material/lock:")
+        why = (_("Report {id} cannot be edited here: only the focal points of its component may change it.")
+               if not view.member else
+               _("Report {id} cannot be edited here: it is cited by a published Progress Report; open My reports "
+                 "and choose 'Correct (new version)' to change it.") if view.locked else
+               _("Report {id} cannot be edited here: it is submitted; withdraw it in My reports to change it.")
+               if view.state == "submitted" else
+               _("Report {id} cannot be edited here: only the focal points of its component may change it."))
+        st.info(why.format(id=view.id), icon=":material/lock:")
         st.markdown(f"**{escape_md(view.data.title)}** · {escape_md(view.component)} · "
-                    f"{escape_md(', '.join(view.resolution_codes))}")
+                    f"{escape_md(', '.join(view.resolution_codes))} · "
+                    f"{vocab.LANGUAGE_LABELS.get(view.data.language, view.data.language or '')}")
         st.text(view.data.description)
-        st.page_link("pages/my_reports.py", label="Go to My reports", icon=":material/folder_shared:")
+        st.page_link("pages/my_reports.py", label=_("Go to My reports"), icon=":material/folder_shared:")
         st.stop()
-    label = {"draft": "a draft", "returned": "a report returned to you"}[view.state]
-    st.caption(f"Editing {label} (report {view.id}, {escape_md(view.component)}, "
-               f"last saved {fmt_date(view.updated_at)}).")
+    editing = (_("Editing a draft (report {id}, {component}, last saved {date}).") if view.state == "draft" else
+               _("Editing a report returned to you (report {id}, {component}, last saved {date})."))
+    st.caption(editing.format(id=view.id, component=escape_md(view.component), date=fmt_date(view.updated_at)))
     if view.return_comment:
         c = view.return_comment
-        st.warning(f"**Returned by {escape_md(c['by'])} on {fmt_date(c['at'])}:** {escape_md(c['body'])}",
-                   icon=":material/reply:")
+        st.warning(_("**Returned by {name} on {date}:** {comment}").format(
+            name=escape_md(c["by"]), date=fmt_date(c["at"]), comment=escape_md(c["body"])), icon=":material/reply:")
     if view.supersedes_id:
-        st.caption(f"This corrects report {view.supersedes_id}, which stays as it was cited.")
+        st.caption(_("This corrects report {id}, which stays as it was cited.").format(id=view.supersedes_id))
 elif source[0] == "from":
-    st.info(f"Started from report {from_id}: check every field, and give this year's dates.",
+    st.info(_("Started from report {id}: check every field, and give this year's dates.").format(id=from_id),
             icon=":material/content_copy:")
 else:
-    st.caption("Tell IUCN what your component did to implement one or more Resolutions. "
-               f"Fields marked * are needed to submit; to save a draft, it is enough to {DRAFT_NEEDS}.")
+    st.caption(_("Tell IUCN what your component did to implement one or more Resolutions. Fields marked * are "
+                 "needed to submit; to save a draft, it is enough to {needs}.").format(needs=DRAFT_NEEDS))
 
 # A toast too: after clicking at the bottom of a long form, the message at the top is out of sight.
-feedback.summary(reload=("Discard my changes and load the saved version", _reload), toast=True)
+feedback.summary(reload=(_("Discard my changes and load the saved version"), _reload), toast=True)
 
 # -- the form ---------------------------------------------------------------------------------------
 chosen = tuple(st.session_state.get(KEYS["resolution_ids"]) or ())
@@ -183,50 +197,51 @@ full_labels = {r.id: f"{r.code} · {r.title}" for r in options.itertuples()}  # 
 main, side = st.columns([5, 2], gap="large")
 with side:
     with st.container(border=True):
-        st.markdown("**How it works**")
+        st.markdown("**" + _("How it works") + "**")
         st.markdown(
-            f"- **Save draft** any time: it is enough to {DRAFT_NEEDS}. Drafts stay with your component.\n"
-            "- **Submit** when complete: the Secretariat focal points of the Resolutions see it and may "
-            "return it with a comment.\n"
-            "- Next year, open **My reports** and *start a new report from this one*: only the dates and "
-            "news to add.\n"
-            "- Once a published Progress Report cites your report, it is kept as cited; corrections make "
-            "a new version.")
+            _("- **Save draft** any time: it is enough to {needs}. Drafts stay with your component.\n"
+              "- **Submit** when complete: the Secretariat focal points of the Resolutions see it and may "
+              "return it with a comment.\n"
+              "- Next year, open **My reports** and *start a new report from this one*: only the dates and "
+              "news to add.\n"
+              "- Once a published Progress Report cites your report, it is kept as cited; corrections make "
+              "a new version.").format(needs=DRAFT_NEEDS))
 with main:
     with st.container(border=True):
         # Outside the form, so the Resolution list follows the search words at once, and the choices of
         # both boxes are listed in full under them as they are made (a box cuts long chips).
-        st.subheader("What it is about", anchor=False)
+        st.subheader(_("What it is about"), anchor=False)
         if len(components) > 1 or st.session_state.get(KEYS["component_id"]) not in component_names:
             st.selectbox(_label("component_id"), list(component_names), key=KEYS["component_id"],
-                         format_func=component_names.get, placeholder="Choose your component",
+                         format_func=component_names.get, placeholder=_("Choose your component"),
                          help=_help("component_id"))
         else:
-            st.caption(f"Reporting for **{escape_md(component_names[st.session_state[KEYS['component_id']]])}**")
+            st.caption(_("Reporting for **{component}**").format(
+                component=escape_md(component_names[st.session_state[KEYS["component_id"]]])))
         _field_errors("component_id")
         find, pick = st.columns([1, 2])
-        find.text_input("Find Resolutions", key="ar_find", placeholder="Words of the title, any order",
-                        help="Narrows the list to Resolutions whose code or title holds every word.")
+        find.text_input(_("Find Resolutions"), key="ar_find", placeholder=_("Words of the title, any order"),
+                        help=_("Narrows the list to Resolutions whose code or title holds every word."))
         pick.multiselect(_label("resolution_ids"), list(labels), key=KEYS["resolution_ids"],
-                         format_func=labels.get, placeholder=F["resolution_ids"].placeholder,
+                         format_func=labels.get, placeholder=_placeholder("resolution_ids"),
                          help=_help("resolution_ids"))
         list_chosen(st.session_state.get(KEYS["resolution_ids"]), lambda rid: full_labels.get(rid, rid))
         _field_errors("resolution_ids")
         st.multiselect(_label("action_types"), list(F["action_types"].options), key=KEYS["action_types"],
-                       placeholder=F["action_types"].placeholder)
-        list_chosen(st.session_state.get(KEYS["action_types"]))
+                       placeholder=_placeholder("action_types"), format_func=locales.translate)
+        list_chosen(st.session_state.get(KEYS["action_types"]), locales.translate)
         _field_errors("action_types")
 
     with st.form("activity_report", enter_to_submit=False):
-        st.subheader("The activity", anchor=False)
-        st.text_input(_label("title"), key=KEYS["title"], placeholder=F["title"].placeholder, help=_help("title"))
+        st.subheader(_("The activity"), anchor=False)
+        st.text_input(_label("title"), key=KEYS["title"], placeholder=_placeholder("title"), help=_help("title"))
         _field_errors("title")
         st.text_area(_label("description"), key=KEYS["description"], height=120,
-                     placeholder=F["description"].placeholder, help=_help("description"))
+                     placeholder=_placeholder("description"), help=_help("description"))
         _field_errors("description")
 
         st.radio(_label("action_status"), list(F["action_status"].options), key=KEYS["action_status"],
-                 horizontal=True)
+                 horizontal=True, format_func=locales.translate)
         _field_errors("action_status")
         left, right = st.columns(2)
         with left:
@@ -238,31 +253,35 @@ with main:
                           max_value=DATE_RANGE[1], format="DD/MM/YYYY", help=_help("period_end"))
             _field_errors("period_end")
 
-        st.subheader("Where *", anchor=False)
+        st.subheader(_("Where") + " *", anchor=False)
         st.checkbox(_label("scope_global"), key=KEYS["scope_global"])
         left, right = st.columns(2)
         with left:
             st.multiselect(_label("scope_regions"), list(F["scope_regions"].options), key=KEYS["scope_regions"],
-                           placeholder=F["scope_regions"].placeholder)
+                           placeholder=_placeholder("scope_regions"), format_func=locales.translate)
         with right:
             st.multiselect(_label("scope_countries"), list(F["scope_countries"].options),
-                           key=KEYS["scope_countries"], placeholder=F["scope_countries"].placeholder)
+                           key=KEYS["scope_countries"], placeholder=_placeholder("scope_countries"),
+                           format_func=report_form.country_name)
         _field_errors("scope")
 
-        st.subheader("Partners, results and needs", anchor=False)
+        st.subheader(_("Partners, results and needs"), anchor=False)
         columns = st.columns(2)
         for i, text in enumerate(NEEDS):  # left, right, left...: Partners | Results, Challenges | Support
             with columns[i % 2]:
                 st.text_area(_label(text.name), key=KEYS[text.name], height=100, help=_help(text.name),
-                             placeholder=text.placeholder)
+                             placeholder=report_form.placeholder(text))
                 _field_errors(text.name)
-        st.text_area(_label("links"), key=KEYS["links"], height=80, placeholder=F["links"].placeholder,
+        st.text_area(_label("links"), key=KEYS["links"], height=80, placeholder=_placeholder("links"),
                      help=_help("links"))
         _field_errors("links")
         st.checkbox(_label("shown_publicly"), key=KEYS["shown_publicly"], help=_help("shown_publicly"))
+        st.radio(_label("language"), list(F["language"].options), key=KEYS["language"], horizontal=True,
+                 format_func=vocab.LANGUAGE_LABELS.get, help=_help("language"))
+        _field_errors("language")
 
-        left, right, _ = st.columns([1, 1, 2])
-        left.form_submit_button("Submit", type="primary", icon=":material/send:", on_click=_save, args=(True,),
+        left, right, _rest = st.columns([1, 1, 2])
+        left.form_submit_button(_("Submit"), type="primary", icon=":material/send:", on_click=_save, args=(True,),
                                 width="stretch")
-        right.form_submit_button("Save draft", icon=":material/save:", on_click=_save, args=(False,),
+        right.form_submit_button(_("Save draft"), icon=":material/save:", on_click=_save, args=(False,),
                                  width="stretch")

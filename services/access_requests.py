@@ -17,9 +17,11 @@ import pandas as pd
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+import locales
 from db import vocab
 from db.models import AccessRequest, Component, User, UserComponent, UserRole, utcnow
 from db.settings import Settings
+from locales import N_, _
 from services import accounts, audit, mail, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
@@ -27,8 +29,8 @@ from services.permissions import Actor, require
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
 ASKABLE_ROLES = tuple(r for r in vocab.ROLES if r != "admin")  # nobody asks to be administrator
-USERNAME_RULE = (f"{accounts.USERNAME_MIN} to {accounts.USERNAME_MAX} characters: letters, digits and . _ - "
-                 "(no spaces or accents)")
+# Shown as _(USERNAME_RULE).format(min=accounts.USERNAME_MIN, max=accounts.USERNAME_MAX)
+USERNAME_RULE = N_("{min} to {max} characters: letters, digits and . _ - (no spaces or accents)")
 LIST_COLUMNS = ["id", "created_at", "name", "email", "component", "role", "message", "state",
                 "decided_at", "decided_by", "component_id", "decision_note"]
 
@@ -43,8 +45,8 @@ def _has_control(text: str) -> bool:
 def _free_text(value: str | None, field: str, limit: int, errors: list[FieldError]) -> str | None:
     text = text_rules.check_text(
         value, field=field, max_len=limit, multiline=True, errors=errors,
-        too_long="use at most {max_len} characters (this text has {length})",
-        control="remove the control characters ({chars}): only line breaks and tabs are allowed")
+        too_long=_("use at most {max_len} characters (this text has {length})"),
+        control=_("remove the control characters ({chars}): only line breaks and tabs are allowed"))
     return text or None
 
 
@@ -56,7 +58,7 @@ def _clean_name(name: str | None, email: str) -> str:
 
 
 def _date(moment: datetime) -> str:
-    return moment.strftime("%d %b %Y")
+    return locales.format_short_date(moment)
 
 
 def _component_label(component: Component | None) -> str:
@@ -68,7 +70,7 @@ def _component_label(component: Component | None) -> str:
 def _get(session: Session, request_id: int) -> AccessRequest:
     request = session.get(AccessRequest, request_id)
     if request is None:
-        raise NotFound(f"There is no access request {request_id}.")
+        raise NotFound(_("There is no access request {id}.").format(id=request_id))
     return request
 
 
@@ -100,7 +102,7 @@ def list_requests(*, session: Session, actor: Actor | None, state: str | None = 
         query = query.where(AccessRequest.state != "pending")
     elif state is not None:
         if state not in vocab.ACCESS_REQUEST_STATES:
-            raise ValidationFailed([FieldError("state", f"unknown state {state!r}")])
+            raise ValidationFailed([FieldError("state", _("unknown state {state}").format(state=repr(state)))])
         query = query.where(AccessRequest.state == state)
     if state == "pending":
         query = query.order_by(AccessRequest.created_at, AccessRequest.id)
@@ -146,23 +148,24 @@ def submit_request(*, session: Session, email: str, name: str | None, component_
     address = (email or "").strip().lower()
     if not address or "@" not in address or len(address) > 200 or any(c.isspace() for c in address) \
             or _has_control(address):
-        errors.append(FieldError("email", "the identity provider gave no usable email address"))
+        errors.append(FieldError("email", _("the identity provider gave no usable email address")))
     elif session.exec(select(User.id).where(User.email == address)).first() is not None:
-        errors.append(FieldError("email", "an account already uses this address: sign in with it"))
+        errors.append(FieldError("email", _("an account already uses this address: sign in with it")))
     else:
         waiting = pending_for(session=session, email=address)
         if waiting is not None:
             errors.append(FieldError(
-                "email", f"Your request of {_date(waiting.created_at)} is waiting for an administrator."))
+                "email", _("Your request of {date} is waiting for an administrator.").format(
+                    date=_date(waiting.created_at))))
     if role not in ASKABLE_ROLES:
-        errors.append(FieldError("role", "choose one of the roles offered"))
+        errors.append(FieldError("role", _("choose one of the roles offered")))
     component = None
     if component_id is not None:
         component = session.get(Component, component_id)
         if component is None or not component.active:
-            errors.append(FieldError("component_id", "this organisation does not exist or is no longer active"))
+            errors.append(FieldError("component_id", _("this organisation does not exist or is no longer active")))
     elif role == "reporter":
-        errors.append(FieldError("component_id", "choose the organisation you report for"))
+        errors.append(FieldError("component_id", _("choose the organisation you report for")))
     text = _free_text(message, "message", MAX_MESSAGE, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -173,20 +176,25 @@ def submit_request(*, session: Session, email: str, name: str | None, component_
     session.flush()
     audit.record(session, actor=None, action="request_access", entity="access_request", entity_id=request.id,
                  after={"email": address, "name": request.name, "component_id": component_id, "role": role})
-    link = f"{settings.public_url}/access_requests" if settings else "the Access requests page"
-    body = (f"{request.name} <{address}> signed in with IUCN Accounts and asks for access to the "
-            f"Resolutions Tracker.\n\n"
-            f"Organisation: {_component_label(component) if component else '—'}\n"
-            f"Role wanted: {vocab.ROLE_LABELS[role]}\n"
-            f"Message:\n{text or '—'}\n\n"
-            f"Approve or decline it on {link}.\n")
-    for admin_email in _admin_emails(session):
-        mail.queue(session, to=admin_email, subject=f"Access request from {request.name}", body=body)
+    for admin_email, language in _admins(session):
+        with locales.use(language):  # each administrator in their own language
+            link = f"{settings.public_url}/access_requests" if settings else _("the Access requests page")
+            body = _("{name} <{email}> signed in with IUCN Accounts and asks for access to the "
+                     "Resolutions Tracker.\n\n"
+                     "Organisation: {organisation}\n"
+                     "Role wanted: {role}\n"
+                     "Message:\n{message}\n\n"
+                     "Approve or decline it on {link}.\n").format(
+                name=request.name, email=address, organisation=_component_label(component) if component else "—",
+                role=_(vocab.ROLE_LABELS[role]), message=text or "—", link=link)
+            subject = _("Access request from {name}").format(name=request.name)
+        mail.queue(session, to=admin_email, subject=subject, body=body)
     return request
 
 
-def _admin_emails(session: Session) -> list[str]:
-    return list(session.exec(select(User.email).join(UserRole, UserRole.user_id == User.id).where(
+def _admins(session: Session) -> list[tuple[str, str]]:
+    """(email, language) of every active administrator."""
+    return list(session.exec(select(User.email, User.language).join(UserRole, UserRole.user_id == User.id).where(
         UserRole.role == "admin", User.active).order_by(User.email)).all())
 
 
@@ -200,7 +208,7 @@ def _decide(session: Session, request: AccessRequest, actor: Actor, state: str, 
         AccessRequest.id == request.id, AccessRequest.state == "pending").values(
         state=state, decided_by=actor.id, decided_at=now, decision_note=note, user_id=user_id)).rowcount
     if not done:
-        raise ValidationFailed([FieldError("request", "this request has already been decided")])
+        raise ValidationFailed([FieldError("request", _("this request has already been decided"))])
     session.refresh(request)
 
 
@@ -212,7 +220,7 @@ def approve(*, session: Session, actor: Actor | None, request_id: int, username:
     request = _get(session, request_id)
     errors: list[FieldError] = []
     if request.state != "pending":
-        errors.append(FieldError("request", "this request has already been decided"))
+        errors.append(FieldError("request", _("this request has already been decided")))
     # The same checks as an account the administrator makes by hand (services.accounts).
     known = accounts.known_for(session, username=username, email=request.email)
     values, problems = accounts.check_user(username=username, display_name=request.name, email=request.email,
@@ -223,7 +231,7 @@ def approve(*, session: Session, actor: Actor | None, request_id: int, username:
                       else FieldError("request", problem.message))
     if "reporter" in values.roles and not values.component_ids and not any(
             e.field == "components" for e in errors):
-        errors.append(FieldError("components", "a component focal point needs at least one organisation"))
+        errors.append(FieldError("components", _("a component focal point needs at least one organisation")))
     text = _free_text(note, "note", MAX_NOTE, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -245,12 +253,15 @@ def approve(*, session: Session, actor: Actor | None, request_id: int, username:
     audit.record(session, actor=actor, action="approve", entity="access_request", entity_id=request.id,
                  before={"state": "pending"},
                  after={"state": "approved", "user": user.username, "note": text})
-    labels = ", ".join(vocab.ROLE_LABELS[r] for r in values.roles)
-    mail.queue(session, to=request.email, subject="Your access to the Resolutions Tracker is approved",
-               body=(f"Hello {request.name},\n\n"
-                     f"Your access to the Resolutions Tracker is approved (role: {labels}).\n"
-                     f"Sign in with IUCN Accounts at {settings.public_url}\n"
-                     + (f"\nNote from the administrator:\n{text}\n" if text else "")))
+    with locales.use(user.language):  # the new account's language (English unless set)
+        labels = ", ".join(_(vocab.ROLE_LABELS[r]) for r in values.roles)
+        subject = _("Your access to the Resolutions Tracker is approved")
+        body = _("Hello {name},\n\nYour access to the Resolutions Tracker is approved (role: {roles}).\n"
+                 "Sign in with IUCN Accounts at {link}\n").format(name=request.name, roles=labels,
+                                                                   link=settings.public_url)
+        if text:
+            body += "\n" + _("Note from the administrator:\n{note}").format(note=text) + "\n"
+    mail.queue(session, to=request.email, subject=subject, body=body)
     return user
 
 
@@ -261,18 +272,20 @@ def decline(*, session: Session, actor: Actor | None, request_id: int, note: str
     request = _get(session, request_id)
     errors: list[FieldError] = []
     if request.state != "pending":
-        errors.append(FieldError("request", "this request has already been decided"))
+        errors.append(FieldError("request", _("this request has already been decided")))
     text = _free_text(note, "note", MAX_NOTE, errors)
     if errors:
         raise ValidationFailed(errors)
     _decide(session, request, actor, "declined", text)
     audit.record(session, actor=actor, action="decline", entity="access_request", entity_id=request.id,
                  before={"state": "pending"}, after={"state": "declined", "note": text})
-    mail.queue(session, to=request.email, subject="Your request for access to the Resolutions Tracker",
-               body=(f"Hello {request.name},\n\n"
-                     "An administrator has declined your request for access to the Resolutions Tracker "
-                     f"({settings.public_url}).\n"
-                     + (f"\nTheir note:\n{text}\n" if text else "")
-                     + "\nIf you think this is a mistake, reply to the person who invited you or ask the "
-                       "IUCN Secretariat.\n"))
+    # The person has no account, so no language of their own: the deciding administrator's language.
+    subject = _("Your request for access to the Resolutions Tracker")
+    body = _("Hello {name},\n\nAn administrator has declined your request for access to the Resolutions "
+             "Tracker ({link}).\n").format(name=request.name, link=settings.public_url)
+    if text:
+        body += "\n" + _("Their note:\n{note}").format(note=text) + "\n"
+    body += "\n" + _("If you think this is a mistake, reply to the person who invited you or ask the "
+                     "IUCN Secretariat.") + "\n"
+    mail.queue(session, to=request.email, subject=subject, body=body)
     return request

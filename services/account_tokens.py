@@ -14,9 +14,11 @@ from datetime import timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
+import locales
 from db.models import AccountToken, User, as_utc, utcnow
 from db.security import DEFAULT_ROUNDS, hash_password, new_token, token_digest
 from db.settings import Settings
+from locales import N_, _, ngettext
 from services import audit, mail, passwords, sign_in
 from services.errors import FieldError, ValidationFailed
 from services.permissions import Actor
@@ -24,11 +26,11 @@ from services.permissions import Actor
 PURPOSES = ("activate", "reset")
 ROUNDS = DEFAULT_ROUNDS  # bcrypt cost of a password set by link (tests lower it)
 RESETS_PER_HOUR = 3
-SENT_SENTENCE = ("If an account matches, a link to set a new password is on its way to its email address. "
-                 "It works once, within {minutes} minutes. No mail? Check the spelling, your spam folder, "
-                 "or ask an administrator.")
-BAD_LINK = ("This link does not work: it was already used, it has expired, or it is incomplete. "
-            "Ask for a new one below.")
+SENT_SENTENCE = N_("If an account matches, a link to set a new password is on its way to its email address. "
+                   "It works once, within {minutes} minutes. No mail? Check the spelling, your spam folder, "
+                   "or ask an administrator.")
+BAD_LINK = N_("This link does not work: it was already used, it has expired, or it is incomplete. "
+              "Ask for a new one below.")
 
 
 def _actor(user: User) -> Actor:
@@ -38,7 +40,7 @@ def _actor(user: User) -> Actor:
 
 def sent_sentence(settings: Settings) -> str:
     """What "Forgot your password?" answers, whether or not an account matched."""
-    return SENT_SENTENCE.format(minutes=settings.reset_link_minutes)
+    return _(SENT_SENTENCE).format(minutes=settings.reset_link_minutes)
 
 
 # -- issuing ----------------------------------------------------------------------------------------
@@ -74,16 +76,17 @@ def _issue_many(session: Session, *, users: list[User], purpose: str, settings: 
 
 
 def _when(purpose: str, settings: Settings) -> str:
+    """How long a link lives, in the current language (the recipient's, under locales.use)."""
     if purpose == "reset":
         minutes = settings.reset_link_minutes
-        return f"{minutes} minutes" if minutes != 60 else "one hour"
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes) if minutes != 60 else _("one hour")
     days = settings.activation_link_days
-    return f"{days} days" if days != 1 else "one day"
+    return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
-def _contact(settings: Settings) -> str:
-    return ("If you did not expect this mail, you can ignore it; if you have questions, ask the "
-            "administrator of the Resolutions Tracker (reply to this mail or contact your IUCN focal point).")
+def _contact() -> str:
+    return _("If you did not expect this mail, you can ignore it; if you have questions, ask the "
+             "administrator of the Resolutions Tracker (reply to this mail or contact your IUCN focal point).")
 
 
 def send_activation(session: Session, *, user: User, settings: Settings) -> None:
@@ -92,49 +95,59 @@ def send_activation(session: Session, *, user: User, settings: Settings) -> None
 
 
 def send_activations(session: Session, *, users: list[User], settings: Settings) -> None:
-    """Mail each of `users` a link to choose their first password (an import: written in bulk)."""
+    """Mail each of `users` a link to choose their first password (an import: written in bulk), each in the
+    user's language."""
     links = _issue_many(session, users=users, purpose="activate", settings=settings)
-    mail.queue_many(session, [(user.email, ACTIVATION_SUBJECT, _activation_body(user, link, settings))
-                              for user, link in zip(users, links)])
+    mail.queue_many(session, [(user.email, *activation_mail(user, link, settings)) for user, link in zip(users, links)])
     for user in users:
         audit.record(session, actor=None, action="activation_sent", entity="user", entity_id=user.username,
                      after={"email": user.email})
     session.flush()
 
 
-ACTIVATION_SUBJECT = "Your Resolutions Tracker account: choose your password"
+def activation_mail(user: User, link: str, settings: Settings) -> tuple[str, str]:
+    """(subject, body) of the activation mail, in `user`'s language."""
+    with locales.use(user.language):
+        subject = _("Your Resolutions Tracker account: choose your password")
+        body = _(
+            "Hello {name},\n\n"
+            "An account has been made for you in the IUCN Resolutions Tracker. To start using it, choose your "
+            "password with this link:\n\n"
+            "{link}\n\n"
+            "The link works once and expires in {when}. After that, use \"Forgot your password?\" on the sign-in "
+            "page to get a new one.\n\n"
+            "Your username: {username}\n\n"
+            "{contact}\n\n"
+            "-- The Resolutions Tracker\n"
+        ).format(name=user.display_name, link=link, when=_when("activate", settings), username=user.username,
+                 contact=_contact())
+    return subject, body
 
 
-def _activation_body(user: User, link: str, settings: Settings) -> str:
-    return (
-        f"Hello {user.display_name},\n\n"
-        "An account has been made for you in the IUCN Resolutions Tracker. To start using it, choose your "
-        "password with this link:\n\n"
-        f"{link}\n\n"
-        f"The link works once and expires in {_when('activate', settings)}. After that, use \"Forgot your "
-        "password?\" on the sign-in page to get a new one.\n\n"
-        f"Your username: {user.username}\n\n"
-        f"{_contact(settings)}\n\n"
-        "-- The Resolutions Tracker\n"
-    )
+def reset_mail(user: User, link: str, settings: Settings) -> tuple[str, str]:
+    """(subject, body) of the set-a-new-password mail, in `user`'s language."""
+    with locales.use(user.language):
+        subject = _("Set a new password for the Resolutions Tracker")
+        body = _(
+            "Hello {name},\n\n"
+            "Someone (probably you) asked to set a new password for your account in the IUCN Resolutions "
+            "Tracker. To choose a new password, open this link:\n\n"
+            "{link}\n\n"
+            "The link works once and expires in {when}. Your current password keeps working until you set a new "
+            "one; setting it signs you out everywhere.\n\n"
+            "Your username: {username}\n\n"
+            "If you did not ask for this, ignore this mail: nothing changes. {contact}\n\n"
+            "-- The Resolutions Tracker\n"
+        ).format(name=user.display_name, link=link, when=_when("reset", settings), username=user.username,
+                 contact=_contact())
+    return subject, body
 
 
 def send_reset(session: Session, *, user: User, settings: Settings) -> None:
     """Mail `user` a link to set a new password."""
     link = issue(session, user=user, purpose="reset", settings=settings)
-    body = (
-        f"Hello {user.display_name},\n\n"
-        "Someone (probably you) asked to set a new password for your account in the IUCN Resolutions "
-        "Tracker. To choose a new password, open this link:\n\n"
-        f"{link}\n\n"
-        f"The link works once and expires in {_when('reset', settings)}. Your current password keeps "
-        "working until you set a new one; setting it signs you out everywhere.\n\n"
-        f"Your username: {user.username}\n\n"
-        "If you did not ask for this, ignore this mail: nothing changes. "
-        f"{_contact(settings)}\n\n"
-        "-- The Resolutions Tracker\n"
-    )
-    mail.queue(session, to=user.email, subject="Set a new password for the Resolutions Tracker", body=body)
+    subject, body = reset_mail(user, link, settings)
+    mail.queue(session, to=user.email, subject=subject, body=body)
     audit.record(session, actor=None, action="reset_sent", entity="user", entity_id=user.username,
                  after={"email": user.email})
 
@@ -190,7 +203,7 @@ def set_password(session: Session, *, token: str | None, password: str, confirm:
     row = _valid_row(session, token)
     user = session.get(User, row.user_id) if row is not None else None
     if row is None or user is None or not user.active:
-        raise ValidationFailed([FieldError("token", BAD_LINK)])
+        raise ValidationFailed([FieldError("token", _(BAD_LINK))])
     passwords.check(password, confirm=confirm, username=user.username, email=user.email)
     now = utcnow()
     # Use the link up first, conditionally: of two requests racing with one link, only one gets a row.
@@ -198,7 +211,7 @@ def set_password(session: Session, *, token: str | None, password: str, confirm:
         update(AccountToken).where(AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=now)
     ).rowcount
     if used != 1:
-        raise ValidationFailed([FieldError("token", BAD_LINK)])
+        raise ValidationFailed([FieldError("token", _(BAD_LINK))])
     # A password set by mail also proves the address: every other open link of the user stops working.
     session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
                     .values(used_at=now))

@@ -32,6 +32,7 @@ from db.models import Component, User, UserComponent, UserRole, as_utc
 from db.security import DEFAULT_ROUNDS, hash_password
 from db.settings import Settings
 from db.sql import string_agg
+from locales import N_, _
 from services import audit, passwords, text_rules
 from services.csv_file import data_rows
 from services.errors import FieldError, NotFound, ValidationFailed
@@ -89,16 +90,18 @@ def _has_control(text: str) -> bool:
 
 def _email_problem(email: str) -> str | None:
     if not email:
-        return "enter an email address"
+        return _("enter an email address")
     if len(email) > EMAIL_MAX:
-        return f"use at most {EMAIL_MAX} characters (this one has {len(email)})"
+        return _("use at most {max} characters (this one has {length})").format(max=EMAIL_MAX, length=len(email))
     if any(c.isspace() for c in email) or _has_control(email):
-        return "an email address has no spaces"
+        return _("an email address has no spaces")
     local, at, domain = email.partition("@")
     if not at or "@" in domain or not local:
-        return f"{email!r} is not an email address (it needs exactly one @ with a name before it)"
+        return _("{email} is not an email address (it needs exactly one @ with a name before it)").format(
+            email=repr(email))
     if "." not in domain or domain.startswith(".") or domain.endswith(".") or ".." in domain:
-        return f"{email!r} is not an email address (the part after @ needs a dot, as in example.org)"
+        return _("{email} is not an email address (the part after @ needs a dot, as in example.org)").format(
+            email=repr(email))
     return None
 
 
@@ -114,21 +117,22 @@ def check_user(*, username: str | None, display_name: str, email: str, roles: It
     name = (username or "").strip()
     if username is not None:
         if not USERNAME_MIN <= len(name) <= USERNAME_MAX:
-            errors.append(FieldError("username", f"use {USERNAME_MIN} to {USERNAME_MAX} characters "
-                                                 f"(this one has {len(name)})"))
+            errors.append(FieldError("username", _("use {min} to {max} characters (this one has {length})").format(
+                min=USERNAME_MIN, max=USERNAME_MAX, length=len(name))))
         elif not USERNAME_SHAPE.match(name):
-            errors.append(FieldError("username", "use only letters, digits and . _ - (no spaces or accents)"))
+            errors.append(FieldError("username", _("use only letters, digits and . _ - (no spaces or accents)")))
         else:
             owner = known.username_owner.get(name.lower())
             if owner is not None and owner != user_id:
-                errors.append(FieldError("username", f"the username {name} is already taken"))
+                errors.append(FieldError("username", _("the username {name} is already taken").format(name=name)))
     display = (display_name or "").strip()
     if not display:
-        errors.append(FieldError("display_name", "enter the person's name"))
+        errors.append(FieldError("display_name", _("enter the person's name")))
     elif len(display) > NAME_MAX:
-        errors.append(FieldError("display_name", f"use at most {NAME_MAX} characters (this one has {len(display)})"))
+        errors.append(FieldError("display_name", _("use at most {max} characters (this one has {length})").format(
+            max=NAME_MAX, length=len(display))))
     elif _has_control(display):
-        errors.append(FieldError("display_name", "the name may not contain control characters (tabs, line breaks)"))
+        errors.append(FieldError("display_name", _("the name may not contain control characters (tabs, line breaks)")))
     address = (email or "").strip().lower()
     problem = _email_problem(address)
     if problem:
@@ -136,14 +140,14 @@ def check_user(*, username: str | None, display_name: str, email: str, roles: It
     else:
         owner = known.email_owner.get(address)
         if owner is not None and owner != user_id:
-            errors.append(FieldError("email", f"another account already has the email {address}"))
+            errors.append(FieldError("email", _("another account already has the email {email}").format(email=address)))
     wanted_roles = [r.strip() for r in roles if r and r.strip()]
     unknown_roles = [r for r in dict.fromkeys(wanted_roles) if r not in vocab.ROLES]
     if unknown_roles:
-        errors.append(FieldError("roles", f"unknown role(s): {', '.join(map(text_rules.shown, unknown_roles))} "
-                                          f"(use {', '.join(vocab.ROLES)})"))
+        errors.append(FieldError("roles", _("unknown role(s): {roles} (use {known})").format(
+            roles=", ".join(map(text_rules.shown, unknown_roles)), known=", ".join(vocab.ROLES))))
     elif not wanted_roles:
-        errors.append(FieldError("roles", "choose at least one role"))
+        errors.append(FieldError("roles", _("choose at least one role")))
     kept = set(kept_component_ids)
     component_ids: list[int] = []
     unknown, inactive = [], []
@@ -158,9 +162,10 @@ def check_user(*, username: str | None, display_name: str, email: str, roles: It
         else:
             component_ids.append(found.id)
     if unknown:
-        errors.append(FieldError("components", f"unknown component(s): {', '.join(unknown)}"))
+        errors.append(FieldError("components", _("unknown component(s): {names}").format(names=", ".join(unknown))))
     if inactive:
-        errors.append(FieldError("components", f"deactivated component(s): {', '.join(inactive)}"))
+        errors.append(FieldError("components", _("deactivated component(s): {names}").format(
+            names=", ".join(inactive))))
     values = UserValues(
         username=name if username is not None else None, display_name=display, email=address,
         roles=[r for r in vocab.ROLES if r in wanted_roles], component_ids=sorted(set(component_ids)),
@@ -194,8 +199,8 @@ def _other_active_admins(session: Session, excluding: Iterable[int]) -> int:
     ).one()
 
 
-LAST_ADMIN = ("{name} is the last active administrator: give another account the Administrator role "
-              "first")
+LAST_ADMIN = N_("{name} is the last active administrator: give another account the Administrator role "
+                "first")
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -285,7 +290,7 @@ def component_choices(*, session: Session, actor: Actor) -> pd.DataFrame:
 def _get(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no account {user_id}.")
+        raise NotFound(_("There is no account {id}.").format(id=user_id))
     return user
 
 
@@ -353,7 +358,7 @@ def update_user(*, session: Session, actor: Actor, user_id: int, display_name: s
     current_roles = _roles(session, user.id)
     if ("admin" in current_roles and "admin" not in values.roles and user.active
             and not _other_active_admins(session, [user.id])):
-        errors.append(FieldError("roles", LAST_ADMIN.format(name=user.display_name)))
+        errors.append(FieldError("roles", _(LAST_ADMIN).format(name=user.display_name)))
     if errors:
         raise ValidationFailed(errors)
     before = {"display_name": user.display_name, "email": user.email, "roles": current_roles,
@@ -383,9 +388,9 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool,
         return user
     if not active:
         if user.id == actor.id:
-            raise ValidationFailed([FieldError("active", "You cannot deactivate your own account.")])
+            raise ValidationFailed([FieldError("active", _("You cannot deactivate your own account."))])
         if "admin" in _roles(session, user.id) and not _other_active_admins(session, [user.id]):
-            raise ValidationFailed([FieldError("active", LAST_ADMIN.format(name=user.display_name))])
+            raise ValidationFailed([FieldError("active", _(LAST_ADMIN).format(name=user.display_name))])
     user.active = active
     session.add(user)
     session.flush()
@@ -404,7 +409,7 @@ def send_reset_link(*, session: Session, actor: Actor, user_id: int, settings: S
     require(actor, "users.manage")
     user = _get(session, user_id)
     if not user.active:
-        raise ValidationFailed([FieldError("active", "This account is deactivated: reactivate it first.")])
+        raise ValidationFailed([FieldError("active", _("This account is deactivated: reactivate it first."))])
     account_tokens.send_reset(session=session, user=user, settings=settings)
     audit.record(session, actor=actor, action="send_reset_link", entity=ENTITY, entity_id=user.username,
                  after={"email": user.email})
@@ -454,7 +459,8 @@ def import_users(*, engine: Engine, actor: Actor, data: bytes, settings: Setting
     require(actor, "users.manage")
     if len(data) > MAX_FILE_BYTES:
         raise ValidationFailed([FieldError(
-            "file", f"the file is {len(data) / 1024 / 1024:.1f} MB; at most {MAX_FILE_BYTES // 1024 // 1024} MB", 1)])
+            "file", _("the file is {size} MB; at most {max} MB").format(
+                size=f"{len(data) / 1024 / 1024:.1f}", max=MAX_FILE_BYTES // 1024 // 1024), 1)])
     with transaction(engine) as session:
         users = {u.username: u for u in session.exec(select(User))}
         role_sets: dict[int, list[str]] = {}
@@ -473,7 +479,8 @@ def import_users(*, engine: Engine, actor: Actor, data: bytes, settings: Setting
         raw_rows, errors = [], []
         for line, cells in data_rows(data, COLUMNS, errors=errors):  # + size, cell and control-character checks
             if len(cells) != len(COLUMNS):
-                errors.append(FieldError("row", f"expected {len(COLUMNS)} values, found {len(cells)}", line))
+                errors.append(FieldError("row", _("expected {expected} values, found {found}").format(
+                    expected=len(COLUMNS), found=len(cells)), line))
             else:
                 raw_rows.append((line, dict(zip(COLUMNS, (unquote_cell(c.strip()) for c in cells)))))
         # An account in the file gives up its current email (it may move to another row, as in a swap);
@@ -495,14 +502,14 @@ def import_users(*, engine: Engine, actor: Actor, data: bytes, settings: Setting
             key = raw["username"].lower()
             if key and key in first_username:
                 row_errors = [e for e in row_errors if e.field != "username"]
-                row_errors.append(FieldError("username", f"duplicate username {raw['username']} "
-                                                         f"(first on line {first_username[key]})"))
+                row_errors.append(FieldError("username", _("duplicate username {name} (first on line {line})").format(
+                    name=raw["username"], line=first_username[key])))
             elif key:
                 first_username[key] = line
             if values.email and not any(e.field == "email" for e in row_errors):
                 if values.email in first_email:
-                    row_errors.append(FieldError("email", f"duplicate email {values.email} "
-                                                          f"(first on line {first_email[values.email]})"))
+                    row_errors.append(FieldError("email", _("duplicate email {email} (first on line {line})").format(
+                        email=values.email, line=first_email[values.email])))
                 else:
                     first_email[values.email] = line
             for e in row_errors:
@@ -575,7 +582,7 @@ def _admin_errors(rows: list[_Row], users: dict[str, User], role_sets: dict[int,
     remaining += sum(1 for r in rows if r.username not in users and "admin" in r.values.roles)
     if remaining or not losing:
         return []
-    return [FieldError("roles", LAST_ADMIN.format(name=users[r.username].display_name), r.line) for r in losing]
+    return [FieldError("roles", _(LAST_ADMIN).format(name=users[r.username].display_name), r.line) for r in losing]
 
 
 def _apply_updates(session: Session, actor: Actor, changed: list, role_sets: dict, component_sets: dict) -> None:

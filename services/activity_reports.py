@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from db.counting import written_in
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -38,6 +39,7 @@ from db.models import (
     utcnow,
 )
 from db.sql import string_agg
+from locales import N_, _, ngettext
 from services import audit, form_fields, notifications, report_fields, text_rules
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from services.locking import claim
@@ -51,9 +53,9 @@ TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind in form_fields.TEXTS)
 LIMITS = form_fields.limits(FIELDS) | {"comment": text_rules.COMMENT}
 WORKFLOW = ("state", "locked", "supersedes_id")  # what audit events record besides the fields
 EDITABLE_STATES = ("draft", "returned")
-STATE_LABELS = {"draft": "Draft", "submitted": "Submitted", "returned": "Returned"}
+STATE_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "returned": N_("Returned")}  # shown with _()
 MY_REPORT_COLUMNS = ["id", "title", "state", "resolutions", "component", "period_start", "period_end",
-                     "updated_at", "locked", "version", "supersedes_id", "cited_by", "return_comment"]
+                     "updated_at", "locked", "version", "supersedes_id", "language", "cited_by", "return_comment"]
 
 
 ActivityInput = form_fields.input_class(
@@ -111,7 +113,7 @@ def _load(session: Session, actor: Actor, report_id: int) -> ActivityReport:
     report = session.get(ActivityReport, report_id)
     if report is None or not _visible(session, actor, report):
         # Someone else's draft is reported as missing, so its existence does not leak.
-        raise NotFound(f"Activity Report {report_id} does not exist or is not visible to you.")
+        raise NotFound(_("Activity Report {id} does not exist or is not visible to you.").format(id=report_id))
     return report
 
 
@@ -119,7 +121,7 @@ def _load_own(session: Session, actor: Actor, report_id: int) -> ActivityReport:
     require(actor, "activity.write")
     report = _load(session, actor, report_id)
     if not _is_member(session, actor, report):
-        raise PermissionDenied("Only the focal points of the reporting component may change this report.")
+        raise PermissionDenied(_("Only the focal points of the reporting component may change this report."))
     return report
 
 
@@ -134,22 +136,35 @@ def _refuse_in_review(session: Session, report: ActivityReport, doing: str) -> N
         .order_by(Resolution.code, ProgressReport.year)
     ).all()
     if reviews:
-        names = " and ".join(f"{code} ({year})" for code, year in reviews)
-        which = (f"the Progress Report on {names}, which is" if len(reviews) == 1
-                 else f"the Progress Reports on {names}, which are")
-        raise ConflictError(f"This report cannot be {doing} now: it is cited by {which} in review, and the "
-                            "Secretariat must publish what was submitted. Once that is published, correct it "
-                            "with a new version; if it is returned to its focal point, this report can be "
-                            f"{doing} again.")
+        names = _(" and ").join(f"{code} ({year})" for code, year in reviews)
+        if doing == "withdrawn":  # whole sentences per case, so each language words them its own way
+            message = ngettext(
+                "This report cannot be withdrawn now: it is cited by the Progress Report on {names}, which is in "
+                "review, and the Secretariat must publish what was submitted. Once that is published, correct it "
+                "with a new version; if it is returned to its focal point, this report can be withdrawn again.",
+                "This report cannot be withdrawn now: it is cited by the Progress Reports on {names}, which are in "
+                "review, and the Secretariat must publish what was submitted. Once that is published, correct it "
+                "with a new version; if it is returned to its focal point, this report can be withdrawn again.",
+                len(reviews))
+        else:
+            message = ngettext(
+                "This report cannot be returned now: it is cited by the Progress Report on {names}, which is in "
+                "review, and the Secretariat must publish what was submitted. Once that is published, correct it "
+                "with a new version; if it is returned to its focal point, this report can be returned again.",
+                "This report cannot be returned now: it is cited by the Progress Reports on {names}, which are in "
+                "review, and the Secretariat must publish what was submitted. Once that is published, correct it "
+                "with a new version; if it is returned to its focal point, this report can be returned again.",
+                len(reviews))
+        raise ConflictError(message.format(names=names))
 
 
-CONFLICT = ("Someone else saved this report after you opened it, so your changes were not saved. "
-            "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
+CONFLICT = N_("Someone else saved this report after you opened it, so your changes were not saved. "
+              "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
 
 
 def _claim(session: Session, report: ActivityReport, version: int | None) -> None:
     """Optimistic lock: of two saves of one version exactly one wins (see services.locking)."""
-    claim(session, report, version, CONFLICT)
+    claim(session, report, version, _(CONFLICT))
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -165,19 +180,19 @@ def _problems(session: Session, data: ActivityInput, *, full: bool, today: date)
     if data.resolution_ids:
         known = set(session.exec(select(Resolution.id).where(Resolution.id.in_(data.resolution_ids))))
         if set(data.resolution_ids) - known:
-            add("resolution_ids", "One of the chosen Resolutions no longer exists; choose again.")
+            add("resolution_ids", _("One of the chosen Resolutions no longer exists; choose again."))
     if data.period_start and data.period_end and data.period_end < data.period_start:
-        add("period_end", "The end date is before the start date.")
+        add("period_end", _("The end date is before the start date."))
     if not full:
         return errors
 
     if data.action_status == "Completed":
         if not data.period_end:
-            add("period_end", "A completed action needs its end date.")
+            add("period_end", _("A completed action needs its end date."))
         elif data.period_end > today:
-            add("period_end", "A completed action cannot end in the future: check the end date or the status.")
+            add("period_end", _("A completed action cannot end in the future: check the end date or the status."))
     if not (data.scope_global or data.scope_regions or data.scope_countries):
-        add("scope", "Tick 'Global', or choose at least one region or country.")
+        add("scope", _("Tick 'Global', or choose at least one region or country."))
     return errors
 
 
@@ -187,7 +202,7 @@ def _check(session: Session, actor: Actor, data: ActivityInput, *, full: bool, t
         raise ValidationFailed(errors)
     allowed = {cid for cid, _ in reporting_components(session=session, actor=actor)}
     if data.component_id not in allowed:
-        raise PermissionDenied("You may only report for your own component.")
+        raise PermissionDenied(_("You may only report for your own component."))
 
 
 # -- reading and writing rows ------------------------------------------------------------------------
@@ -219,9 +234,9 @@ def _save(session: Session, actor: Actor, data: ActivityInput, report_id: int | 
         report = _load_own(session, actor, report_id)
         _refuse_locked(report)
         if report.state not in EDITABLE_STATES:
-            raise ConflictError("This report is submitted: withdraw it first (in My reports) to change it.")
+            raise ConflictError(_("This report is submitted: withdraw it first (in My reports) to change it."))
         if version != report.version:
-            raise ConflictError(CONFLICT)  # before any validation message: the form is stale anyway
+            raise ConflictError(_(CONFLICT))  # before any validation message: the form is stale anyway
         _check(session, actor, data, full=submit, today=today)
         before = _snapshot(session, report)
         _claim(session, report, version)
@@ -240,8 +255,8 @@ def _save(session: Session, actor: Actor, data: ActivityInput, report_id: int | 
 
 def _refuse_locked(report: ActivityReport) -> None:
     if report.locked:
-        raise ConflictError("This report is cited by a published Progress Report, so it cannot be changed. "
-                            "Use 'Correct (new version)' to make a new version; the cited one is kept.")
+        raise ConflictError(_("This report is cited by a published Progress Report, so it cannot be changed. "
+                              "Use 'Correct (new version)' to make a new version; the cited one is kept."))
 
 
 # -- what users do ----------------------------------------------------------------------------------
@@ -263,7 +278,7 @@ def withdraw(*, session: Session, actor: Actor, report_id: int, version: int) ->
     report = _load_own(session, actor, report_id)
     _refuse_locked(report)
     if report.state != "submitted":
-        raise ConflictError("Only a submitted report can be withdrawn.")
+        raise ConflictError(_("Only a submitted report can be withdrawn."))
     _refuse_in_review(session, report, "withdrawn")
     _claim(session, report, version)
     report.state, report.submitted_at, report.updated_at = "draft", None, utcnow()
@@ -307,17 +322,17 @@ def return_report(*, session: Session, actor: Actor, report_id: int, comment: st
     if not can(actor, "activity.return_any"):
         mine = _assigned_to(actor).where(ActivityReportResolution.activity_report_id == report.id)
         if session.exec(mine).first() is None:
-            raise PermissionDenied("Only the focal point of one of its Resolutions may return this report.")
+            raise PermissionDenied(_("Only the focal point of one of its Resolutions may return this report."))
     errors: list[FieldError] = []
-    comment = text_rules.check_text(comment, field="comment", label="The comment", max_len=LIMITS["comment"],
+    comment = text_rules.check_text(comment, field="comment", label=_("The comment"), max_len=LIMITS["comment"],
                                     multiline=True, required=True, errors=errors,
-                                    missing="Say what the author should change.",
-                                    too_long="Too long: at most {max_len} characters.")
+                                    missing=_("Say what the author should change."),
+                                    too_long=_("Too long: at most {max_len} characters."))
     if errors:
         raise ValidationFailed(errors)
     _refuse_locked(report)
     if report.state != "submitted":
-        raise ConflictError("Only a submitted report can be returned.")
+        raise ConflictError(_("Only a submitted report can be returned."))
     _refuse_in_review(session, report, "returned")
     _claim(session, report, version)
     report.state, report.updated_at = "returned", utcnow()
@@ -338,7 +353,7 @@ def new_version(*, session: Session, actor: Actor, report_id: int) -> ActivityRe
     If a correction is already under way, that one is returned."""
     old = _load_own(session, actor, report_id)
     if not old.locked:
-        raise ConflictError("This report is not cited by a published Progress Report: edit it directly.")
+        raise ConflictError(_("This report is not cited by a published Progress Report: edit it directly."))
     existing = session.exec(
         select(ActivityReport).where(ActivityReport.supersedes_id == old.id).order_by(ActivityReport.id.desc())
     ).first()
@@ -419,10 +434,11 @@ def get_report(*, session: Session, actor: Actor, report_id: int) -> ReportView:
 
 
 def my_reports(*, session: Session, actor: Actor, state: str | None = None, year: int | None = None,
-               resolution_code: str | None = None) -> pd.DataFrame:
+               resolution_code: str | None = None, languages: tuple[str, ...] = ()) -> pd.DataFrame:
     """The reports of the actor's components (membership, not authorship), newest change first, with the
     Resolutions, the Progress Reports citing each and, on returned ones, the latest return comment.
-    `year` keeps reports whose period overlaps it (undated drafts: the year they were created)."""
+    `year` keeps reports whose period overlaps it (undated drafts: the year they were created);
+    `languages` those written in one of them."""
     dialect = session.get_bind().dialect.name
     codes = (
         select(ActivityReportResolution.activity_report_id.label("rid"),
@@ -441,13 +457,13 @@ def my_reports(*, session: Session, actor: Actor, state: str | None = None, year
         select(ActivityReport.id, ActivityReport.title, ActivityReport.state, codes.c.codes, Component.name,
                ActivityReport.period_start, ActivityReport.period_end, ActivityReport.updated_at,
                ActivityReport.locked, ActivityReport.version, ActivityReport.supersedes_id,
-               ReviewComment.body)
+               ActivityReport.language, ReviewComment.body)
         .join(Component, Component.id == ActivityReport.component_id)
         .join(codes, codes.c.rid == ActivityReport.id, isouter=True)
         .join(latest_comment, latest_comment.c.rid == ActivityReport.id, isouter=True)
         .join(ReviewComment, and_(ReviewComment.id == latest_comment.c.cid,
                                   ActivityReport.state == "returned"), isouter=True)
-        .where(ActivityReport.component_id.in_(_memberships(actor)))
+        .where(ActivityReport.component_id.in_(_memberships(actor)), written_in(languages))
         .order_by(ActivityReport.updated_at.desc(), ActivityReport.id.desc())
     )
     if state:

@@ -30,6 +30,7 @@ from db.models import (
     utcnow,
 )
 from db.sql import string_agg
+from locales import _
 from services import audit, text_rules
 from services.bulk_write import gc_paused, prepare
 from services.csv_file import data_rows, shown
@@ -155,12 +156,12 @@ def _people(session: Session) -> dict[str, tuple[int, bool, set[str]]]:
 def _user_problem(username: str, people: dict) -> str | None:
     found = people.get(username)
     if found is None:
-        return f"unknown user {shown(username)}"
-    _, active, roles = found
+        return _("unknown user {name}").format(name=shown(username))
+    _user_id, active, roles = found
     if not active:
-        return f"user {shown(username)} is not active"
+        return _("user {name} is not active").format(name=shown(username))
     if not roles & set(FOCAL_ROLES):
-        return f"user {shown(username)} is neither a Secretariat focal point nor Secretariat staff"
+        return _("user {name} is neither a Secretariat focal point nor Secretariat staff").format(name=shown(username))
     return None
 
 
@@ -181,7 +182,7 @@ def resolution_by_code(session: Session, code: str) -> Resolution:
     key = text_rules.lookup_key(code, max_len=32)  # a NUL would be a raw database error, not "no Resolution"
     resolution = session.exec(select(Resolution).where(Resolution.code == key)).first() if key else None
     if resolution is None:
-        raise NotFound(f"No Resolution with code {code}.")
+        raise NotFound(_("No Resolution with code {code}.").format(code=code))
     return resolution
 
 
@@ -191,7 +192,7 @@ def assign(*, session: Session, actor: Actor, code: str, usernames: list[str],
     require(actor, "assignments.manage")
     resolution = resolution_by_code(session, code)
     if not usernames:
-        raise ValidationFailed([FieldError("users", "choose at least one person")])
+        raise ValidationFailed([FieldError("users", _("choose at least one person"))])
     people = _people(session)
     errors = [FieldError("users", p) for p in (_user_problem(u, people) for u in usernames) if p]
     if errors:
@@ -215,7 +216,7 @@ def unassign(*, session: Session, actor: Actor, code: str, username: str) -> Non
         .where(FocalPointAssignment.resolution_id == resolution.id, User.username == key)
     ).first() if key else None
     if row is None:
-        raise NotFound(f"{username} is not a focal point of {code}.")
+        raise NotFound(_("{name} is not a focal point of {code}.").format(name=username, code=code))
     session.delete(row)
     audit.record(session, actor=actor, action="unassign", entity=ENTITY, entity_id=f"{code}:{username}",
                  before={"resolution": code, "user": username, "since": row.since})
@@ -233,12 +234,13 @@ def parse_assignments(data: bytes, *, codes: set[str], people: dict) -> list[tup
         code, username = (c.strip() for c in cells)
         before = len(errors)
         if code not in codes:
-            errors.append(FieldError("code", f"unknown Resolution code {shown(code)}", line))
+            errors.append(FieldError("code", _("unknown Resolution code {code}").format(code=shown(code)), line))
         problem = _user_problem(username, people)
         if problem:
             errors.append(FieldError("username", problem, line))
         if (code, username) in first_line:
-            errors.append(FieldError("row", f"duplicate of line {first_line[(code, username)]}", line))
+            errors.append(FieldError("row", _("duplicate of line {line}").format(
+                line=first_line[(code, username)]), line))
         else:
             first_line[(code, username)] = line
         if len(errors) == before:
@@ -246,7 +248,7 @@ def parse_assignments(data: bytes, *, codes: set[str], people: dict) -> list[tup
     if errors:
         raise ValidationFailed(errors)
     if not rows:
-        raise ValidationFailed([FieldError("file", "the file has no rows", 2)])
+        raise ValidationFailed([FieldError("file", _("the file has no rows"), 2)])
     return rows
 
 
@@ -312,8 +314,8 @@ def _plan(session: Session, actor: Actor, rows: list[tuple[int, str, str]], day:
     """The new assignments (those already there are left as they are) and their audit events, prepared."""
     fingerprint = _fingerprint(session)
     resolutions = dict(session.execute(core_select(_RESOLUTIONS.c.code, _RESOLUTIONS.c.id)).all())
-    unknown = [FieldError("code", f"unknown Resolution code {shown(code)}", line)
-               for line, code, _ in rows if code not in resolutions]
+    unknown = [FieldError("code", _("unknown Resolution code {code}").format(code=shown(code)), line)
+               for line, code, _username in rows if code not in resolutions]
     if unknown:  # a Resolution removed since the file was checked
         raise ValidationFailed(unknown)
     people = _check_people(session, rows)
@@ -353,11 +355,12 @@ def set_deadline(*, session: Session, actor: Actor, year: int, due_on: date | No
     require(actor, "calendar.manage")
     errors = []
     if not 1990 <= year <= 2100:
-        errors.append(FieldError("year", "give a reporting year between 1990 and 2100"))
+        errors.append(FieldError("year", _("give a reporting year between 1990 and 2100")))
     if due_on is None:
-        errors.append(FieldError("due_on", "give the date the reports are due"))
+        errors.append(FieldError("due_on", _("give the date the reports are due")))
     elif not errors and not date(year, 1, 1) <= due_on <= date(year + 1, 12, 31):
-        errors.append(FieldError("due_on", f"the deadline for {year} must fall in {year} or {year + 1}"))
+        errors.append(FieldError("due_on", _("the deadline for {year} must fall in {year} or {next}").format(
+            year=year, next=year + 1)))
     if errors:
         raise ValidationFailed(errors)
     row = session.get(ReportingDeadline, year)

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from db.models import AuditEvent, User, as_utc
+from locales import _
 from services.errors import NotFound
 from services.permissions import Actor, require
 from services.tabular import CsvRows, safe_cell
@@ -96,7 +97,7 @@ def event_detail(*, session: Session, actor: Actor, event_id: int) -> dict[str, 
         .where(AuditEvent.id == event_id)
     ).first()
     if row is None:
-        raise NotFound(f"There is no audit event {event_id}.")
+        raise NotFound(_("There is no audit event {id}.").format(id=event_id))
     event, username = row
     before, after = dict(event.before or {}), dict(event.after or {})
     keys = list(after) + [k for k in before if k not in after]

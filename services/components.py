@@ -21,9 +21,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+import locales
 from db import vocab
 from db.engine import transaction
 from db.models import ActivityReport, AuditEvent, Component, User, UserComponent, utcnow
+from locales import _
 from services import audit, text_rules
 from services.csv_file import data_rows
 from services.errors import FieldError, NotFound, ValidationFailed
@@ -84,30 +86,32 @@ def clean_component(
     errors: list[FieldError] = []
     for field, value in values.items():
         if _has_control(value):
-            errors.append(FieldError(field, f"the {field} contains a line break, tab or other control "
-                                            "character; it must be one line of text"))
+            errors.append(FieldError(field, _("the {field} contains a line break, tab or other control character; it "
+                                              "must be one line of text").format(field=field)))
     bad = {e.field for e in errors}
     if "kind" not in bad and values["kind"] not in vocab.COMPONENT_KINDS:
         kinds = ", ".join(vocab.COMPONENT_KINDS)
-        errors.append(FieldError("kind", f"unknown kind {text_rules.shown(values['kind'])!r}: use one of {kinds}"
-                                 if values["kind"] else f"choose a kind ({kinds})"))
+        errors.append(FieldError("kind", _("unknown kind {kind}: use one of {kinds}").format(
+            kind=repr(text_rules.shown(values["kind"])), kinds=kinds)
+                                 if values["kind"] else _("choose a kind ({kinds})").format(kinds=kinds)))
     if "region" not in bad and values["region"] and values["region"] not in vocab.IUCN_REGIONS:
-        errors.append(FieldError("region", f"unknown region {text_rules.shown(values['region'])!r}: use one of "
-                                           + "; ".join(vocab.IUCN_REGIONS) + " (or leave it empty)"))
+        message = _("unknown region {region}: use one of {regions} (or leave it empty)")
+        errors.append(FieldError("region", message.format(
+            region=repr(text_rules.shown(values["region"])), regions="; ".join(vocab.IUCN_REGIONS))))
     if "name" not in bad:
         if not values["name"]:
-            errors.append(FieldError("name", "the name is empty"))
+            errors.append(FieldError("name", _("the name is empty")))
         elif len(values["name"]) > NAME_MAX:
-            errors.append(FieldError("name", f"the name is longer than {NAME_MAX} characters "
-                                             f"({len(values['name']):,})"))
+            errors.append(FieldError("name", _("the name is longer than {max} characters ({length})").format(
+                max=NAME_MAX, length=locales.format_number(len(values["name"])))))
         elif name_owner is not None:
             owner = name_owner(_key(values["name"]))
             if owner is not None and owner != own_id:
-                errors.append(FieldError("name", "another organisation already has this name"))
+                errors.append(FieldError("name", _("another organisation already has this name")))
     if "acronym" not in bad and len(values["acronym"]) > ACRONYM_MAX:
-        errors.append(FieldError("acronym", f"the acronym is longer than {ACRONYM_MAX} characters"))
+        errors.append(FieldError("acronym", _("the acronym is longer than {max} characters").format(max=ACRONYM_MAX)))
     if "country" not in bad and len(values["country"]) > COUNTRY_MAX:
-        errors.append(FieldError("country", f"the country is longer than {COUNTRY_MAX} characters"))
+        errors.append(FieldError("country", _("the country is longer than {max} characters").format(max=COUNTRY_MAX)))
     order = {f: i for i, f in enumerate(FIELDS)}
     errors.sort(key=lambda e: order.get(e.field, len(order)))
     cleaned = {f: (values[f] or None) for f in FIELDS}
@@ -127,7 +131,7 @@ def _name_owner(session: Session) -> Callable[[str], int | None]:
 def _get(session: Session, component_id: int) -> Component:
     row = session.get(Component, component_id)
     if row is None:
-        raise NotFound(f"There is no organisation {component_id}.")
+        raise NotFound(_("There is no organisation {id}.").format(id=component_id))
     return row
 
 
@@ -136,7 +140,7 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError:
-        raise ValidationFailed([FieldError("name", "another organisation already has this name")]) from None
+        raise ValidationFailed([FieldError("name", _("another organisation already has this name"))]) from None
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -290,8 +294,8 @@ def parse_components(data: bytes) -> list[tuple[int, dict]]:
     """(line, cleaned values) of every row; raises ValidationFailed listing every bad row with its line."""
     if len(data) > FILE_MAX_BYTES:
         raise ValidationFailed([FieldError(
-            "file", f"the file is larger than {FILE_MAX_BYTES // (1024 * 1024)} MB "
-                    f"({len(data) / (1024 * 1024):.1f} MB); split it into smaller files", 1)])
+            "file", _("the file is larger than {max} MB ({size} MB); split it into smaller files").format(
+                max=FILE_MAX_BYTES // (1024 * 1024), size=f"{len(data) / (1024 * 1024):.1f}"), 1)])
     errors: list[FieldError] = []
     rows: list[tuple[int, dict]] = []
     first_line: dict[str, int] = {}
@@ -299,9 +303,11 @@ def parse_components(data: bytes) -> list[tuple[int, dict]]:
     try:
         for line, cells in data_rows(data, COLUMNS, errors=errors, cell_max=CELL_MAX):  # + control characters
             if len(cells) != len(COLUMNS):
-                errors.append(FieldError("row", f"expected {len(COLUMNS)} values, found {len(cells)}", line))
+                errors.append(FieldError("row", _("expected {expected} values, found {found}").format(
+                    expected=len(COLUMNS), found=len(cells)), line))
                 continue
-            long = [FieldError(column, f"the value is longer than {CELL_MAX:,} characters", line)
+            long = [FieldError(column, _("the value is longer than {max} characters").format(
+                max=locales.format_number(CELL_MAX)), line)
                     for column, cell in zip(COLUMNS, cells) if len(cell) > CELL_MAX]
             if long:
                 errors.extend(long)
@@ -312,7 +318,8 @@ def parse_components(data: bytes) -> list[tuple[int, dict]]:
                 key = _key(values["name"])
                 if key in first_line:
                     row_errors.append(FieldError(
-                        "name", f"duplicate name {values['name']!r} (first on line {first_line[key]})"))
+                        "name", _("duplicate name {name} (first on line {line})").format(
+                            name=repr(values["name"]), line=first_line[key])))
                 else:
                     first_line[key] = line
             for e in row_errors:
@@ -321,7 +328,8 @@ def parse_components(data: bytes) -> list[tuple[int, dict]]:
             if not row_errors:
                 rows.append((line, values))
     except csv.Error as exc:
-        errors.append(FieldError("file", f"the file cannot be read as CSV after line {line}: {exc}", line + 1))
+        errors.append(FieldError("file", _("the file cannot be read as CSV after line {line}: {error}").format(
+            line=line, error=exc), line + 1))
     if errors:
         raise ValidationFailed(errors)
     return rows
@@ -363,7 +371,7 @@ def import_components(*, engine: Engine, actor: Actor, data: bytes) -> ImportRes
                     insert(table).returning(table.c.id, sort_by_parameter_order=True), created
                 ).scalars().all()
             except IntegrityError:
-                raise ValidationFailed([FieldError("name", "another organisation already has this name")]) from None
+                raise ValidationFailed([FieldError("name", _("another organisation already has this name"))]) from None
             events += [_event(actor, "create", cid, None, values) for cid, values in zip(ids, created)]
         events += [_event(actor, "update", row.id, before, after) for row, before, after in updates]
         result.created, result.updated = len(created), len(updates)

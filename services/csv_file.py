@@ -18,6 +18,8 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterator
 
+import locales
+from locales import _
 from services.errors import FieldError, ValidationFailed
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -55,8 +57,8 @@ def check_size(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> None:
     """Refuse a file over the limit (line 1), before anything is decoded or parsed."""
     if len(data) > max_bytes:
         raise ValidationFailed([FieldError(
-            "file", f"the file is {size_text(len(data))}, larger than the {size_text(max_bytes)} allowed; "
-                    "split it into smaller files", 1)])
+            "file", _("the file is {size}, larger than the {max} allowed; split it into smaller files").format(
+                size=size_text(len(data)), max=size_text(max_bytes)), 1)])
 
 
 def control_character(value: str, *, multiline: bool = False) -> str | None:
@@ -78,14 +80,18 @@ def cell_problem(column: str, cell: str, *, cell_max: int = CELL_MAX, multiline:
     """Why this cell may not be imported (too long, a control character), or None. Spaces around the value
     do not count, since the imports strip them; the position is counted in the cell as it is in the file."""
     if len(cell) > cell_max:
-        return f"the value is longer than {cell_max:,} characters ({len(cell):,})"
+        return _("the value is longer than {max} characters ({length})").format(
+            max=locales.format_number(cell_max), length=locales.format_number(len(cell)))
     found = _first_control(cell.strip(), multiline)
     if found is None:
         return None
     position = found[0] + 1 + len(cell) - len(cell.lstrip())
-    allowed = "" if multiline else " (line breaks and tabs are not allowed in this column either)"
-    return f"the {column} contains a control character, {_describe(found[1])}, at position {position}; " \
-           f"remove it{allowed}"
+    if multiline:
+        message = _("the {column} contains a control character, {char}, at position {position}; remove it")
+    else:
+        message = _("the {column} contains a control character, {char}, at position {position}; remove it "
+                    "(line breaks and tabs are not allowed in this column either)")
+    return message.format(column=column, char=_describe(found[1]), position=position)
 
 
 def data_rows(data: bytes, columns: tuple[str, ...], *, errors: list[FieldError] | None = None,
@@ -103,21 +109,27 @@ def data_rows(data: bytes, columns: tuple[str, ...], *, errors: list[FieldError]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed([FieldError("file", f"the file is not UTF-8 text (byte {exc.start})", 1)]) from None
+        message = _("the file is not UTF-8 text (byte {byte})").format(byte=exc.start)
+        raise ValidationFailed([FieldError("file", message, 1)]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise ValidationFailed([FieldError("file", f"the first line cannot be read as CSV: {exc}", 1)]) from None
+        raise ValidationFailed([FieldError(
+            "file", _("the first line cannot be read as CSV: {error}").format(error=exc), 1)]) from None
     if header is None:
-        raise ValidationFailed([FieldError("file", "the file is empty", 1)])
+        raise ValidationFailed([FieldError("file", _("the file is empty"), 1)])
     found = tuple(h.strip() for h in header)
     if found not in (columns, columns + optional):
-        also = f", with {','.join(optional)} as optional last column(s)" if optional else ""
-        raise ValidationFailed([FieldError(
-            "file", f"the columns must be exactly {','.join(columns)}{also} "
-                    f"(found {shown(','.join(header), 200, quoted=False)})", 1
-        )])
+        found_text = shown(",".join(header), 200, quoted=False)
+        if optional:
+            message = _("the columns must be exactly {columns}, with {optional} as optional last column(s) "
+                        "(found {found})").format(columns=",".join(columns), optional=",".join(optional),
+                                                  found=found_text)
+        else:
+            message = _("the columns must be exactly {columns} (found {found})").format(
+                columns=",".join(columns), found=found_text)
+        raise ValidationFailed([FieldError("file", message, 1)])
     return _rows(reader, found, errors, cell_max, frozenset(multiline))
 
 
@@ -133,7 +145,8 @@ def _rows(reader, columns: tuple[str, ...], errors: list[FieldError] | None, cel
             if not joined.strip():
                 continue
             if len(cells) != width:
-                problems.append(FieldError("row", f"expected {width} values, found {len(cells)}", line))
+                problems.append(FieldError("row", _("expected {expected} values, found {found}").format(
+                    expected=width, found=len(cells)), line))
                 continue
             if (len(joined) <= cell_max or max(map(len, cells)) <= cell_max) and _CONTROL.search(joined) is None:
                 yield line, cells
@@ -146,6 +159,7 @@ def _rows(reader, columns: tuple[str, ...], errors: list[FieldError] | None, cel
             yield line, cells
     except csv.Error as exc:  # not expected with the limit raised; never a crash all the same
         line = read + 1
-        problems.append(FieldError("file", f"the file cannot be read as CSV from line {line}: {exc}", line))
+        problems.append(FieldError("file", _("the file cannot be read as CSV from line {line}: {error}").format(
+            line=line, error=exc), line))
     if errors is None and problems:
         raise ValidationFailed(problems)

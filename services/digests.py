@@ -127,7 +127,7 @@ def _daily_one(engine: Engine, user_id: int, today: date, settings: Settings, dr
             plain += "\n-- \n" + "\n".join(lines) + "\n"
             html = html.replace("</body>", "<hr>\n" + "".join(f"<p>{_html_line(line)}</p>" for line in lines)
                                 + "\n</body>")
-        outbox = mail.queue(s, to=user.email, subject=texts.word("daily_subject", user.language, n=len(rows)),
+        outbox = mail.queue(s, to=user.email, subject=texts.daily_subject(user.language, len(rows)),
                             body=plain, html=html, unsubscribe_kind=kinds[0] if len(kinds) == 1 else None,
                             user_id=user.id, settings=settings)
         s.add(DigestSent(user_id=user.id, digest="daily", period_start=today, outbox_mail_id=outbox.id))

@@ -8,6 +8,7 @@ a row into the input (`read`), writing the input to the row (`write`), the audit
 completed action needs its end date) stay in the service that owns them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from locales import N_, _
 from services import text_rules
 from services.errors import FieldError
 from services.link_rows import sync_links
@@ -34,7 +36,7 @@ class Kind(StrEnum):
 
 TEXTS = (Kind.LINE, Kind.TEXT)
 LISTS = (Kind.CHOICES, Kind.REFS, Kind.LINKS)
-TOO_LONG = "Too long: {length} characters, at most {max_len}. Please shorten it."
+TOO_LONG = N_("Too long: {length} characters, at most {max_len}. Please shorten it.")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Field:
     draft: bool = False  # needed to save a draft too, not only to submit
     options: tuple = ()  # CHOICE, CHOICES: the values accepted
     ordered: bool = False  # CHOICES: kept in the order of `options`, whatever the order picked
-    invalid: str = "Choose from the list."  # CHOICE, CHOICES: a value outside `options`
+    invalid: str = N_("Choose from the list.")  # CHOICE, CHOICES: a value outside `options`
     shown_on: str | None = None  # the name its errors are shown under, when several fields share one
     noun: str | None = None  # how messages name it ("The title"); default: the label
     brief: str | None = None  # how "what changed" lists name it; default: the label in lower case
@@ -70,6 +72,7 @@ class Field:
     help: str | None = None
     carried: bool = True  # copied when a new report starts from an earlier one
     link: Link | None = None
+    fallback: Callable[[], Any] | None = None  # the value recorded when it is left empty (called when saving)
 
     @property
     def error_key(self) -> str:
@@ -81,7 +84,7 @@ class Field:
 
     @property
     def short(self) -> str:
-        return self.brief or self.label.lower()
+        return _(self.brief) if self.brief else _(self.label).lower()
 
     @property
     def multiline(self) -> bool:
@@ -138,7 +141,9 @@ def clean(data, fields: tuple[Field, ...]):
     changes = {}
     for f in fields:
         value = getattr(data, f.name)
-        if f.kind in TEXTS:
+        if f.fallback is not None and _empty(value):
+            changes[f.name] = f.fallback()
+        elif f.kind in TEXTS:
             changes[f.name] = text_rules.tidy(value, multiline=f.multiline)
         elif f.kind is Kind.LINKS:
             changes[f.name] = [link.strip() for link in value or [] if link and link.strip()]
@@ -159,14 +164,14 @@ def problems(data, fields: tuple[Field, ...], *, full: bool) -> list[FieldError]
     for f in fields:
         value = getattr(data, f.name)
         if f.needed and (full or f.draft) and _empty(value):
-            errors.append(FieldError(f.error_key, f.needed))
+            errors.append(FieldError(f.error_key, _(f.needed)))
         elif f.kind in TEXTS:
-            text_rules.check_text(value, field=f.name, label=f.noun or f.label, max_len=f.limit,
-                                  multiline=f.multiline, errors=errors, too_long=TOO_LONG)
+            text_rules.check_text(value, field=f.name, label=_(f.noun or f.label), max_len=f.limit,
+                                  multiline=f.multiline, errors=errors, too_long=_(TOO_LONG))
         elif f.kind is Kind.CHOICE and value is not None and value not in f.options:
-            errors.append(FieldError(f.error_key, f.invalid))
+            errors.append(FieldError(f.error_key, _(f.invalid)))
         elif f.kind is Kind.CHOICES and set(value) - set(f.options):
-            errors.append(FieldError(f.error_key, f.invalid))
+            errors.append(FieldError(f.error_key, _(f.invalid)))
         elif f.kind is Kind.LINKS:
             errors += _link_problems(f, value)
     return errors
@@ -176,23 +181,27 @@ def draft_rule(fields: tuple[Field, ...], *, filled: tuple[str, ...] = ()) -> st
     """What saving a draft asks for, from the `needed` messages of the fields marked `draft` (the rule
     `problems` applies), so the form says exactly that: "choose the component you report for, choose at least
     one Resolution and give the activity a title". `filled`: fields the page fills in itself (left out)."""
-    asks = [f.needed.rstrip(".") for f in fields if f.draft and f.needed and f.name not in filled]
+    asks = [_(f.needed).rstrip(".") for f in fields if f.draft and f.needed and f.name not in filled]
     asks = [a[:1].lower() + a[1:] for a in asks]
-    return asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1] if asks else ""
+    if len(asks) < 2:
+        return asks[0] if asks else ""
+    return _("{first} and {last}").format(first=", ".join(asks[:-1]), last=asks[-1])
 
 
 def _link_problems(f: Field, links: list[str]) -> list[FieldError]:
     errors = []
     if f.limit is not None and len(links) > f.limit:
-        errors.append(FieldError(f.error_key, f"At most {f.limit} links, please ({len(links)} given)."))
+        errors.append(FieldError(f.error_key, _("At most {limit} links, please ({given} given).").format(
+            limit=f.limit, given=len(links))))
     for number, link in enumerate(links, start=1):
         if text_rules.has_control(link):
-            message = (f"Line {number} contains a control character "
-                       f"({text_rules.describe(text_rules.control_characters(link))}): remove it.")
+            message = _("Line {number} contains a control character ({characters}): remove it.").format(
+                number=number, characters=text_rules.describe(text_rules.control_characters(link)))
         elif not link.lower().startswith(("http://", "https://")) or " " in link or len(link) < 11:
-            message = f"Line {number} is not a web address starting with http:// or https://."
+            message = _("Line {number} is not a web address starting with http:// or https://.").format(
+                number=number)
         elif f.item_limit is not None and len(link) > f.item_limit:
-            message = f"Line {number} is longer than {f.item_limit} characters."
+            message = _("Line {number} is longer than {limit} characters.").format(number=number, limit=f.item_limit)
         else:
             continue
         errors.append(FieldError(f.error_key, message))

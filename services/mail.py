@@ -30,9 +30,11 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+import locales
 from db.engine import transaction
 from db.models import OutboxMail, User, as_utc, utcnow
 from db.settings import Settings, Smtp, load_settings
+from locales import N_, _
 from services import mail_preferences
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
@@ -47,12 +49,8 @@ REDACTED = r"\1(removed once sent)"
 OUTBOX_COLUMNS = ["id", "to", "subject", "created_at", "sent_at", "attempts", "last_error", "status"]
 # A link in escaped text: it ends where an escaped <, >, " or ' begins.
 LINK = re.compile(r"https?://(?:(?!&lt;|&gt;|&quot;|&#x27;)[^\s<>\"'])+")
-# The last lines of an optional mail, in the recipient's language (db/vocab.LANGUAGES).
-UNSUBSCRIBE_LINE = {
-    "en": "You receive this mail because of your choices in the Resolutions Tracker. Stop these mails:",
-    "fr": "Vous recevez ce courriel selon vos choix dans le Resolutions Tracker. Ne plus recevoir ces courriels :",
-    "es": "Recibe este correo según sus opciones en el Resolutions Tracker. Dejar de recibir estos correos:",
-}
+# The last lines of an optional mail, translated in the recipient's language (locales).
+UNSUBSCRIBE_LINE = N_("You receive this mail because of your choices in the Resolutions Tracker. Stop these mails:")
 
 
 def _one_line(text: str) -> str:
@@ -73,7 +71,8 @@ def html_from_text(text: str) -> str:
 
 
 def _with_unsubscribe(body: str, html: str, link: str, language: str) -> tuple[str, str]:
-    line = UNSUBSCRIBE_LINE.get(language, UNSUBSCRIBE_LINE["en"])
+    with locales.use(language):
+        line = _(UNSUBSCRIBE_LINE)
     text = f"{body.rstrip()}\n\n-- \n{line}\n{link}\n"
     footer = (f'<hr>\n<p style="font-size:small">{html_lib.escape(line)} '
               f'<a href="{html_lib.escape(link)}">{html_lib.escape(link)}</a></p>\n')
@@ -87,7 +86,8 @@ def _outbox_row(to: str, subject: str, body: str, html: str | None = None,
     address = (to or "").strip()
     _name, parsed = parseaddr(address)
     if not parsed or "@" not in parsed or any(c in address for c in "\r\n") or len(address) > 200:
-        raise ValidationFailed([FieldError("to", f"not a mail address: {address[:60]!r}")])
+        message = _("not a mail address: {address}").format(address=repr(address[:60]))
+        raise ValidationFailed([FieldError("to", message)])
     return OutboxMail(to_address=address, subject=_one_line(subject)[:200], body=body,
                       html_body=html,
                       unsubscribe_url=unsubscribe_url, next_attempt_at=utcnow())
@@ -244,7 +244,7 @@ def message(*, session: Session, actor: Actor | None, mail_id: int) -> dict:
     require(actor, "mail.view")
     row = session.get(OutboxMail, mail_id)
     if row is None:
-        raise NotFound(f"There is no mail {mail_id}.")
+        raise NotFound(_("There is no mail {id}.").format(id=mail_id))
     return {"id": row.id, "to": row.to_address, "subject": row.subject, "body": row.body,
             "created_at": as_utc(row.created_at), "sent_at": as_utc(row.sent_at),
             "attempts": row.attempts, "last_error": row.last_error,

@@ -20,12 +20,14 @@ from db import vocab
 from db.engine import transaction
 from db.models import MailPreference, User, UserRole
 from db.settings import Settings
+from locales import N_, _
 from services import audit
 from services.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from services.permissions import Actor, can, roles_for
 
 QUERY_PARAM = "unsubscribe"  # the app opens an unsubscribe link at ?unsubscribe=<token> (ui/unsubscribe.py)
-BAD_TOKEN = "This unsubscribe link is not valid (it was changed or cut short). Change your mail choices on My account."
+BAD_TOKEN = N_("This unsubscribe link is not valid (it was changed or cut short). Change your mail choices on My "
+               "account.")
 
 
 def _roles(session: Session, user_id: int) -> frozenset[str]:
@@ -83,16 +85,16 @@ def set_delivery(session_or_engine: Session | Engine, actor: Actor | None, user_
             return set_delivery(session, actor, user_id, kind, delivery)
     session = session_or_engine
     if actor is None or not ((actor.id == user_id and can(actor, "account.edit")) or can(actor, "users.manage")):
-        who = actor.username if actor else "an anonymous user"
-        raise PermissionDenied(f"{who} may not change the mail choices of another account.")
+        who = actor.username if actor else _("an anonymous user")
+        raise PermissionDenied(_("{who} may not change the mail choices of another account.").format(who=who))
     if kind not in vocab.MAIL_KINDS:
-        raise ValidationFailed([FieldError("kind", "Choose one of the kinds of mail listed")])
+        raise ValidationFailed([FieldError("kind", _("Choose one of the kinds of mail listed"))])
     if delivery not in vocab.MAIL_DELIVERIES:
-        raise ValidationFailed([FieldError(kind, "Choose off, immediately or in a daily digest")])
+        raise ValidationFailed([FieldError(kind, _("Choose off, immediately or in a daily digest"))])
     if session.get(User, user_id) is None:
-        raise NotFound(f"There is no user {user_id}.")
+        raise NotFound(_("There is no user {id}.").format(id=user_id))
     if kind == "weekly_digest" and delivery != "off" and not _may_receive_weekly_digest(session, user_id):
-        raise PermissionDenied("The weekly digest is for the Secretariat and leadership.")
+        raise PermissionDenied(_("The weekly digest is for the Secretariat and leadership."))
     _store(session, actor=actor, user_id=user_id, kind=kind, choice=delivery, action="mail_preference.set")
 
 
@@ -134,9 +136,9 @@ def read_token(settings: Settings, token: str) -> tuple[int, str]:
         user_text, kind = payload.decode().split(":")
         user_id = int(user_text)
     except (ValueError, UnicodeError):  # binascii.Error is a ValueError
-        raise ValidationFailed([FieldError(QUERY_PARAM, BAD_TOKEN)]) from None
+        raise ValidationFailed([FieldError(QUERY_PARAM, _(BAD_TOKEN))]) from None
     if kind not in vocab.MAIL_KINDS:
-        raise ValidationFailed([FieldError(QUERY_PARAM, BAD_TOKEN)])
+        raise ValidationFailed([FieldError(QUERY_PARAM, _(BAD_TOKEN))])
     return user_id, kind
 
 
@@ -150,7 +152,7 @@ def unsubscribe(engine: Engine, token: str, settings: Settings | None = None) ->
     with transaction(engine) as session:
         user = session.get(User, user_id)
         if user is None:
-            raise ValidationFailed([FieldError(QUERY_PARAM, BAD_TOKEN)])
+            raise ValidationFailed([FieldError(QUERY_PARAM, _(BAD_TOKEN))])
         owner = Actor(id=user.id, username=user.username, display_name=user.display_name, roles=frozenset())
         _store(session, actor=owner, user_id=user_id, kind=kind, choice="off", action="mail_preference.unsubscribe")
     return user_id, kind

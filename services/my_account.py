@@ -12,6 +12,7 @@ from db import vocab
 from db.models import Component, SignInSession, User, UserComponent, utcnow
 from db.security import DEFAULT_ROUNDS, check_password, hash_password, token_digest
 from db.settings import Settings
+from locales import N_, _
 from services import audit, mail_preferences, passwords, sign_in, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, can, require
@@ -21,14 +22,14 @@ NAME_MAX = 120
 EMAIL_MAX = 200
 ROUNDS = DEFAULT_ROUNDS  # bcrypt cost of a new password (tests lower it)
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-WRONG_CURRENT = "This is not your current password"
+WRONG_CURRENT = N_("This is not your current password")
 
 
 def _me(session: Session, actor: Actor) -> User:
     require(actor, "account.edit")
     user = session.get(User, actor.id)
     if user is None or not user.active:
-        raise NotFound("Your account no longer exists or is deactivated.")
+        raise NotFound(_("Your account no longer exists or is deactivated."))
     return user
 
 
@@ -82,21 +83,23 @@ def update_profile(*, session: Session, actor: Actor, display_name: str, email: 
     address = (email or "").strip().lower()
     errors: list[FieldError] = []
     if not name:
-        errors.append(FieldError("display_name", "Enter the name others see"))
+        errors.append(FieldError("display_name", _("Enter the name others see")))
     elif len(name) > NAME_MAX:
-        errors.append(FieldError("display_name", f"Use at most {NAME_MAX} characters (this one has {len(name)})"))
+        errors.append(FieldError("display_name", _("Use at most {max} characters (this one has {length})").format(
+            max=NAME_MAX, length=len(name))))
     elif _has_control(name):
-        errors.append(FieldError("display_name", "Remove the line breaks and control characters"))
+        errors.append(FieldError("display_name", _("Remove the line breaks and control characters")))
     if not address:
-        errors.append(FieldError("email", "Enter your email address"))
+        errors.append(FieldError("email", _("Enter your email address")))
     elif len(address) > EMAIL_MAX:
-        errors.append(FieldError("email", f"Use at most {EMAIL_MAX} characters (this one has {len(address)})"))
+        errors.append(FieldError("email", _("Use at most {max} characters (this one has {length})").format(
+            max=EMAIL_MAX, length=len(address))))
     elif _has_control(address) or not EMAIL_SHAPE.match(address):
-        errors.append(FieldError("email", "This is not an email address (for example: name@iucn.org)"))
+        errors.append(FieldError("email", _("This is not an email address (for example: name@iucn.org)")))
     elif session.exec(select(User.id).where(User.email == address, User.id != user.id)).first() is not None:
-        errors.append(FieldError("email", "Another account already uses this email address"))
+        errors.append(FieldError("email", _("Another account already uses this email address")))
     if language not in vocab.LANGUAGES:
-        errors.append(FieldError("language", "Choose one of the languages listed"))
+        errors.append(FieldError("language", _("Choose one of the languages listed")))
     if errors:
         raise ValidationFailed(errors)
 
@@ -113,6 +116,14 @@ def update_profile(*, session: Session, actor: Actor, display_name: str, email: 
     return user
 
 
+def set_language(*, session: Session, actor: Actor, language: str) -> User:
+    """The sidebar's language switch (issue 14): the preferred language alone, checked and audited as a profile
+    change."""
+    user = _me(session, actor)
+    return update_profile(session=session, actor=actor, display_name=user.display_name, email=user.email,
+                          language=language)
+
+
 def change_password(*, session: Session, actor: Actor, current: str | None, new: str, confirm: str,
                     keep_token: str | None, settings: Settings) -> None:
     """Set a new password (fields "current", "new", "confirm" on refusal). An account with no password yet
@@ -123,16 +134,16 @@ def change_password(*, session: Session, actor: Actor, current: str | None, new:
     errors: list[FieldError] = []
     if had_password:
         if not current:
-            errors.append(FieldError("current", "Enter your current password"))
+            errors.append(FieldError("current", _("Enter your current password")))
         elif not check_password(current, user.password_hash):
-            errors.append(FieldError("current", WRONG_CURRENT))
+            errors.append(FieldError("current", _(WRONG_CURRENT)))
     try:
         passwords.check(new or "", confirm=confirm or "", username=user.username, email=user.email,
                         field="new")
     except ValidationFailed as failed:
         errors.extend(failed.errors)
     if not errors and had_password and check_password(new, user.password_hash):
-        errors.append(FieldError("new", "This is already your password; choose a new one"))
+        errors.append(FieldError("new", _("This is already your password; choose a new one")))
     if errors:
         raise ValidationFailed(errors)
 
@@ -185,7 +196,7 @@ def set_mail_choices(*, session: Session, actor: Actor, choices: dict[str, str])
     """Save the actor's choices ({kind: delivery}) for the kinds that concern them; returns how many changed
     (each change is audited by services.mail_preferences)."""
     offered = {c["kind"]: c for c in mail_choices(session=session, actor=actor)}
-    errors = [FieldError(f"mail_{kind}", "Choose one of the options listed") for kind, delivery in choices.items()
+    errors = [FieldError(f"mail_{kind}", _("Choose one of the options listed")) for kind, delivery in choices.items()
               if kind not in offered or delivery not in offered[kind]["options"]]
     if errors:
         raise ValidationFailed(errors)

@@ -20,6 +20,7 @@ from db.models import (
     ProgressReport,
     Resolution,
 )
+from locales import _
 from services import audit, progress_reports
 from services.activity_reports import reporting_components
 from services.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -31,16 +32,17 @@ REASON_MAX = 1000
 def _resolution(session: Session, code: str) -> Resolution:
     resolution = session.exec(select(Resolution).where(Resolution.code == code)).first()
     if resolution is None:
-        raise NotFound(f"There is no Resolution {code}.")
+        raise NotFound(_("There is no Resolution {code}.").format(code=code))
     return resolution
 
 
 def _check(session: Session, actor: Actor, resolution: Resolution, component_id: int | None) -> None:
     if component_id is None:
         if not progress_reports.may_write(session, actor, resolution.id):
-            raise PermissionDenied(f"{actor.username} is not a focal point of {resolution.code}.")
+            raise PermissionDenied(_("{name} is not a focal point of {code}.").format(
+                name=actor.username, code=resolution.code))
     elif component_id not in {cid for cid, _name in reporting_components(session=session, actor=actor)}:
-        raise PermissionDenied(f"{actor.username} may not speak for this component.")
+        raise PermissionDenied(_("{name} may not speak for this component.").format(name=actor.username))
 
 
 def _find(session: Session, year: int, resolution_id: int, component_id: int | None) -> NothingToReport | None:
@@ -57,19 +59,20 @@ def declare(*, session: Session, actor: Actor, year: int, code: str, component_i
     _check(session, actor, resolution, component_id)
     reason = (reason or "").strip() or None
     if reason and len(reason) > REASON_MAX:
-        raise ValidationFailed([FieldError("reason", f"At most {REASON_MAX} characters")])
+        raise ValidationFailed([FieldError("reason", _("At most {max} characters").format(max=REASON_MAX))])
     if component_id is None:
         report = session.exec(select(ProgressReport).where(ProgressReport.resolution_id == resolution.id,
                                                            ProgressReport.year == year)).first()
         if report is not None and (report.state != "draft" or report.published_status is not None):
-            raise ValidationFailed([FieldError("reason", f"The {year} Progress Report is already in review or "
-                                                         "published: it is the answer.")])
+            raise ValidationFailed([FieldError("reason", _("The {year} Progress Report is already in review or "
+                                                           "published: it is the answer.").format(year=year))])
     elif not session.exec(select(ActivityReport.id).join(
             ActivityReportResolution, ActivityReportResolution.activity_report_id == ActivityReport.id).where(
             ActivityReport.component_id == component_id, ActivityReportResolution.resolution_id == resolution.id,
             counted_activity_in(year - 1))).first():
-        raise ValidationFailed([FieldError("reason", f"Your component did not report on {code} in {year - 1}: "
-                                                     "there is nothing to answer for it.")])
+        raise ValidationFailed([FieldError("reason", _("Your component did not report on {code} in {year}: "
+                                                       "there is nothing to answer for it.").format(
+            code=code, year=year - 1))])
     existing = _find(session, year, resolution.id, component_id)
     if existing is not None:
         return existing

@@ -36,6 +36,7 @@ from db.models import (
     utcnow,
 )
 from db.settings import Settings, load_settings
+from locales import _
 from services import mail, mail_preferences
 from services import notification_texts as texts
 from services.errors import PermissionDenied
@@ -194,7 +195,7 @@ def mark_read(*, session: Session, actor: Actor, ids: Iterable[int]) -> int:
     mine = set(session.exec(select(Notification.id).where(Notification.id.in_(wanted),
                                                           Notification.user_id == actor.id)).all())
     if mine != set(wanted):
-        raise PermissionDenied("You may mark only your own notifications as read.")
+        raise PermissionDenied(_("You may mark only your own notifications as read."))
     return session.execute(update(Notification).where(Notification.id.in_(wanted), Notification.read_at.is_(None))
                            .values(read_at=utcnow())).rowcount
 

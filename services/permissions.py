@@ -9,6 +9,7 @@ action that names what is being decided, such as `can(actor, "progress.review")`
 from dataclasses import dataclass, field
 
 from db.vocab import ROLES
+from locales import _
 from services.errors import PermissionDenied
 
 ADMIN = "admin"  # the administrator may do everything
@@ -23,6 +24,7 @@ class Actor:
     display_name: str
     roles: frozenset[str]
     component_ids: frozenset[int] = field(default_factory=frozenset)
+    language: str = "en"  # the preferred interface language (app_user.language): the language of every run (issue 14)
 
 
 EVERYONE = frozenset(ROLES)
@@ -78,8 +80,10 @@ def can(actor: Actor | None, action: str) -> bool:
 
 def require(actor: Actor | None, action: str) -> None:
     if not can(actor, action):
-        who = actor.username if actor else "an anonymous user"
-        raise PermissionDenied(f"{who} may not {action.replace('.', ' ').replace('_', ' ')}.")
+        who = actor.username if actor else _("an anonymous user")
+        # The action stays a code (it names a RULES key); the sentence around it is in the user's language.
+        raise PermissionDenied(_("{who} may not {action}.").format(
+            who=who, action=action.replace('.', ' ').replace('_', ' ')))
 
 
 def roles_for(action: str) -> frozenset[str]:

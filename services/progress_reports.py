@@ -40,6 +40,7 @@ from db.models import (
     User,
     utcnow,
 )
+from locales import N_, _
 from services import audit, form_fields, notifications, report_fields, text_rules
 from services.assignments import resolution_by_code
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -50,11 +51,33 @@ ENTITY = "progress_report"
 FIELDS = report_fields.PROGRESS  # what the editor holds, declared once
 TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind in form_fields.TEXTS)
 LIMITS = form_fields.limits(FIELDS) | {"comment": text_rules.COMMENT}
-STATE_LABELS = {None: "Not written yet", "draft": "Draft", "in_review": "In review", "published": "Published"}
-CONFLICT = ("Someone else saved this Progress Report after you opened it, so your changes were not saved. "
-            "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
-ALREADY_EXISTS = ("A Progress Report for {code} and {year} already exists (someone started it after you "
-                  "opened this page). Your text is still in the form: copy it, then reload the report.")
+STATE_LABELS = {None: N_("Not written yet"), "draft": N_("Draft"), "in_review": N_("In review"),
+                "published": N_("Published")}
+# Whole sentences for each state a report may be found in and what was tried, so each language words them.
+WRONG_STATE = {
+    ("draft", "published"): N_("This Progress Report is draft, so it cannot be published "
+                               "(someone may have acted on it already): reload the page."),
+    ("published", "published"): N_("This Progress Report is published, so it cannot be published "
+                                   "(someone may have acted on it already): reload the page."),
+    ("draft", "returned"): N_("This Progress Report is draft, so it cannot be returned "
+                              "(someone may have acted on it already): reload the page."),
+    ("published", "returned"): N_("This Progress Report is published, so it cannot be returned "
+                                  "(someone may have acted on it already): reload the page."),
+    ("draft", "corrected"): N_("This Progress Report is draft, so it cannot be corrected "
+                               "(someone may have acted on it already): reload the page."),
+    ("in_review", "corrected"): N_("This Progress Report is in review, so it cannot be corrected "
+                                   "(someone may have acted on it already): reload the page."),
+}
+CANNOT_SAVE = {
+    "in_review": N_("This Progress Report is in review, so it cannot be changed now. The Secretariat can return it "
+                    "to you with a comment."),
+    "published": N_("This Progress Report is published, so it cannot be changed now. Start a correction to change "
+                    "it."),
+}
+CONFLICT = N_("Someone else saved this Progress Report after you opened it, so your changes were not saved. "
+              "Your text is still in the form: copy what you need, reload the report, then apply your changes.")
+ALREADY_EXISTS = N_("A Progress Report for {code} and {year} already exists (someone started it after you "
+                    "opened this page). Your text is still in the form: copy it, then reload the report.")
 
 
 ProgressInput = form_fields.input_class("ProgressInput", FIELDS, module=__name__,
@@ -109,8 +132,8 @@ def may_read_working_copy(session: Session, actor: Actor, resolution_id: int) ->
 def _require_write(session: Session, actor: Actor, resolution: Resolution) -> None:
     require(actor, "progress.write")
     if not may_write(session, actor, resolution.id):
-        raise PermissionDenied(f"Only the focal points assigned to {resolution.code} (or the Secretariat) "
-                               "may write its Progress Reports.")
+        raise PermissionDenied(_("Only the focal points assigned to {code} (or the Secretariat) may write its "
+                                 "Progress Reports.").format(code=resolution.code))
 
 
 # -- the years a report may be written for ------------------------------------------------------------------
@@ -130,8 +153,8 @@ def year_range(*, session: Session, code: str) -> tuple[int, int]:
 def _year_problems(session: Session, resolution: Resolution, year: object) -> list[FieldError]:
     first, last = session.get(Congress, resolution.congress_id).year + 1, current_reporting_year()
     if isinstance(year, bool) or not isinstance(year, int) or not first <= year <= last:
-        return [FieldError("year", f"Choose a reporting year from {first} to {last}: the years after the "
-                                   "Resolution's Congress, up to the current one.")]
+        return [FieldError("year", _("Choose a reporting year from {first} to {last}: the years after the "
+                                     "Resolution's Congress, up to the current one.").format(first=first, last=last))]
     return []
 
 
@@ -273,9 +296,9 @@ def open_report(*, session: Session, actor: Actor, code: str, year: int) -> Prog
             participant=may_read_working_copy(session, actor, resolution.id))
     participant = may_read_working_copy(session, actor, resolution.id)
     if report.state != "published" and not participant:
-        raise PermissionDenied(f"The {year} Progress Report on {code} is in preparation: only the focal points "
-                               "assigned to the Resolution and the Secretariat read it until it is published. "
-                               "The published reports are on the Resolution's page.")
+        raise PermissionDenied(_("The {year} Progress Report on {code} is in preparation: only the focal points "
+                                 "assigned to the Resolution and the Secretariat read it until it is published. "
+                                 "The published reports are on the Resolution's page.").format(year=year, code=code))
     author = session.get(User, report.author_id)
     return ProgressView(
         id=report.id, code=code, title=resolution.title, resolution_id=resolution.id, year=year,
@@ -297,12 +320,13 @@ def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full
             .where(ActivityReport.id.in_(data.source_ids), ActivityReport.state == "submitted",
                    ActivityReportResolution.resolution_id == resolution_id)))
         for missing in sorted(set(data.source_ids) - valid):
-            errors.append(FieldError("source_ids", f"Activity Report {missing} is not a submitted report on this "
-                                                   "Resolution (it may have been withdrawn): untick it."))
+            errors.append(FieldError("source_ids", _("Activity Report {id} is not a submitted report on this "
+                                                     "Resolution (it may have been withdrawn): untick it.").format(
+                id=missing)))
     if data.component_ids:
         known = set(session.exec(select(Component.id).where(Component.id.in_(data.component_ids))))
         if set(data.component_ids) - known:
-            errors.append(FieldError("component_ids", "Choose components from the list."))
+            errors.append(FieldError("component_ids", _("Choose components from the list.")))
     return errors
 
 
@@ -327,17 +351,15 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
         raise ValidationFailed(year_errors + _problems(session, resolution.id, data, full=submit))
     report = _find(session, resolution.id, year)
     if report is None and version is not None:
-        raise NotFound(f"The Progress Report for {code} and {year} no longer exists.")
+        raise NotFound(_("The Progress Report for {code} and {year} no longer exists.").format(
+            code=code, year=year))
     if report is not None and version is None:
-        raise ConflictError(ALREADY_EXISTS.format(code=code, year=year))
+        raise ConflictError(_(ALREADY_EXISTS).format(code=code, year=year))
     if report is not None:
         if report.state != "draft":
-            raise ConflictError("This Progress Report is " + STATE_LABELS[report.state].lower() +
-                                ", so it cannot be changed now." +
-                                (" Start a correction to change it." if report.state == "published" else
-                                 " The Secretariat can return it to you with a comment."))
+            raise ConflictError(_(CANNOT_SAVE["published" if report.state == "published" else "in_review"]))
         if version != report.version:
-            raise ConflictError(CONFLICT)
+            raise ConflictError(_(CONFLICT))
     errors = _problems(session, resolution.id, data, full=submit)
     if errors:
         raise ValidationFailed(errors)
@@ -347,12 +369,12 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
         try:
             session.flush()
         except IntegrityError:  # someone created it between our read and our write; the caller rolls back
-            raise ConflictError(ALREADY_EXISTS.format(code=code, year=year)) from None
+            raise ConflictError(_(ALREADY_EXISTS).format(code=code, year=year)) from None
         before: dict = {}
         action = "create"
     else:
         before = _snapshot(session, report)
-        claim(session, report, version, CONFLICT)
+        claim(session, report, version, _(CONFLICT))
         action = "update"
     _write(session, report, data)
     if submit:
@@ -382,14 +404,13 @@ def submit_for_review(*, session: Session, actor: Actor, code: str, year: int, d
 def _load(session: Session, report_id: int) -> ProgressReport:
     report = session.get(ProgressReport, report_id)
     if report is None:
-        raise NotFound(f"Progress Report {report_id} does not exist.")
+        raise NotFound(_("Progress Report {id} does not exist.").format(id=report_id))
     return report
 
 
 def _require_state(report: ProgressReport, state: str, doing: str) -> None:
     if report.state != state:
-        raise ConflictError(f"This Progress Report is {STATE_LABELS[report.state].lower()}, so it cannot be "
-                            f"{doing} (someone may have acted on it already): reload the page.")
+        raise ConflictError(_(WRONG_STATE[(report.state, doing)]))
 
 
 def _refuse_changed_sources(session: Session, report: ProgressReport) -> None:
@@ -404,9 +425,9 @@ def _refuse_changed_sources(session: Session, report: ProgressReport) -> None:
     ).all()
     if changed:
         names = "; ".join(f"{rid} ({text_rules.shown(title)!r})" for rid, title in changed)
-        raise ConflictError(f"Activity Report {names} is no longer as submitted (withdrawn or returned to its "
-                            "component), so this Progress Report cannot be published citing it. Return the Progress "
-                            "Report to its focal point to update its sources.")
+        raise ConflictError(_("Activity Report {names} is no longer as submitted (withdrawn or returned to its "
+                              "component), so this Progress Report cannot be published citing it. Return the "
+                              "Progress Report to its focal point to update its sources.").format(names=names))
 
 
 def _cited_by_last_revision(session: Session, report: ProgressReport) -> set[int]:
@@ -422,7 +443,7 @@ def publish(*, session: Session, actor: Actor, report_id: int, version: int) -> 
     report = _load(session, report_id)
     _require_state(report, "in_review", "published")
     _refuse_changed_sources(session, report)
-    claim(session, report, version, CONFLICT)
+    claim(session, report, version, _(CONFLICT))
     content = _snapshot(session, report)
     content.pop("state")
     status = content.pop("status")
@@ -486,14 +507,14 @@ def return_to_draft(*, session: Session, actor: Actor, report_id: int, version: 
     require(actor, "progress.review")
     report = _load(session, report_id)
     errors: list[FieldError] = []
-    comment = text_rules.check_text(comment, field="comment", label="The comment", max_len=LIMITS["comment"],
+    comment = text_rules.check_text(comment, field="comment", label=_("The comment"), max_len=LIMITS["comment"],
                                     multiline=True, required=True, errors=errors,
-                                    missing="Say what should change, so the focal point knows.",
-                                    too_long="Too long: at most {max_len} characters.")
+                                    missing=_("Say what should change, so the focal point knows."),
+                                    too_long=_("Too long: at most {max_len} characters."))
     if errors:
         raise ValidationFailed(errors)
     _require_state(report, "in_review", "returned")
-    claim(session, report, version, CONFLICT)
+    claim(session, report, version, _(CONFLICT))
     report.state = "draft"
     report.updated_at = utcnow()
     session.add(report)
@@ -512,7 +533,7 @@ def start_correction(*, session: Session, actor: Actor, report_id: int, version:
     report = _load(session, report_id)
     _require_write(session, actor, session.get(Resolution, report.resolution_id))
     _require_state(report, "published", "corrected")
-    claim(session, report, version, CONFLICT)
+    claim(session, report, version, _(CONFLICT))
     report.state = "draft"
     report.updated_at = utcnow()
     session.add(report)
@@ -564,8 +585,8 @@ def history(*, session: Session, actor: Actor, report_id: int) -> pd.DataFrame:
     so for those who may read the working copy (may_read_working_copy)."""
     report = _load(session, report_id)
     if not may_read_working_copy(session, actor, report.resolution_id):
-        raise PermissionDenied("Only the focal points assigned to the Resolution and the Secretariat read the "
-                               "history of its Progress Reports.")
+        raise PermissionDenied(_("Only the focal points assigned to the Resolution and the Secretariat read the "
+                                 "history of its Progress Reports."))
     rows = session.exec(
         select(AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.before, AuditEvent.after)
         .join(User, User.id == AuditEvent.user_id, isouter=True)

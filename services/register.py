@@ -22,6 +22,7 @@ from db.models import (
     utcnow,
 )
 from db.sql import string_agg
+from locales import _
 from services import audit, text_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
@@ -119,7 +120,7 @@ def resolution_detail(*, session: Session, code: str) -> dict:
         select(Resolution, Congress).join(Congress).where(Resolution.code == key)
     ).first() if key else None
     if found is None:
-        raise NotFound(f"No Resolution with code {code}.")
+        raise NotFound(_("No Resolution with code {code}.").format(code=code))
     resolution, congress = found
     themes = list(session.exec(
         select(Theme.name).join(ResolutionTheme).where(ResolutionTheme.resolution_id == resolution.id)
@@ -181,9 +182,9 @@ def set_resolution_status(
     key = text_rules.lookup_key(code, max_len=32)
     resolution = session.exec(select(Resolution).where(Resolution.code == key)).first() if key else None
     if resolution is None:
-        raise NotFound(f"No Resolution with code {code}.")
+        raise NotFound(_("No Resolution with code {code}.").format(code=code))
     if status == "archived" and archived_on is None:
-        raise ValidationFailed([FieldError("archived_on", "give the date it was archived")])
+        raise ValidationFailed([FieldError("archived_on", _("give the date it was archived"))])
     before = {"status": resolution.status, "archived_on": resolution.archived_on}
     resolution.status = status
     resolution.archived_on = archived_on if status == "archived" else None

@@ -36,10 +36,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
+import locales
 from db import vocab
 from db.engine import transaction
 from db.models import AuditEvent, Congress, Resolution, ResolutionTheme, Theme, utcnow
 from db.sql import string_agg
+from locales import _
 from services.bulk_write import Batch, gc_paused, large_cache, prepare, prepare_update
 from services.csv_file import data_rows, shown
 from services.errors import FieldError, ValidationFailed
@@ -80,9 +82,11 @@ def web_address_problem(value: str) -> str | None:
     spaces in it), or None. The one rule for these links: the import checks it, the detail view shows only
     links that pass it (a link written some other way, say javascript:..., is never shown)."""
     if len(value) > TEXT_URL_MAX:
-        return f"the text link is longer than {TEXT_URL_MAX} characters ({len(value):,})"
+        return _("the text link is longer than {max} characters ({length})").format(
+            max=TEXT_URL_MAX, length=locales.format_number(len(value)))
     if not _WEB_ADDRESS.fullmatch(value):
-        return f"the text link must be a web address starting with https:// or http://, not {shown(value)}"
+        return _("the text link must be a web address starting with https:// or http://, not {value}").format(
+            value=shown(value))
     return None
 
 
@@ -129,13 +133,15 @@ def parse_register(data: bytes, *, congresses: set[str], themes: set[str]) -> li
         code = cells[0]
         if code in first_line:
             row_errors.append(FieldError(
-                "code", f"duplicate code {shown(code, quoted=False)} (first on line {first_line[code]})"))
+                "code", _("duplicate code {code} (first on line {line})").format(
+                    code=shown(code, quoted=False), line=first_line[code])))
         else:
             first_line[code] = line
         if not row_errors:
             other = numbers.setdefault((row.congress, row.number), code)
             if other != code:
-                row_errors.append(FieldError("number", f"number {row.number} is already used by {other}"))
+                row_errors.append(FieldError("number", _("number {number} is already used by {other}").format(
+                    number=row.number, other=other)))
         if row_errors:
             for e in row_errors:
                 e.line = line
@@ -165,43 +171,48 @@ def _check_row(line: int, cells: list[str], congresses: set[str], themes: set[st
     code, kind, number_text, title, congress, theme_cell, status, archived_text = cells[:8]
     errors = []
     if congress not in congresses:
-        errors.append(FieldError("congress", f"unknown Congress {shown(congress)}"))
+        errors.append(FieldError("congress", _("unknown Congress {congress}").format(congress=shown(congress))))
     if kind not in vocab.RESOLUTION_KINDS:
-        errors.append(FieldError("kind", f"kind must be Resolution or Recommendation, not {shown(kind)}"))
+        errors.append(FieldError("kind", _("kind must be Resolution or Recommendation, not {kind}").format(
+            kind=shown(kind))))
     number = int(number_text) if _NUMBER.fullmatch(number_text) else None
     if number is None or not 1 <= number <= NUMBER_MAX:
-        errors.append(FieldError("number", f"number must be a positive whole number from 1 to {NUMBER_MAX} "
-                                           f"in the digits 0-9, not {shown(number_text)}"))
+        errors.append(FieldError("number", _("number must be a positive whole number from 1 to {max} in the digits "
+                                             "0-9, not {number}").format(max=NUMBER_MAX, number=shown(number_text))))
         number = None
     if len(code) > CODE_MAX:
-        errors.append(FieldError("code", f"the code is longer than {CODE_MAX} characters ({len(code):,})"))
+        errors.append(FieldError("code", _("the code is longer than {max} characters ({length})").format(
+            max=CODE_MAX, length=locales.format_number(len(code)))))
     elif not errors:
         expected = resolution_code(congress, kind, number)
         if code != expected:
             errors.append(FieldError(
-                "code", f"code {shown(code)} does not match its Congress, kind and number (expected {expected})"
-            ))
+                "code", _("code {code} does not match its Congress, kind and number (expected {expected})").format(
+                    code=shown(code), expected=expected)))
     if not title:
-        errors.append(FieldError("title", "the title is empty"))
+        errors.append(FieldError("title", _("the title is empty")))
     elif len(title) > TITLE_MAX:
-        errors.append(FieldError("title", f"the title is longer than {TITLE_MAX} characters ({len(title):,})"))
+        errors.append(FieldError("title", _("the title is longer than {max} characters ({length})").format(
+            max=TITLE_MAX, length=locales.format_number(len(title)))))
     row_themes = _theme_list(theme_cell)
     if not themes.issuperset(row_themes):
         unknown = [t for t in row_themes if t not in themes]
         listed = ", ".join(shown(t, 40, quoted=False) for t in unknown[:10]) + (" …" if len(unknown) > 10 else "")
-        errors.append(FieldError("themes", f"unknown theme(s): {listed}"))
+        errors.append(FieldError("themes", _("unknown theme(s): {themes}").format(themes=listed)))
     if status not in vocab.RESOLUTION_STATUSES:
-        errors.append(FieldError("status", f"status must be active or archived, not {shown(status)}"))
+        errors.append(FieldError("status", _("status must be active or archived, not {status}").format(
+            status=shown(status))))
     archived_on = None
     if archived_text:
         try:
             archived_on = _date(archived_text)
         except ValueError:
-            errors.append(FieldError("archived_on", f"bad date {shown(archived_text)} (use YYYY-MM-DD)"))
+            errors.append(FieldError("archived_on", _("bad date {date} (use YYYY-MM-DD)").format(
+                date=shown(archived_text))))
     if status == "archived" and not archived_text:
-        errors.append(FieldError("archived_on", "an archived Resolution needs the date it was archived"))
+        errors.append(FieldError("archived_on", _("an archived Resolution needs the date it was archived")))
     if status == "active" and archived_on:
-        errors.append(FieldError("archived_on", "an active Resolution has no archiving date"))
+        errors.append(FieldError("archived_on", _("an active Resolution has no archiving date")))
     has_text_url = len(cells) > 8
     text_url = (cells[8] or None) if has_text_url else None
     if text_url and (problem := web_address_problem(text_url)):
@@ -312,7 +323,7 @@ def _plan(session: Session, dialect, actor: Actor, rows: list[_Row], congresses:
                **{f: [values[i] for _, values in new_rows] for i, f in enumerate(_FIELDS)},
                "updated_at": [now] * len(new_rows)}
     by_fields: dict[tuple[str, ...], list[tuple]] = {}  # rows by the fields they change: an UPDATE sets only
-    for rid, _, values, _, new in changed:  # those (an index or key left alone costs the database nothing)
+    for rid, _row, values, _old, new in changed:  # those (an index or key left alone costs the database nothing)
         fields = tuple(f for f in _FIELDS if f in new)
         by_fields.setdefault(fields, []).append((rid, *(values[_FIELDS.index(f)] for f in fields)))
     updates = [prepare_update(dialect, _RES, "id", {
@@ -390,7 +401,8 @@ def _check_numbers_against_database(rows: list[_Row], existing: dict, congresses
     for row in rows:
         other = taken.get((congresses[row.congress], row.number))
         if other and other != row.code:
-            errors.append(FieldError("number", f"number {row.number} is already used by {other}", row.line))
+            errors.append(FieldError("number", _("number {number} is already used by {other}").format(
+                number=row.number, other=other), row.line))
     if errors:
         raise ValidationFailed(errors)
 

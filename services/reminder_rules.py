@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from db import vocab
 from db.models import ReminderRule, utcnow
 from db.reminder_defaults import DEFAULT_RULES, default_wording
+from locales import _, ngettext
 from services import audit, locking
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require
@@ -53,14 +54,15 @@ def placeholder_problem(template: str) -> str | None:
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError:
-        return "A brace is not closed: write {name}, or {{ and }} for a brace itself."
+        return _("A brace is not closed: write {example}, or {braces} for a brace itself.").format(
+            example="{name}", braces="{{ and }}")
     allowed = ", ".join("{" + p + "}" for p in vocab.REMINDER_PLACEHOLDERS)
     for _text, name, spec, conversion in parts:
         if name is None:
             continue
         if name not in vocab.REMINDER_PLACEHOLDERS or spec or conversion:
             shown = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
-            return f"Unknown placeholder {shown}: use {allowed}."
+            return _("Unknown placeholder {placeholder}: use {allowed}.").format(placeholder=shown, allowed=allowed)
     return None
 
 
@@ -87,12 +89,12 @@ def _clean_wording(wording: dict) -> tuple[dict, list[FieldError]]:
         for part in PARTS:
             name, text = field_name(language, part), texts[part]
             if not text:
-                errors.append(FieldError(name, "Write the subject and the body (or leave both empty to send this "
-                                               "language in English)" if language != "en" else "Required"))
+                errors.append(FieldError(name, _("Write the subject and the body (or leave both empty to send this "
+                                                 "language in English)") if language != "en" else _("Required")))
             elif part == "subject" and ("\n" in text or len(text) > SUBJECT_MAX):
-                errors.append(FieldError(name, f"One line of at most {SUBJECT_MAX} characters"))
+                errors.append(FieldError(name, _("One line of at most {max} characters").format(max=SUBJECT_MAX)))
             elif len(text) > BODY_MAX:
-                errors.append(FieldError(name, f"At most {BODY_MAX} characters"))
+                errors.append(FieldError(name, _("At most {max} characters").format(max=BODY_MAX)))
             elif problem := placeholder_problem(text):
                 errors.append(FieldError(name, problem))
         clean[language] = texts
@@ -105,9 +107,12 @@ def _as_dict(rule: ReminderRule) -> dict:
 
 
 def describe_days(days: int) -> str:
+    """When a rule sends, in the current language: whole phrases, so each language words them."""
     if days == 0:
-        return "On the day of the deadline"
-    return f"{abs(days)} day{'s' if abs(days) != 1 else ''} {'before' if days < 0 else 'after'} the deadline"
+        return _("On the day of the deadline")
+    if days < 0:
+        return ngettext("{n} day before the deadline", "{n} days before the deadline", -days).format(n=-days)
+    return ngettext("{n} day after the deadline", "{n} days after the deadline", days).format(n=days)
 
 
 # -- reading and writing ------------------------------------------------------------------------------
@@ -127,9 +132,9 @@ def save_rule(*, session: Session, actor: Actor, days: int | None, audience: str
     require(actor, ACTION)
     errors = []
     if days is None or not isinstance(days, int) or not -MAX_DAYS <= days <= MAX_DAYS:
-        errors.append(FieldError("days", f"A whole number of days from -{MAX_DAYS} to {MAX_DAYS}"))
+        errors.append(FieldError("days", _("A whole number of days from -{max} to {max}").format(max=MAX_DAYS)))
     if audience not in vocab.REMINDER_AUDIENCES:
-        errors.append(FieldError("audience", "Choose one of the audiences listed"))
+        errors.append(FieldError("audience", _("Choose one of the audiences listed")))
     clean, wording_errors = _clean_wording(wording)
     errors += wording_errors
     if errors:
@@ -139,10 +144,10 @@ def save_rule(*, session: Session, actor: Actor, days: int | None, audience: str
     else:
         rule = session.get(ReminderRule, rule_id)
         if rule is None:
-            raise NotFound(f"There is no reminder rule {rule_id}.")
+            raise NotFound(_("There is no reminder rule {id}.").format(id=rule_id))
         before = _as_dict(rule)
-        locking.claim(session, rule, version, "Someone else changed this rule since you opened it: reload to "
-                                              "see their change, then make yours again.")
+        locking.claim(session, rule, version, _("Someone else changed this rule since you opened it: reload to "
+                                                "see their change, then make yours again."))
         rule.days, rule.audience, rule.wording, rule.active = days, audience, clean, active
     rule.updated_at = utcnow()
     try:
@@ -150,8 +155,8 @@ def save_rule(*, session: Session, actor: Actor, days: int | None, audience: str
             session.add(rule)
             session.flush()
     except IntegrityError:
-        raise ValidationFailed([FieldError("days", "A rule for this day and audience exists already: change "
-                                                   "that one")]) from None
+        raise ValidationFailed([FieldError("days", _("A rule for this day and audience exists already: change "
+                                                     "that one"))]) from None
     after = _as_dict(rule)
     audit.record(session, actor=actor, action="create" if before is None else "update", entity="reminder_rule",
                  entity_id=rule.id, before=before, after=after)

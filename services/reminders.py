@@ -61,6 +61,7 @@ from db.models import (
 )
 from db.reminder_defaults import default_wording
 from db.settings import Settings, load_settings
+from locales import N_, _
 from services import audit, mail, mail_preferences, reminder_rules
 from services.errors import FieldError, NotFound, ValidationFailed
 from services.permissions import Actor, require, roles_for
@@ -350,13 +351,13 @@ def remind_now(*, session: Session, actor: Actor, year: int, codes: list[str], t
     require(actor, ACTION)
     deadline = session.get(ReportingDeadline, year)
     if deadline is None:
-        raise ValidationFailed([FieldError("year", f"No deadline is set for {year}: set it on Focal points "
-                                                   "and deadlines first.")])
+        raise ValidationFailed([FieldError("year", _("No deadline is set for {year}: set it on Focal points "
+                                                     "and deadlines first.").format(year=year))])
     if not codes:
-        raise ValidationFailed([FieldError("codes", "Select the missing reports to remind of.")])
+        raise ValidationFailed([FieldError("codes", _("Select the missing reports to remind of."))])
     chosen = set(session.exec(select(Resolution.id).where(Resolution.code.in_(codes))).all())
     if not chosen:
-        raise NotFound("None of the chosen Resolutions exists.")
+        raise NotFound(_("None of the chosen Resolutions exists."))
     days = (today - deadline.due_on).days
     wording = _wording_now(session, days)
     counts = {"sent": 0, "turned_off": 0, "nothing_owed": 0}
@@ -410,8 +411,8 @@ def recent(*, session: Session, actor: Actor, limit: int = 200) -> pd.DataFrame:
         codes.setdefault(reminder_id, []).append(code)
     records = []
     for sent, rule, user, outbox in rows:
-        what = ("Remind now" if rule is None
-                else f"{reminder_rules.describe_days(rule.days)} ({rule.audience.replace('_', ' ')})")
+        what = (_("Remind now") if rule is None
+                else f"{reminder_rules.describe_days(rule.days)} ({_(AUDIENCE_SHORT[rule.audience])})")
         records.append({"sent_at": as_utc(sent.created_at), "year": sent.year, "rule": what,
                         "recipient": user.display_name, "email": user.email,
                         "resolutions": "; ".join(codes.get(sent.id, [])),
@@ -422,6 +423,7 @@ def recent(*, session: Session, actor: Actor, limit: int = 200) -> pd.DataFrame:
 
 
 DUE_COLUMNS = ["year", "rule", "recipient", "email", "language", "resolutions"]
+AUDIENCE_SHORT = {"focal_points": N_("focal points"), "components": N_("components")}  # in a rule's short name
 
 
 def due_today(*, session: Session, actor: Actor, today: date) -> pd.DataFrame:
@@ -429,7 +431,7 @@ def due_today(*, session: Session, actor: Actor, today: date) -> pd.DataFrame:
     require(actor, ACTION)
     rules = {r.id: r for r in session.exec(select(ReminderRule)).all()}
     return pd.DataFrame(
-        [{"year": d.year, "rule": f"{reminder_rules.describe_days(d.days)} ({d.audience.replace('_', ' ')})",
+        [{"year": d.year, "rule": f"{reminder_rules.describe_days(d.days)} ({_(AUDIENCE_SHORT[d.audience])})",
           "recipient": d.name, "email": d.email, "language": vocab.LANGUAGE_LABELS.get(d.language, d.language),
           "resolutions": "; ".join(code for _id, code, _title in d.resolutions)}
          for d in due_on(session, today) if d.rule_id in rules],

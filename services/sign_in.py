@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from db.models import SignInSession, SignInThrottle, User, as_utc, utcnow
 from db.security import check_password, new_token, token_digest
 from db.settings import Settings
+from locales import N_, _
 from services import audit, text_rules
 from services.permissions import Actor
 from services.users import actor_for
@@ -28,7 +29,7 @@ FREE_FAILURES = 3  # failures before any wait
 MAX_WAIT = {"user": timedelta(minutes=5), "ip": timedelta(minutes=15)}
 FORGET_AFTER = timedelta(hours=24)  # a failure count this old starts again from zero
 TOUCH_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often
-WRONG = "Wrong username or password. Check both and try again."
+WRONG = N_("Wrong username or password. Check both and try again.")
 UNUSABLE = "\ufffd"  # stands for a typed username that no account can have
 
 
@@ -94,7 +95,7 @@ def clear_throttle(*, session: Session, username: str) -> None:
 
 # -- sign-in ----------------------------------------------------------------------------------------
 
-DEACTIVATED = "This account is deactivated. Ask an administrator if you need access again."
+DEACTIVATED = N_("This account is deactivated. Ask an administrator if you need access again.")
 
 
 def password_sign_in(*, session: Session, username: str, password: str, client: str | None,
@@ -104,14 +105,14 @@ def password_sign_in(*, session: Session, username: str, password: str, client: 
     username = text_rules.lookup_key(username, max_len=60) or (username.strip() and UNUSABLE)
     wait = wait_seconds(session=session, username=username, client=client)
     if wait:
-        return Refused(f"Too many failed sign-ins. Wait {wait} seconds and try again, or use \"Forgot your "
-                       "password?\" to set a new password by mail.", wait)
+        return Refused(_("Too many failed sign-ins. Wait {seconds} seconds and try again, or use \"Forgot your "
+                         "password?\" to set a new password by mail.").format(seconds=wait), wait)
     user = session.exec(select(User).where(User.username == username)).first() if username else None
     if not check_password(password, user.password_hash if user else None):
         _record_failure(session, username, client)
-        return Refused(WRONG)
+        return Refused(_(WRONG))
     if not user.active:
-        return Refused(DEACTIVATED)
+        return Refused(_(DEACTIVATED))
     clear_throttle(session=session, username=username)
     return _open(session, user, "password", client, settings)
 
@@ -124,7 +125,7 @@ def sso_sign_in(*, session: Session, email: str, client: str | None,
     if user is None:
         return None
     if not user.active:
-        return Refused(DEACTIVATED)
+        return Refused(_(DEACTIVATED))
     return _open(session, user, "sso", client, settings)
 
 

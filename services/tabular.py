@@ -9,7 +9,10 @@ A table is declared once as a `Table` of `Column`s: each column's header as the 
 kind (text, integer, number, percent, date, date-time). The page shows the table with those headers
 (ui/tables.py) and the files carry the same ones, numbers as numbers, shares as formatted percentages.
 A workbook made for a person (`excel_bytes(..., title=...)`) says on each sheet what it holds, when it
-was made and under which filters; its columns are as wide as their content (capped)."""
+was made and under which filters; its columns are as wide as their content (capped).
+
+Headers are declared in English and written in the reader's language (issue 14: `_()` where written, like
+ui/tables.py on screen); the cells are written as they are (data, codes), neutralised."""
 
 import io
 import numbers
@@ -24,6 +27,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+import locales
+from locales import N_, _
 
 # A cell a spreadsheet would run as a formula (OWASP "CSV injection"): it starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +47,7 @@ _WIDTH_SAMPLE = 500  # rows looked at to size a column (a long export is sized o
 _NUMBER_FORMATS = {DATE: "d mmm yyyy", DATETIME: "d mmm yyyy hh:mm"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6EC")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="7A8B99"))
-NARRATIVE_SHEET = "Narrative"
+NARRATIVE_SHEET = N_("Narrative")
 
 
 def safe_cell(value: Any) -> Any:
@@ -222,7 +228,7 @@ def csv_bytes(table: Table | pd.DataFrame) -> bytes:
     table = table if isinstance(table, Table) else Table("", table)
     out = pd.DataFrame({i: pd.Series([_csv_value(v, c) for v in table.values(c)], dtype=object)
                         for i, c in enumerate(table.columns)}, index=range(len(table.frame)))
-    out.columns = [safe_cell(c.label) for c in table.columns]
+    out.columns = [safe_cell(_(c.label)) for c in table.columns]
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig", errors="replace")
 
 
@@ -255,15 +261,17 @@ def _title_block(sheet, *, title: str, filters: Sequence[str], generated_at: dat
     row the table starts at."""
     moment = generated_at.astimezone(UTC) if generated_at.tzinfo else generated_at
     sheet.cell(1, 1, excel_cell(title)).font = Font(bold=True, size=13)
-    sheet.cell(2, 1, f"Generated on {moment:%d %b %Y at %H:%M} UTC")
-    sheet.cell(3, 1, excel_cell("Filters: " + ("; ".join(filters) if filters else "none")))
+    sheet.cell(2, 1, _("Generated on {date} at {time} UTC").format(date=locales.format_short_date(moment),
+                                                                    time=f"{moment:%H:%M}"))
+    sheet.cell(3, 1, excel_cell(_("Filters: {filters}").format(filters="; ".join(filters) if filters else _("none"))))
     return 5
 
 
 def _write_table(sheet, table: Table, first_row: int) -> None:
-    widths = [len(c.label) + 2 for c in table.columns]  # + the filter arrow beside a header
+    labels = [_(c.label) for c in table.columns]
+    widths = [len(label) + 2 for label in labels]  # + the filter arrow beside a header
     for j, column in enumerate(table.columns, start=1):
-        header = sheet.cell(first_row, j, excel_cell(column.label))
+        header = sheet.cell(first_row, j, excel_cell(labels[j - 1]))
         header.font, header.fill, header.border = Font(bold=True), _HEADER_FILL, _HEADER_BORDER
         header.alignment = Alignment(vertical="top")
         number_format = (f"0.{'0' * column.decimals}%" if column.decimals else "0%") if column.kind == PERCENT \
@@ -302,7 +310,7 @@ def _write_narrative(sheet, narrative: Sequence[tuple[str, str]], note: str, fir
         sheet.cell(row, 1, excel_cell(heading)).font = Font(bold=True, size=12)
         row += 1
         lines = text.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n") if text.strip() else []
-        for line in lines or ["Not written."]:
+        for line in lines or [_("Not written.")]:
             cell = sheet.cell(row, 1, excel_cell(line) if lines else line)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if not lines:
@@ -327,8 +335,8 @@ def excel_bytes(tables: Mapping[str, pd.DataFrame] | Iterable[Table], *, title: 
     book = Workbook()
     book.remove(book.active)
     if narrative or note:
-        sheet = book.create_sheet(NARRATIVE_SHEET)
-        start = _title_block(sheet, title=title or NARRATIVE_SHEET, filters=filters, generated_at=generated_at)
+        sheet = book.create_sheet(_sheet_name(_(NARRATIVE_SHEET), []))
+        start = _title_block(sheet, title=title or _(NARRATIVE_SHEET), filters=filters, generated_at=generated_at)
         _write_narrative(sheet, narrative, note, start)
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table.name, book.sheetnames))

@@ -21,6 +21,8 @@ safe to send to the database (a NUL in a search would otherwise be a raw databas
 
 import re
 
+import locales
+from locales import N_, _
 from services.errors import FieldError
 
 LONG_TEXT = 20_000  # a long free text (a Text column): about eight pages
@@ -68,12 +70,12 @@ def tidy(value: object, *, multiline: bool = False) -> str:
 
 # Default messages; a service whose tests assert its own wording passes `too_long=`, `control=`, `missing=`.
 # Placeholders: {label} (capitalised), {max_len}, {length} (numbers with thousands separators), {chars}.
-TOO_LONG = "{label}: use at most {max_len} characters (this one has {length})."
-CONTROL_MULTILINE = ("{label} contains a control character ({chars}); remove it. "
-                     "Only line breaks and tabs are allowed.")
-CONTROL_ONE_LINE = ("{label} contains a control character ({chars}); "
-                    "it must be one line of plain text (no line breaks or tabs).")
-MISSING = "{label}: this is required."
+TOO_LONG = N_("{label}: use at most {max_len} characters (this one has {length}).")
+CONTROL_MULTILINE = N_("{label} contains a control character ({chars}); remove it. "
+                       "Only line breaks and tabs are allowed.")
+CONTROL_ONE_LINE = N_("{label} contains a control character ({chars}); "
+                      "it must be one line of plain text (no line breaks or tabs).")
+MISSING = N_("{label}: this is required.")
 
 
 def check_text(value: object, *, field: str, label: str | None = None, max_len: int, multiline: bool = False,
@@ -88,8 +90,9 @@ def check_text(value: object, *, field: str, label: str | None = None, max_len: 
     name = name[:1].upper() + name[1:]
 
     def say(template: str, **extra) -> None:
-        errors.append(FieldError(field, template.format(label=name, max_len=f"{max_len:,}",
-                                                        length=f"{len(text):,}", **extra)))
+        # _() of a caller's template already translated finds nothing and leaves it as it is
+        errors.append(FieldError(field, _(template).format(label=name, max_len=locales.format_number(max_len),
+                                                           length=locales.format_number(len(text)), **extra)))
 
     if not text:
         if required:

@@ -16,5 +16,5 @@ def actor_for(*, session: Session, username: str) -> Actor | None:
     ).all()
     return Actor(
         id=user.id, username=user.username, display_name=user.display_name,
-        roles=frozenset(roles), component_ids=frozenset(components),
+        roles=frozenset(roles), component_ids=frozenset(components), language=user.language,
     )

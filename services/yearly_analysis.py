@@ -5,17 +5,24 @@ narrative JSON keeps two copies, so a new draft never hides what leadership alre
     {"draft": {field: text, ...}, "published": {field: text, ...}}   ("published" only once published)
 state is "published" while the draft is the published text, "draft" while it holds unpublished changes.
 Writers (analysis.write) see the draft; other readers (analysis.read) see only the published text.
+
+Languages (issue 14): the Secretariat writes one text per language. English is the row's own narrative; French
+and Spanish are YearlyAnalysisText rows of the same shape. The analysis' version guards every language's save.
+A reader sees the published text of their language, else the published English one (view.fallback says so).
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+import locales
 from analytics import filters
 from analytics.yearly_analysis import published_report_years
-from db.models import Congress, User, YearlyAnalysis, utcnow
+from db.models import Congress, User, YearlyAnalysis, YearlyAnalysisText, utcnow
+from locales import N_, _
 from services import audit, text_rules
 from services.errors import ConflictError, FieldError, NotFound, ValidationFailed
 from services.locking import claim
@@ -25,32 +32,35 @@ from services.permissions import Actor, can, require
 @dataclass(frozen=True)
 class NarrativeField:
     key: str
-    label: str
+    label: str  # English, marked with N_: shown with _(label)
     help: str
     required_to_publish: bool = False
 
 
 # The sections of the analysis, in the order of the document.
 NARRATIVE_FIELDS = (
-    NarrativeField("key_messages", "Key messages",
-                   "Three to five sentences leadership should remember.", required_to_publish=True),
-    NarrativeField("status", "Implementation status",
-                   "Where the Resolutions stand and what changed since last year."),
-    NarrativeField("coverage", "Reporting coverage",
-                   "How many Resolutions were reported on, and which were not."),
-    NarrativeField("themes", "Progress by theme", "Themes that advanced or lag behind."),
-    NarrativeField("components", "Involvement of components and types of action",
-                   "Who implemented (Members, Commissions, Secretariat, Committees) and how."),
-    NarrativeField("obstacles", "Obstacles and solutions",
-                   "The common obstacles and the solutions proposed in the Progress Reports."),
-    NarrativeField("recommendations", "Recommendations",
-                   "What the Secretariat recommends to Council and to the components.", required_to_publish=True),
+    NarrativeField("key_messages", N_("Key messages"),
+                   N_("Three to five sentences leadership should remember."), required_to_publish=True),
+    NarrativeField("status", N_("Implementation status"),
+                   N_("Where the Resolutions stand and what changed since last year.")),
+    NarrativeField("coverage", N_("Reporting coverage"),
+                   N_("How many Resolutions were reported on, and which were not.")),
+    NarrativeField("themes", N_("Progress by theme"), N_("Themes that advanced or lag behind.")),
+    NarrativeField("components", N_("Involvement of components and types of action"),
+                   N_("Who implemented (Members, Commissions, Secretariat, Committees) and how.")),
+    NarrativeField("obstacles", N_("Obstacles and solutions"),
+                   N_("The common obstacles and the solutions proposed in the Progress Reports.")),
+    NarrativeField("recommendations", N_("Recommendations"),
+                   N_("What the Secretariat recommends to Council and to the components."), required_to_publish=True),
 )
 FIELD_KEYS = tuple(f.key for f in NARRATIVE_FIELDS)
+# What a section needed to publish says when it is empty (whole sentences: French and Spanish need their own).
+BEFORE_PUBLISHING = {"key_messages": N_("write the key messages before publishing"),
+                     "recommendations": N_("write the recommendations before publishing")}
 MAX_CHARS = 20_000  # per field: about eight pages of text
 
-CONFLICT = ("Someone else saved this analysis after you opened it, so your changes were not saved. "
-            "Your text is still in the form: copy what you need, reload the page, then apply your changes.")
+CONFLICT = N_("Someone else saved this analysis after you opened it, so your changes were not saved. "
+              "Your text is still in the form: copy what you need, reload the page, then apply your changes.")
 
 
 @dataclass
@@ -59,6 +69,9 @@ class AnalysisView:
 
     congress: str
     year: int
+    language: str = locales.DEFAULT  # the language of the text asked for (and written, for a writer)
+    shown_language: str = locales.DEFAULT  # the language of `published`: English when falling back
+    fallback: bool = False  # no published text in `language`: `published` is the English one
     exists: bool = False
     state: str | None = None  # draft, published, or None when nothing was saved yet
     version: int | None = None  # to send back with the next save
@@ -76,7 +89,7 @@ def _congress(session: Session, code: str) -> Congress:
     key = text_rules.lookup_key(code, max_len=16)  # a NUL would be a raw database error, not "no Congress"
     found = session.exec(select(Congress).where(Congress.code == key)).first() if key else None
     if found is None:
-        raise NotFound(f"No Congress with code {code}.")
+        raise NotFound(_("No Congress with code {code}.").format(code=code))
     return found
 
 
@@ -91,25 +104,45 @@ def _texts(values: dict | None) -> dict[str, str]:
     return {k: str(values.get(k) or "") for k in FIELD_KEYS}
 
 
-def read_analysis(*, session: Session, actor: Actor, congress: str, year: int) -> AnalysisView:
+def _language(language: str | None) -> str:
+    return locales.valid(language) or locales.current()
+
+
+def _text_row(session: Session, row: YearlyAnalysis, language: str) -> YearlyAnalysisText | None:
+    return session.exec(select(YearlyAnalysisText).where(YearlyAnalysisText.analysis_id == row.id,
+                                                         YearlyAnalysisText.language == language)).first()
+
+
+def read_analysis(*, session: Session, actor: Actor, congress: str, year: int,
+                  language: str | None = None) -> AnalysisView:
+    """The analysis in `language` (by default the reader's): a writer gets that language's draft; everyone the
+    published text of that language, else the published English one (fallback)."""
     require(actor, "analysis.read")
+    language = _language(language)
     c = _congress(session, congress)
     row = _row(session, c, year)
     writer = can(actor, "analysis.write")
-    view = AnalysisView(congress=congress, year=year, can_write=writer)
+    view = AnalysisView(congress=congress, year=year, language=language, shown_language=language, can_write=writer)
     if row is None:
         view.draft = _texts(None) if writer else None
         return view
-    stored = row.narrative or {}
-    author = session.get(User, row.author_id)
+    english = row.narrative or {}
+    text = _text_row(session, row, language) if language != locales.DEFAULT else None
+    own = row if language == locales.DEFAULT else text
+    stored = (own.narrative or {}) if own is not None else {}
+    author = session.get(User, own.author_id if own is not None else row.author_id)
     view.exists = True
-    view.state = row.state
     view.version = row.version
-    view.published = _texts(stored["published"]) if stored.get("published") is not None else None
-    view.published_at = row.published_at
-    view.updated_at = row.updated_at
+    view.state = own.state if own is not None else None
+    view.updated_at = own.updated_at if own is not None else row.updated_at
     view.author = author.display_name if author else None
-    view.unpublished_changes = view.published is not None and row.state == "draft"
+    if stored.get("published") is not None:
+        view.published = _texts(stored["published"])
+        view.published_at = own.published_at
+    elif language != locales.DEFAULT and english.get("published") is not None:
+        view.published, view.published_at = _texts(english["published"]), row.published_at
+        view.shown_language, view.fallback = locales.DEFAULT, True
+    view.unpublished_changes = stored.get("published") is not None and view.state == "draft"
     if writer:
         view.draft = _texts(stored.get("draft"))
     return view
@@ -123,7 +156,9 @@ def default_view(*, session: Session, congress: str | None = None) -> tuple[str 
     would take its empty figures for implementation collapsing."""
     query = (select(Congress.code, YearlyAnalysis.year)
              .join(YearlyAnalysis, YearlyAnalysis.congress_id == Congress.id)
-             .where(YearlyAnalysis.published_at.is_not(None))  # published once: readers see that text
+             .where(or_(YearlyAnalysis.published_at.is_not(None),  # published once, in any language
+                        select(YearlyAnalysisText.id).where(YearlyAnalysisText.analysis_id == YearlyAnalysis.id,
+                                                            YearlyAnalysisText.published_at.is_not(None)).exists()))
              .order_by(YearlyAnalysis.year.desc(), Congress.year.desc(), Congress.session.desc()))
     if congress is not None:
         query = query.where(Congress.code == congress)
@@ -143,75 +178,90 @@ def _validate(session: Session, congress: str, year: int, narrative: dict, publi
     key = text_rules.lookup_key(congress, max_len=16)
     c = session.exec(select(Congress).where(Congress.code == key)).first() if key else None
     if c is None:
-        errors.append(FieldError("congress", f"no Congress with code {text_rules.shown(congress)!r}"))
+        errors.append(FieldError("congress", _("no Congress with code {code}").format(
+            code=repr(text_rules.shown(congress)))))
     elif not (c.year <= year <= datetime.now(UTC).year + 1):
-        errors.append(FieldError("year", f"choose a year from {c.year} to {datetime.now(UTC).year + 1}"))
+        errors.append(FieldError("year", _("choose a year from {first} to {last}").format(
+            first=c.year, last=datetime.now(UTC).year + 1)))
     for key in sorted(set(narrative) - set(FIELD_KEYS)):
-        errors.append(FieldError(key, "is not a section of the analysis"))
+        errors.append(FieldError(key, _("is not a section of the analysis")))
     for f in NARRATIVE_FIELDS:
         # control characters (a NUL, a vertical tab...) and length: services.text_rules
-        text = text_rules.check_text(narrative.get(f.key), field=f.key, label=f.label, max_len=MAX_CHARS,
+        text = text_rules.check_text(narrative.get(f.key), field=f.key, label=_(f.label), max_len=MAX_CHARS,
                                      multiline=True, errors=errors,
-                                     too_long="is {length} characters long; keep it under {max_len}",
-                                     control="contains a control character ({chars}); remove it "
-                                             "(line breaks and tabs are fine)")
+                                     too_long=_("is {length} characters long; keep it under {max_len}"),
+                                     control=_("contains a control character ({chars}); remove it "
+                                               "(line breaks and tabs are fine)"))
         if publish and f.required_to_publish and not text.strip():
-            errors.append(FieldError(f.key, f"write the {f.label.lower()} before publishing"))
+            errors.append(FieldError(f.key, _(BEFORE_PUBLISHING[f.key])))
     if errors:
         raise ValidationFailed(errors)
     return c
 
 
 def _write(session: Session, actor: Actor, congress: str, year: int, narrative: dict, version: int | None,
-           publish: bool) -> AnalysisView:
+           publish: bool, language: str | None) -> AnalysisView:
     require(actor, "analysis.write")
+    language = _language(language)
     narrative = {k: text_rules.tidy(v, multiline=True) if isinstance(v, str) else v for k, v in narrative.items()}
     c = _validate(session, congress, year, narrative, publish)
     texts = _texts(narrative)
     row = _row(session, c, year)
     now = utcnow()
+    english = language == locales.DEFAULT
     if row is None:
         if version is not None:
-            raise ConflictError(CONFLICT)  # it was deleted, or never existed where the user thought
-        row = YearlyAnalysis(congress_id=c.id, year=year, narrative={"draft": texts}, state="draft",
-                             author_id=actor.id, updated_at=now)
+            raise ConflictError(_(CONFLICT))  # it was deleted, or never existed where the user thought
+        # a French or Spanish text first: the analysis exists with an empty English draft
+        row = YearlyAnalysis(congress_id=c.id, year=year, narrative={"draft": texts if english else _texts(None)},
+                             state="draft", author_id=actor.id, updated_at=now)
         try:
             with session.begin_nested():
                 session.add(row)
                 session.flush()
         except IntegrityError:
-            raise ConflictError(CONFLICT) from None  # someone created it at the same moment
+            raise ConflictError(_(CONFLICT)) from None  # someone created it at the same moment
+        target = row if english else None
         before = {}
     else:
-        claim(session, row, version, CONFLICT)
-        before = {"state": row.state, **_texts((row.narrative or {}).get("draft"))}
-    stored = dict(row.narrative or {})
+        claim(session, row, version, _(CONFLICT))  # one version for the analysis: every language's save bumps it
+        target = row if english else _text_row(session, row, language)
+        before = {"state": target.state, **_texts((target.narrative or {}).get("draft"))} if target else {}
+    if target is None:
+        target = YearlyAnalysisText(analysis_id=row.id, language=language, narrative={}, author_id=actor.id)
+    stored = dict(target.narrative or {})
     stored["draft"] = texts
     if publish:
         stored["published"] = texts
-        row.published_at = now
-        row.state = "published"
+        target.published_at = now
+        target.state = "published"
     else:
-        row.state = "published" if stored.get("published") == texts else "draft"
-    row.narrative = stored  # a new dict, so the JSON column is written
-    row.author_id = actor.id
-    row.updated_at = now
-    session.add(row)
+        target.state = "published" if stored.get("published") == texts else "draft"
+    target.narrative = stored  # a new dict, so the JSON column is written
+    target.author_id = actor.id
+    target.updated_at = now
+    session.add(target)
+    if not english:
+        row.updated_at = now
+        session.add(row)
     session.flush()
-    old, new = audit.changes(before, {"state": row.state, **texts})
+    old, new = audit.changes(before, {"state": target.state, **texts})
     audit.record(session, actor=actor, action="publish" if publish else "save_draft",
-                 entity="yearly_analysis", entity_id=f"{congress}/{year}", before=old, after=new)
-    return read_analysis(session=session, actor=actor, congress=congress, year=year)
+                 entity="yearly_analysis", entity_id=f"{congress}/{year}" + ("" if english else f"/{language}"),
+                 before=old, after=new)
+    return read_analysis(session=session, actor=actor, congress=congress, year=year, language=language)
 
 
 def save_draft(*, session: Session, actor: Actor, congress: str, year: int, narrative: dict[str, str],
-               version: int | None) -> AnalysisView:
-    """Save the text as a draft (version: the one read, None when there was no analysis yet). The
-    published text, if any, stays what leadership reads until the next publication."""
-    return _write(session, actor, congress, year, narrative, version, publish=False)
+               version: int | None, language: str | None = None) -> AnalysisView:
+    """Save the text (in `language`, by default the writer's) as a draft (version: the one read, None when
+    there was no analysis yet). The published text, if any, stays what leadership reads until the next
+    publication."""
+    return _write(session, actor, congress, year, narrative, version, publish=False, language=language)
 
 
 def publish(*, session: Session, actor: Actor, congress: str, year: int, narrative: dict[str, str],
-            version: int | None) -> AnalysisView:
-    """Save the text and publish it: leadership and focal points read it from now on."""
-    return _write(session, actor, congress, year, narrative, version, publish=True)
+            version: int | None, language: str | None = None) -> AnalysisView:
+    """Save the text (in `language`, by default the writer's) and publish it: leadership and focal points
+    reading that language read it from now on."""
+    return _write(session, actor, congress, year, narrative, version, publish=True, language=language)

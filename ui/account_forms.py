@@ -5,6 +5,7 @@ the work."""
 import streamlit as st
 
 from db.settings import Settings
+from locales import _
 from services import account_tokens, passwords
 from ui.data import session
 from ui.write import FAILED, Feedback
@@ -28,21 +29,21 @@ def _forgot_form(settings: Settings, *, heading: bool) -> None:
     _ASKING.summary()
     with st.form("forgot_password", enter_to_submit=True):
         if heading:
-            st.subheader("Forgot your password?", anchor=False)
-        st.caption("Enter the email address or username of your account: we mail you a link to set a new "
-                   "password.")
-        st.text_input("Email or username", key=_WHO, autocomplete="email", max_chars=200)
-        submitted = st.form_submit_button("Send me a link", icon=":material/send:")
+            st.subheader(_("Forgot your password?"), anchor=False)
+        st.caption(_("Enter the email address or username of your account: we mail you a link to set a new "
+                     "password."))
+        st.text_input(_("Email or username"), key=_WHO, autocomplete="email", max_chars=200)
+        submitted = st.form_submit_button(_("Send me a link"), icon=":material/send:")
     if submitted:
         who = st.session_state.get(_WHO, "").strip()
         if not who:
-            st.error("Enter your email address or username.", icon=":material/error:")
+            st.error(_("Enter your email address or username."), icon=":material/error:")
             return
         if _ASKING.run(account_tokens.request_reset, email_or_username=who, settings=settings) is not FAILED:
             st.session_state[_SENT] = True
         st.rerun()
     if st.session_state.get(_SENT):
-        st.success(account_tokens.sent_sentence(settings), icon=":material/mark_email_read:")
+        st.success(_(account_tokens.sent_sentence(settings)), icon=":material/mark_email_read:")
 
 
 # -- set a password from a link ---------------------------------------------------------------------
@@ -72,29 +73,29 @@ def set_password_form(token: str, settings: Settings) -> bool:
     if not token:
         return False
     if st.session_state.get(_DONE) == token:
-        st.success("Your password is set. Sign in with it now.", icon=":material/check_circle:")
-        st.button("Go to sign in", type="primary", icon=":material/login:", on_click=_back_to_sign_in)
+        st.success(_("Your password is set. Sign in with it now."), icon=":material/check_circle:")
+        st.button(_("Go to sign in"), type="primary", icon=":material/login:", on_click=_back_to_sign_in)
         return True
     with session() as s:
         user = account_tokens.check(s, token=token)
         username = user.username if user else None
     if user is None or _SETTING.messages("token"):
         _SETTING.clear()
-        st.error(account_tokens.BAD_LINK, icon=":material/link_off:")
+        st.error(_(account_tokens.BAD_LINK), icon=":material/link_off:")
         _forgot_form(settings, heading=True)
-        st.button("Back to sign in", icon=":material/login:", on_click=_back_to_sign_in)
+        st.button(_("Back to sign in"), icon=":material/login:", on_click=_back_to_sign_in)
         return True
 
     with st.form("set_password", enter_to_submit=True):
-        st.subheader("Set your password", anchor=False)
-        st.text("Username: " + username)
+        st.subheader(_("Set your password"), anchor=False)
+        st.text(_("Username: {username}").format(username=username))
         _SETTING.summary()
-        st.text_input("New password", key=_NEW, type="password", autocomplete="new-password",
-                      help=passwords.RULE)
+        st.text_input(_("New password"), key=_NEW, type="password", autocomplete="new-password",
+                      help=_(passwords.RULE))
         _SETTING.field("password")
-        st.text_input("Repeat the new password", key=_REPEAT, type="password", autocomplete="new-password")
+        st.text_input(_("Repeat the new password"), key=_REPEAT, type="password", autocomplete="new-password")
         _SETTING.field("confirm")
-        st.caption(passwords.RULE)
-        st.form_submit_button("Set my password", type="primary", icon=":material/lock_reset:",
+        st.caption(_(passwords.RULE))
+        st.form_submit_button(_("Set my password"), type="primary", icon=":material/lock_reset:",
                               on_click=_submit, args=(token,))
     return True

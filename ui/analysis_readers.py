@@ -4,6 +4,7 @@ and the arguments)."""
 import pandas as pd
 
 from analytics import body_of_policy, yearly_analysis
+from locales import N_
 from services import export_tables
 from services import yearly_analysis as narrative_service
 from ui.cached import cached
@@ -16,14 +17,15 @@ def _body_tables(*, session, flt: body_of_policy.BodyFilter) -> dict[str, pd.Dat
 
 
 body_tables = cached(_body_tables, max_entries=64)
-analysis_sections = cached(yearly_analysis.sections, max_entries=128, spinner="Computing the analysis…")
+analysis_sections = cached(yearly_analysis.sections, max_entries=128, spinner=N_("Computing the analysis…"))
 narrative = cached(narrative_service.read_analysis, max_entries=128)
 default_view = cached(narrative_service.default_view, max_entries=64)  # which analysis the page opens on
 
 
-@cached(max_entries=32, spinner="Preparing the PDF…")
-def pdf(*, congress: str, year: int, texts: tuple[tuple[str, str], ...], note: str) -> bytes:
-    """The PDF of the analysis with the given narrative sections ((label, text) pairs)."""
+@cached(max_entries=32, spinner=N_("Preparing the PDF…"))
+def pdf(*, congress: str, year: int, texts: tuple[tuple[str, str], ...], note: str, language: str) -> bytes:
+    """The PDF of the analysis with the given narrative sections ((label, text) pairs), in `language` (the
+    reader's, named so the cache keeps one PDF per language)."""
     from analytics.export_pdf import analysis_pdf  # matplotlib and fpdf2 load only when a PDF is asked for
 
     return analysis_pdf(analysis_sections(congress=congress, year=year), narrative=list(texts), note=note)

@@ -18,9 +18,10 @@ from sqlalchemy.exc import OperationalError
 from db.demo import DEMO_ACCOUNTS
 from db.settings import Settings, load_settings
 from db.vocab import ROLE_LABELS
+from locales import N_, _
 from services import sign_in
 from services.permissions import Actor
-from ui import url_state
+from ui import language, url_state
 from ui.data import session
 from ui.errors import guarded
 from ui.format import escape_md
@@ -33,7 +34,7 @@ _COOKIE_KEY = "_rt_cookie_action"  # ("set", token) or ("clear",): done by the n
 _ERROR_KEY = "_rt_sign_in_error"
 _NOTICE_KEY = "_rt_sign_in_notice"  # why this browser is back on the sign-in screen
 _SIGN_IN_HERE = "_rt_sign_in_here"  # the public page (url path) on which a visitor asked for the sign-in form
-SSO_LABEL = "Sign in with IUCN Accounts"
+SSO_LABEL = N_("Sign in with IUCN Accounts")
 
 
 def sso_configured() -> bool:
@@ -111,9 +112,9 @@ def _remember(signed: sign_in.SignedIn) -> None:
     st.session_state.pop(_SIGN_IN_HERE, None)
 
 
-ENDED = ("Your session has ended: you signed out elsewhere, your password was changed or reset, your account "
-         "was changed by an administrator, or it was not used for a long time. Sign in again.")
-SIGNED_OUT = "You are signed out."
+ENDED = N_("Your session has ended: you signed out elsewhere, your password was changed or reset, your account "
+           "was changed by an administrator, or it was not used for a long time. Sign in again.")
+SIGNED_OUT = N_("You are signed out.")
 
 
 def _forget(token: str | None, notice: str | None = None) -> None:
@@ -147,9 +148,9 @@ def _single_sign_on(settings: Settings) -> Actor | None:
     email = (st.user.get("email") or "").strip()
     if not email or st.user.get("email_verified") is False:
         _header(settings)
-        st.error("Your IUCN Accounts sign-in did not give a verified email address, which the Resolutions "
-                 "Tracker needs to find your account. Ask the IUCN Accounts support.", icon=":material/error:")
-        st.button("Sign out", on_click=st.logout)
+        st.error(_("Your IUCN Accounts sign-in did not give a verified email address, which the Resolutions "
+                   "Tracker needs to find your account. Ask the IUCN Accounts support."), icon=":material/error:")
+        st.button(_("Sign out"), on_click=st.logout)
         return None
     result = call(sign_in.sso_sign_in, email=email, client=_client(), settings=settings)
     if isinstance(result, sign_in.SignedIn):
@@ -158,8 +159,8 @@ def _single_sign_on(settings: Settings) -> Actor | None:
         return result.actor
     _header(settings)
     if isinstance(result, sign_in.Refused):
-        st.error(result.message, icon=":material/block:")
-        st.button("Sign out", on_click=st.logout)
+        st.error(_(result.message), icon=":material/block:")
+        st.button(_("Sign out"), on_click=st.logout)
         return None
     from ui.access_request import request_access_form
 
@@ -174,7 +175,8 @@ def _header(settings: Settings) -> None:
 
 
 def sign_in_screen(settings: Settings) -> None:
-    _, middle, _ = st.columns([1, 2, 1], gap=None)  # no gap: on a phone the empty columns stack above
+    language.switch(None)
+    _left, middle, _right = st.columns([1, 2, 1], gap=None)  # no gap: on a phone the empty columns stack above
     with middle:
         _header(settings)
         token = st.query_params.get("set_password")
@@ -183,21 +185,21 @@ def sign_in_screen(settings: Settings) -> None:
 
             if set_password_form(token, settings):
                 return
-        st.markdown("How IUCN Resolutions and Recommendations are implemented: Activity Reports from the "
-                    "components, yearly Progress Reports from the Secretariat focal points, and the analysis "
-                    "that leadership reads.")
+        st.markdown(_("How IUCN Resolutions and Recommendations are implemented: Activity Reports from the "
+                      "components, yearly Progress Reports from the Secretariat focal points, and the analysis "
+                      "that leadership reads."))
         notice = st.session_state.pop(_NOTICE_KEY, None)
         if notice:
-            st.info(notice, icon=":material/logout:")
+            st.info(_(notice), icon=":material/logout:")
         if st.session_state.get(_SIGN_IN_HERE):
-            st.button("Back without signing in", icon=":material/arrow_back:", on_click=_stay_signed_out)
+            st.button(_("Back without signing in"), icon=":material/arrow_back:", on_click=_stay_signed_out)
         if sso_configured():
-            st.button(SSO_LABEL, icon=":material/key:", type="primary", on_click=st.login,
+            st.button(_(SSO_LABEL), icon=":material/key:", type="primary", on_click=st.login,
                       width="stretch")
         if settings.password_login:
             _password_form(settings)
         elif not sso_configured():
-            st.error("No way to sign in is configured: set RT_PASSWORD_LOGIN=1 or configure single sign-on.")
+            st.error(_("No way to sign in is configured: set RT_PASSWORD_LOGIN=1 or configure single sign-on."))
         if settings.demo_mode and settings.password_login:
             _demo_accounts()
         if settings.public_site and not st.session_state.get(_SIGN_IN_HERE):
@@ -206,14 +208,14 @@ def sign_in_screen(settings: Settings) -> None:
 
 def _password_form(settings: Settings) -> None:
     with st.form("sign_in", enter_to_submit=True):
-        st.subheader("Sign in", anchor=False)
-        st.text_input("Username", key="sign_in_username", autocomplete="username")
-        st.text_input("Password", key="sign_in_password", type="password", autocomplete="current-password")
-        st.form_submit_button("Sign in", type="primary", on_click=guarded(_submit_password), args=(settings,))
+        st.subheader(_("Sign in"), anchor=False)
+        st.text_input(_("Username"), key="sign_in_username", autocomplete="username")
+        st.text_input(_("Password"), key="sign_in_password", type="password", autocomplete="current-password")
+        st.form_submit_button(_("Sign in"), type="primary", on_click=guarded(_submit_password), args=(settings,))
     error = st.session_state.get(_ERROR_KEY)
     if error:
-        st.error(error, icon=":material/error:")
-    with st.expander("Forgot your password?", icon=":material/lock_reset:"):
+        st.error(_(error), icon=":material/error:")
+    with st.expander(_("Forgot your password?"), icon=":material/lock_reset:"):
         from ui.account_forms import forgot_password_form
 
         forgot_password_form(settings)
@@ -232,11 +234,11 @@ def _submit_password(settings: Settings) -> None:
 
 
 def _demo_accounts() -> None:
-    with st.expander("Demo accounts", icon=":material/info:"):
-        st.caption("Demo mode: one account per role, on demo data. They do not exist outside demo mode.")
+    with st.expander(_("Demo accounts"), icon=":material/info:"):
+        st.caption(_("Demo mode: one account per role, on demo data. They do not exist outside demo mode."))
         st.dataframe(
-            [{"Username": name, "Password": password, "Role": ROLE_LABELS[roles[0]]}
-             for name, password, _, roles, _ in DEMO_ACCOUNTS],
+            [{_("Username"): name, _("Password"): password, _("Role"): _(ROLE_LABELS[roles[0]])}
+             for name, password, _email, roles, _rest in DEMO_ACCOUNTS],
             hide_index=True, width="stretch",
         )
 
@@ -244,12 +246,13 @@ def _demo_accounts() -> None:
 def _public_links() -> None:
     """What a visitor may read without an account (the public pages), under the sign-in form."""
     with st.container(border=True):
-        st.markdown("**No account? Read what IUCN has published**")
-        st.caption("The Resolutions, their published Progress Reports and the overview of their implementation "
-                   "are open to everyone.")
+        st.markdown("**" + _("No account? Read what IUCN has published") + "**")
+        st.caption(_("The Resolutions, their published Progress Reports and the overview of their implementation "
+                     "are open to everyone."))
         for spec in PAGES:
             if spec.public and not spec.hidden:
-                st.page_link(spec.path, label=spec.title, icon=spec.icon)
+                st.page_link(spec.path, label=_(spec.title), icon=spec.icon,
+                             query_params=language.link_parameters())
 
 
 def _ask_sign_in(url_path: str) -> None:
@@ -265,9 +268,10 @@ def visitor_sidebar(page) -> None:
     """The sidebar of a public page (`page`, as signed_out_page returned it): who sees what, and signing in
     without leaving the page (its address and filters are kept, so one lands on the same view signed in)."""
     with st.sidebar:
-        st.caption("You are not signed in: you see what IUCN has published.")
-        st.button("Sign in", key="visitor_sign_in", icon=":material/login:", on_click=_ask_sign_in,
+        st.caption(_("You are not signed in: you see what IUCN has published."))
+        st.button(_("Sign in"), key="visitor_sign_in", icon=":material/login:", on_click=_ask_sign_in,
                   args=(page.url_path,))
+    language.switch(None)
 
 
 def _sign_in_page() -> None:
@@ -280,14 +284,14 @@ def _signed_out_navigation(*, public: bool, listed: bool):
     files of pages/. With `public`, the public pages are listed (when `listed`) and the one opened is
     returned to run; any other page is not run (None: app.py draws the sign-in screen)."""
     # Not listed: the sign-in screen is the home page, and a public page has its own "Sign in" button.
-    sections: dict[str, list] = {"": [st.Page(_sign_in_page, title="Sign in", icon=":material/login:", default=True,
-                                              visibility="hidden")]}
+    sections: dict[str, list] = {"": [st.Page(_sign_in_page, title=_("Sign in"), icon=":material/login:",
+                                              default=True, visibility="hidden")]}
     runnable = []
     for spec in PAGES:
         shown = public and spec.public
-        page = st.Page(spec.path, title=spec.title, icon=spec.icon,
+        page = st.Page(spec.path, title=_(spec.title), icon=spec.icon,
                        visibility="visible" if shown and not spec.hidden else "hidden")
-        sections.setdefault(spec.section if shown else "", []).append(page)
+        sections.setdefault(_(spec.section) if shown else "", []).append(page)
         if shown:
             runnable.append(page)
     opened = st.navigation(sections, position="sidebar" if public and listed else "hidden", expanded=True)
@@ -327,6 +331,7 @@ def signed_in_actor() -> Actor:
         if token:
             _forget(token, ENDED)
         st.switch_page("app.py")
+    language.choose(actor)  # a page run alone (AppTest) speaks its user's language too
     st.session_state["actor"] = actor
     return actor
 
@@ -340,6 +345,7 @@ def viewer() -> Actor | None:
     if token or not settings.public_site:
         return signed_in_actor()
     st.session_state.pop("actor", None)
+    language.choose(None)
     return None
 
 
@@ -353,7 +359,8 @@ def _sign_out(settings: Settings) -> None:
 
 
 def sign_out_button(settings: Settings) -> None:
-    st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=guarded(_sign_out), args=(settings,))
+    st.button(_("Sign out"), key="sign_out", icon=":material/logout:", on_click=guarded(_sign_out),
+              args=(settings,))
 
 
 def finish_sign_out() -> None:

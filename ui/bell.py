@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import streamlit as st
 
+import locales
+from locales import _
 from services import notifications
 from services.permissions import Actor
 from ui.data import session
@@ -20,9 +22,10 @@ def show(actor: Actor) -> int:
     """Draw the bell; returns the unread count."""
     with session() as s:
         unread = notifications.unread_count(session=s, actor=actor)
-    label = f"Notifications · {unread:,} unread" if unread else "Notifications"
+    label = (_("Notifications · {n} unread").format(n=locales.format_number(unread)) if unread
+             else _("Notifications"))
     st.page_link(PAGE, label=label, icon=":material/notifications_active:" if unread else ":material/notifications:",
-                 help="What happened to your reports, and what waits for you.")
+                 help=_("What happened to your reports, and what waits for you."))
     return unread
 
 

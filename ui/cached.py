@@ -3,7 +3,8 @@
 Every write records an audit event in its own transaction, so the newest event id (ui.data.data_version)
 changes whenever data does, in any session or process: a cached answer is reused only while nothing has
 been written since. The arguments are part of the key, so one user's answer never serves another's
-question (pass the actor when the read depends on who asks)."""
+question (pass the actor when the read depends on who asks). The language of the run is part of the key too
+(issue 14): a read that returns translated labels is never served to a reader of another language."""
 
 import functools
 import inspect
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+import locales
 from ui.data import data_version, session
 
 
@@ -23,11 +25,12 @@ def cached(read: Callable | None = None, *, max_entries: int = 256, spinner: str
     def wrap(read: Callable) -> Callable:
         wants_session = "session" in inspect.signature(read).parameters
 
-        def run(version: tuple, args: tuple, kwargs: dict):
-            if not wants_session:
-                return read(*args, **kwargs)
-            with session() as s:
-                return read(*args, session=s, **kwargs)
+        def run(version: tuple, language: str, args: tuple, kwargs: dict):
+            with locales.use(language):
+                if not wants_session:
+                    return read(*args, **kwargs)
+                with session() as s:
+                    return read(*args, session=s, **kwargs)
 
         # st.cache_data tells functions apart by module and qualified name: give each wrapper the read's
         run.__module__, run.__qualname__ = read.__module__, f"{read.__qualname__}.cached"
@@ -35,7 +38,7 @@ def cached(read: Callable | None = None, *, max_entries: int = 256, spinner: str
 
         @functools.wraps(read)
         def reader(*args, **kwargs):
-            return cached_run(data_version(), args, kwargs)
+            return cached_run(data_version(), locales.current(), args, kwargs)
 
         reader.clear = cached_run.clear
         return reader

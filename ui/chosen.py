@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from locales import _
 from ui.format import escape_md
 
 
@@ -13,4 +14,5 @@ def list_chosen(values: Sequence[Any] | None, label_of: Callable[[Any], Any] = s
     """Under a multi-select: its choices, each in full and escaped, one line each (nothing when none is chosen)."""
     values = list(values or [])
     if values:
-        st.caption(f"Chosen ({len(values)}):\n" + "\n".join(f"- {escape_md(label_of(v))}" for v in values))
+        lines = "\n".join(f"- {escape_md(label_of(v))}" for v in values)
+        st.caption(_("Chosen ({n}):").format(n=len(values)) + "\n" + lines)

@@ -28,13 +28,14 @@ from functools import wraps
 import streamlit as st
 from sqlalchemy import exc as sa_exc
 
+from locales import N_, _
 from services import logs
 
 log = logging.getLogger("resolutions_tracker.errors")
 
-DATABASE_MESSAGE = "The database is not answering. Your text is kept: try again in a moment."
-OTHER_MESSAGE = ("Something went wrong on our side. Your text is kept: try again, and if it happens again "
-                 "give the administrator the error id.")
+DATABASE_MESSAGE = N_("The database is not answering. Your text is kept: try again in a moment.")
+OTHER_MESSAGE = N_("Something went wrong on our side. Your text is kept: try again, and if it happens again "
+                   "give the administrator the error id.")
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -55,7 +56,8 @@ def report(error: BaseException) -> tuple[str, str]:
 
 
 def show(message: str, error_id: str, where=None) -> None:
-    (where or st).error(f"{message} (Error id: {error_id})", icon=":material/cloud_off:")
+    (where or st).error(_("{message} (Error id: {error_id})").format(message=_(message), error_id=error_id),
+                        icon=":material/cloud_off:")
 
 
 def developing() -> bool:
@@ -94,6 +96,9 @@ def guarded(callback: Callable) -> Callable:
     usual, with everything the user typed (on_click=guarded(save))."""
     @wraps(callback)
     def run(*args, **kwargs):
+        from ui.language import restore  # ui.language stands on ui.write, which stands on nothing here
+
+        restore()  # the callback runs before the script: in the language of the latest run
         try:
             return callback(*args, **kwargs)
         except Exception as error:
@@ -112,7 +117,7 @@ def on_script_error(error: Exception) -> bool:
     run drew nothing else). True tells Streamlit not to show its own."""
     message, error_id = report(error)
     show(message, error_id)
-    st.button("Try again", key="_rt_try_again", icon=":material/refresh:")
+    st.button(_("Try again"), key="_rt_try_again", icon=":material/refresh:")
     return not developing() or database_unavailable(error)
 
 

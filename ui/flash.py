@@ -1,4 +1,5 @@
-"""A message that survives st.rerun(): set it before rerunning, show it on the next run."""
+"""A message that survives st.rerun(): set it before rerunning, show it on the next run. Pages pass it
+translated (flash(_("Saved."))); it is shown as given."""
 
 import streamlit as st
 

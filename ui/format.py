@@ -3,6 +3,8 @@
 import re
 from datetime import date, datetime
 
+import locales
+
 # Every ASCII character Markdown (CommonMark, GitHub's extensions, Streamlit's directives such as :red[..]
 # and :material/..:, LaTeX between $) or HTML gives a meaning to. A hyphen inside a word (WCC-2020-Res-001)
 # means nothing and stays as it is; at the start of a line, alone or repeated it could make a list item, a
@@ -17,12 +19,10 @@ def escape_md(text: object) -> str:
 
 
 def fmt_date(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.strftime("%d %b %Y")
+    """A date in tables and messages: 01 Dec 2026 in English (as always), 1 déc. 2026, 1 dic 2026 (Babel)."""
+    return locales.format_short_date(value)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+    """English only (a plural made with "s"): translated text uses locales.ngettext("{n} x", "{n} xs", n)."""
+    return f"{locales.format_number(n)} {one if n == 1 else (many or one + 's')}"

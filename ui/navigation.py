@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from locales import N_, _
 from services.permissions import Actor, can, duties, roles_for
 
 
 @dataclass(frozen=True)
 class PageSpec:
     path: str
-    title: str
+    title: str  # English, marked with N_: translated where drawn, _(spec.title)
     icon: str
     action: str  # a key of services.permissions.RULES: who may open the page
     section: str
@@ -26,43 +27,44 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Overview", ":material/monitoring:", "overview.view", "Progress",
+    PageSpec("pages/overview.py", N_("Overview"), ":material/monitoring:", "overview.view", N_("Progress"),
              public=True),
-    PageSpec("pages/analysis.py", "Yearly analysis", ":material/summarize:", "analysis.read", "Progress"),
-    PageSpec("pages/body_of_policy.py", "Body of policy", ":material/account_balance:", "policy.view", "Progress",
+    PageSpec("pages/analysis.py", N_("Yearly analysis"), ":material/summarize:", "analysis.read", N_("Progress")),
+    PageSpec("pages/body_of_policy.py", N_("Body of policy"), ":material/account_balance:", "policy.view",
+             N_("Progress"), public=True),
+    PageSpec("pages/register.py", N_("Resolutions"), ":material/gavel:", "register.view", N_("Resolutions"),
              public=True),
-    PageSpec("pages/register.py", "Resolutions", ":material/gavel:", "register.view", "Resolutions",
-             public=True),
-    PageSpec("pages/resolution.py", "Resolution", ":material/description:", "register.view", "Resolutions",
+    PageSpec("pages/resolution.py", N_("Resolution"), ":material/description:", "register.view", N_("Resolutions"),
              hidden=True, public=True),
-    PageSpec("pages/my_reports.py", "My reports", ":material/folder_shared:", "activity.write", "Activity Reports"),
-    PageSpec("pages/report_activity.py", "Report an activity", ":material/edit_note:", "activity.write",
-             "Activity Reports"),
-    PageSpec("pages/my_resolutions.py", "My Resolutions", ":material/assignment_ind:", "my_resolutions.view",
-             "Progress Reports"),
-    PageSpec("pages/progress_report.py", "Progress Report", ":material/edit_document:", "progress.write",
-             "Progress Reports", hidden=True),
-    PageSpec("pages/review_queue.py", "Review queue", ":material/rate_review:", "progress.review",
-             "Progress Reports"),
-    PageSpec("pages/coverage.py", "Coverage", ":material/checklist:", "coverage.view", "Progress Reports"),
-    PageSpec("pages/assignments.py", "Focal points and deadlines", ":material/group_add:", "assignments.manage",
-             "Administration"),
-    PageSpec("pages/reminders.py", "Reminders", ":material/notifications_active:", "reminders.manage",
-             "Administration"),
-    PageSpec("pages/register_admin.py", "Register import and export", ":material/upload_file:", "register.import",
-             "Administration"),
-    PageSpec("pages/users_admin.py", "Users", ":material/group:", "users.manage", "Administration"),
-    PageSpec("pages/components_admin.py", "Organisations", ":material/corporate_fare:", "components.manage",
-             "Administration"),
-    PageSpec("pages/access_requests.py", "Access requests", ":material/person_add:", "access.review",
-             "Administration"),
-    PageSpec("pages/audit_trail.py", "Audit trail", ":material/history:", "audit.view", "Administration"),
-    PageSpec("pages/sent_mail.py", "Sent mail", ":material/outgoing_mail:", "mail.view", "Administration"),
-    PageSpec("pages/backup.py", "Backup", ":material/backup:", "backup.manage", "Administration"),
-    PageSpec("pages/notifications.py", "Notifications", ":material/notifications:", "notifications.view", "Help",
-             hidden=True),  # opened by the bell in the sidebar (ui/bell.py), which shows the unread count
-    PageSpec("pages/my_account.py", "My account", ":material/account_circle:", "account.edit", "Help"),
-    PageSpec("pages/guide.py", "Guide", ":material/help:", "guide.view", "Help"),
+    PageSpec("pages/my_reports.py", N_("My reports"), ":material/folder_shared:", "activity.write",
+             N_("Activity Reports")),
+    PageSpec("pages/report_activity.py", N_("Report an activity"), ":material/edit_note:", "activity.write",
+             N_("Activity Reports")),
+    PageSpec("pages/my_resolutions.py", N_("My Resolutions"), ":material/assignment_ind:", "my_resolutions.view",
+             N_("Progress Reports")),
+    PageSpec("pages/progress_report.py", N_("Progress Report"), ":material/edit_document:", "progress.write",
+             N_("Progress Reports"), hidden=True),
+    PageSpec("pages/review_queue.py", N_("Review queue"), ":material/rate_review:", "progress.review",
+             N_("Progress Reports")),
+    PageSpec("pages/coverage.py", N_("Coverage"), ":material/checklist:", "coverage.view", N_("Progress Reports")),
+    PageSpec("pages/assignments.py", N_("Focal points and deadlines"), ":material/group_add:", "assignments.manage",
+             N_("Administration")),
+    PageSpec("pages/reminders.py", N_("Reminders"), ":material/notifications_active:", "reminders.manage",
+             N_("Administration")),
+    PageSpec("pages/register_admin.py", N_("Register import and export"), ":material/upload_file:", "register.import",
+             N_("Administration")),
+    PageSpec("pages/users_admin.py", N_("Users"), ":material/group:", "users.manage", N_("Administration")),
+    PageSpec("pages/components_admin.py", N_("Organisations"), ":material/corporate_fare:", "components.manage",
+             N_("Administration")),
+    PageSpec("pages/access_requests.py", N_("Access requests"), ":material/person_add:", "access.review",
+             N_("Administration")),
+    PageSpec("pages/audit_trail.py", N_("Audit trail"), ":material/history:", "audit.view", N_("Administration")),
+    PageSpec("pages/sent_mail.py", N_("Sent mail"), ":material/outgoing_mail:", "mail.view", N_("Administration")),
+    PageSpec("pages/backup.py", N_("Backup"), ":material/backup:", "backup.manage", N_("Administration")),
+    PageSpec("pages/notifications.py", N_("Notifications"), ":material/notifications:", "notifications.view",
+             N_("Help"), hidden=True),  # opened by the bell in the sidebar (ui/bell.py), which shows the unread count
+    PageSpec("pages/my_account.py", N_("My account"), ":material/account_circle:", "account.edit", N_("Help")),
+    PageSpec("pages/guide.py", N_("Guide"), ":material/help:", "guide.view", N_("Help")),
 )
 
 # Where one lands after signing in: the page of one's first duty in this order (services.permissions.DUTIES),
@@ -94,7 +96,7 @@ def build_navigation(actor: Actor):
     landing = landing_spec(actor, specs)
     sections: dict[str, list] = {}
     for spec in specs:
-        page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec is landing,
+        page = st.Page(spec.path, title=_(spec.title), icon=spec.icon, default=spec is landing,
                        visibility="hidden" if spec.hidden else "visible")
-        sections.setdefault(spec.section, []).append(page)
+        sections.setdefault(_(spec.section), []).append(page)
     return st.navigation(sections, expanded=True)  # an admin has 20 pages: none hidden behind "View more"

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from db import vocab
+from locales import _
 from services import public
 from ui.cached import cached
 
@@ -25,12 +26,14 @@ def status_timeline(detail: dict) -> pd.DataFrame:
 
 def without_work_in_preparation(fig: go.Figure) -> go.Figure:
     """A status or coverage chart of the public figures (ProgressFilter(public=True), where "In preparation"
-    is always 0) without that series or scale step, so it does not name unpublished work at all."""
-    fig.data = tuple(trace for trace in fig.data if trace.name != vocab.IN_PREPARATION)
+    is always 0) without that series or scale step, so it does not name unpublished work at all. The figure
+    names it in the reader's language (issue 14), so both the stored and the shown label are looked for."""
+    names = {vocab.IN_PREPARATION, _(vocab.IN_PREPARATION)}
+    fig.data = tuple(trace for trace in fig.data if trace.name not in names)
     for axis in ("xaxis", "yaxis"):
         steps = fig.layout[axis].categoryarray
-        if steps and vocab.IN_PREPARATION in steps:
-            kept = [s for s in steps if s != vocab.IN_PREPARATION]
+        if steps and names & set(steps):
+            kept = [s for s in steps if s not in names]
             fig.layout[axis].categoryarray = kept
             if fig.layout[axis].range is not None:
                 fig.layout[axis].range = [-0.5, len(kept) - 0.5]

@@ -7,6 +7,7 @@ finds the report, with the comment, on My reports."""
 
 import streamlit as st
 
+from locales import N_, _
 from services import activity_reports as ar
 from services.permissions import Actor
 from ui.cached import cached
@@ -15,7 +16,7 @@ from ui.write import FAILED, Feedback
 
 returnable = cached(ar.returnable)  # (actor, report_ids) -> {report id: version} the actor may return now
 
-DONE = "Returned to its author with your comment: they find it on My reports."
+DONE = N_("Returned to its author with your comment: they find it on My reports.")
 
 
 def _key(report_id: int) -> str:
@@ -23,7 +24,7 @@ def _key(report_id: int) -> str:
 
 
 def _feedback(report_id: int) -> Feedback:
-    return Feedback(_key(report_id), fields=("comment",), not_done="Not returned")
+    return Feedback(_key(report_id), fields=("comment",), not_done=_("Not returned"))
 
 
 def _return(actor: Actor, report_id: int, version: int) -> None:
@@ -32,7 +33,7 @@ def _return(actor: Actor, report_id: int, version: int) -> None:
     if _feedback(report_id).run(ar.return_report, actor=actor, report_id=report_id, version=version,
                                 comment=comment) is not FAILED:
         st.session_state.pop(f"{_key(report_id)}_comment", None)
-        flash(DONE, icon=":material/undo:")
+        flash(_(DONE), icon=":material/undo:")
 
 
 def offer(*, actor: Actor, report_id: int, version: int) -> None:
@@ -40,12 +41,12 @@ def offer(*, actor: Actor, report_id: int, version: int) -> None:
     needs correcting. `version`: the one returnable() gave. The success message is a flash (ui/flash.py),
     shown by the page's show_flash: the report itself then leaves the lists of submitted reports."""
     feedback = _feedback(report_id)
-    with st.expander("Return to its author", icon=":material/undo:", expanded=feedback.outcome is not None):
+    with st.expander(_("Return to its author"), icon=":material/undo:", expanded=feedback.outcome is not None):
         feedback.summary()
         with st.form(f"{_key(report_id)}_form", border=False):
-            st.text_area("Comment for the author", key=f"{_key(report_id)}_comment",
+            st.text_area(_("Comment for the author"), key=f"{_key(report_id)}_comment",
                          max_chars=ar.LIMITS["comment"],
-                         placeholder="What should be corrected or added before it can be used?")
+                         placeholder=_("What should be corrected or added before it can be used?"))
             feedback.field("comment")
-            st.form_submit_button("Return with this comment", icon=":material/undo:", on_click=_return,
+            st.form_submit_button(_("Return with this comment"), icon=":material/undo:", on_click=_return,
                                   args=(actor, report_id, version))

@@ -3,12 +3,14 @@ st.dataframe column settings, so the page shows the very headers its CSV and Exc
 
 import streamlit as st
 
+from locales import _
 from services.tabular import DATE, DATETIME, INTEGER, NUMBER, PERCENT, Column, Table
 
 
 def column_setting(column: Column, width: int | str | None = None):
     """The st.column_config entry of one declared column (`width`: in pixels, in place of the declared one)."""
-    common = dict(label=column.label, help=column.help or None, width=width or column.width)
+    # Headers are English declared with N_ (services/tabular.py): translated here, as the exports do.
+    common = dict(label=_(column.label), help=_(column.help) if column.help else None, width=width or column.width)
     if column.kind == INTEGER:
         return st.column_config.NumberColumn(**common, format="%d")
     if column.kind == NUMBER:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.settings import Settings
 from db.vocab import MAIL_KIND_LABELS
+from locales import _
 from services import mail_preferences
 from services.errors import ValidationFailed
 from ui.data import engine
@@ -31,12 +32,12 @@ def answered(settings: Settings) -> bool:
         except ValidationFailed as refused:
             done[token] = (None, " ".join(e.message for e in refused.errors))
     kind, problem = done[token]
-    st.title(":material/unsubscribe: Mail choices", anchor=False)
+    st.title(":material/unsubscribe: " + _("Mail choices"), anchor=False)
     if kind is None:
-        st.error(escape_md(problem), icon=":material/error:")
+        st.error(escape_md(_(problem)), icon=":material/error:")
     else:
-        st.success(f"You will no longer receive “{escape_md(MAIL_KIND_LABELS[kind])}” mails.",
+        st.success(_("You will no longer receive “{kind}” mails.").format(kind=escape_md(_(MAIL_KIND_LABELS[kind]))),
                    icon=":material/check_circle:")
-        st.caption("You can turn them on again on My account.")
-    st.button("Back to the Resolutions Tracker", icon=":material/arrow_back:", on_click=_back)
+        st.caption(_("You can turn them on again on My account."))
+    st.button(_("Back to the Resolutions Tracker"), icon=":material/arrow_back:", on_click=_back)
     return True

@@ -27,7 +27,8 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui.format import escape_md
+from locales import N_, _
+from ui.format import escape_md, fmt_date
 
 T = TypeVar("T")
 _OWNERS = "_url_state_owners"
@@ -38,6 +39,9 @@ ID_MAX = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses a larger value
 TEXT_MAX = 200  # free text (a search) longer than this is cut
 _INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only: not "²", "١٢", "1e308", "1_000", " 5" or "+5"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The default names of parameters in the messages, for extraction (translated when a message is made).
+_DEFAULT_LABELS = (N_("report number"), N_("year"), N_("choice"), N_("choices"), N_("text"), N_("date"),
+                   N_("years"))
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,16 @@ def _single(values) -> tuple[str | None, str | None]:
     (None, reason) when the link gives different values."""
     raw = list(dict.fromkeys(_raw(values)))
     if len(raw) > 1:
-        return None, "appears more than once"
+        return None, _("appears more than once")
     return (raw[0] if raw else None), None
 
 
 def _sentence(label: str, reason: str, fallback: object = None) -> str:
-    tail = ", so it was ignored" if fallback is None else f"; showing {fallback} instead"
-    return f"The {label} in the link {reason}{tail}."
+    """Translated whole (issue 14); the label is a page's English word for the parameter, translated too."""
+    if fallback is None:
+        return _("The {label} in the link {reason}, so it was ignored.").format(label=_(label), reason=reason)
+    return _("The {label} in the link {reason}; showing {fallback} instead.").format(
+        label=_(label), reason=reason, fallback=fallback)
 
 
 def _int(values, lo: int, hi: int) -> tuple[int | None, str | None]:
@@ -78,10 +85,11 @@ def _int(values, lo: int, hi: int) -> tuple[int | None, str | None]:
         return None, reason
     text = raw
     if not _INTEGER.fullmatch(text):
-        return None, "is not a whole number"
+        return None, _("is not a whole number")
     number = int(text) if len(text) <= 30 else None  # longer is out of any range here: not even parsed
     if number is None or not lo <= number <= hi:
-        return None, f"must be {lo}" if lo == hi else f"must be from {lo} to {hi}"
+        return None, (_("must be {lo}").format(lo=lo) if lo == hi
+                      else _("must be from {lo} to {hi}").format(lo=lo, hi=hi))
     return number, None
 
 
@@ -95,7 +103,7 @@ def parse_id(values, *, label: str = "report number") -> Reading[int | None]:
     """A database id: 1 .. 2**31 - 1 (what an INTEGER column holds on PostgreSQL), else None."""
     number, reason = _int(values, 1, ID_MAX)
     if reason and reason.startswith("must be"):
-        reason = "is not a valid one"
+        reason = _("is not a valid one")
     return Reading(number, _sentence(label, reason) if reason else None)
 
 
@@ -105,7 +113,7 @@ def parse_year(values, lo: int, hi: int, default: int, *, label: str = "year",
     message names."""
     number, reason = _int(values, lo, hi)
     if number is not None and years is not None and number not in set(years):
-        number, reason = None, "is not one with anything to show"
+        number, reason = None, _("is not one with anything to show")
     if number is None:
         return Reading(default, _sentence(label, reason, default) if reason else None)
     return Reading(number)
@@ -115,7 +123,7 @@ def parse_choice(values, allowed: Sequence[str], default: T, *, label: str = "ch
     """One value of a vocabulary (exact match), else `default`."""
     raw, reason = _single(values)
     if raw is not None and raw not in set(allowed):
-        raw, reason = None, "is not one of the choices"
+        raw, reason = None, _("is not one of the choices")
     if raw is None:
         return Reading(default, _sentence(label, reason) if reason else None)
     return Reading(raw)
@@ -127,7 +135,8 @@ def parse_choices(values, allowed: Sequence[str], *, label: str = "choices") -> 
     raw = list(dict.fromkeys(_raw(values)))
     kept = [v for v in raw if v in known]
     if len(kept) < len(raw):
-        return Reading(kept, f"Some {label} in the link are not among the choices and were left out.")
+        return Reading(kept, _("Some {label} in the link are not among the choices and were left out.").format(
+            label=_(label)))
     return Reading(kept)
 
 
@@ -138,9 +147,10 @@ def parse_text(values, *, max_len: int = TEXT_MAX, default: str = "", label: str
         return Reading(default, _sentence(label, reason) if reason else None)
     text = clean_text(raw)
     if len(text) > max_len:
-        return Reading(default, _sentence(label, f"is longer than {max_len} characters"))
+        return Reading(default, _sentence(label, _("is longer than {n} characters").format(n=max_len)))
     if text != raw:
-        return Reading(text, f"The {label} in the link held control characters; they were removed.")
+        return Reading(text, _("The {label} in the link held control characters; they were removed.").format(
+            label=_(label)))
     return Reading(text)
 
 
@@ -154,9 +164,9 @@ def parse_date(values, lo: date, hi: date, *, label: str = "date") -> Reading[da
         except ValueError:
             day = None
         if day is None:
-            reason = "is not a date (year-month-day)"
+            reason = _("is not a date (year-month-day)")
         elif not lo <= day <= hi:
-            day, reason = None, f"must be from {lo:%d %b %Y} to {hi:%d %b %Y}"
+            day, reason = None, _("must be from {lo} to {hi}").format(lo=fmt_date(lo), hi=fmt_date(hi))
     return Reading(day, _sentence(label, reason) if reason else None)
 
 
@@ -219,7 +229,7 @@ def init_list(key: str, allowed: list[str] | None = None, *, label: str | None =
         if allowed is None:
             reading = Reading([clean_text(v)[:TEXT_MAX] for v in dict.fromkeys(_raw(values))])
         else:
-            reading = parse_choices(values, allowed, label=f"{_label(key, label)} values")
+            reading = parse_choices(values, allowed, label=_("{label} values").format(label=_(_label(key, label))))
         st.session_state[key] = _note(reading)
 
 
@@ -254,10 +264,13 @@ def init_year(key: str, default: int, years: Sequence[int], *, label: str | None
 def init_year_range(lo_key: str, hi_key: str, lo: int, hi: int, *, label: str = "years") -> None:
     """Two ends of a year range (a slider), each within lo..hi; reversed ends are both reset."""
     if _needs_reading(lo_key) | _needs_reading(hi_key):
-        start = _note(parse_year(st.query_params.get_all(lo_key), lo, hi, lo, label=f"first of the {label}"))
-        end = _note(parse_year(st.query_params.get_all(hi_key), lo, hi, hi, label=f"last of the {label}"))
+        start = _note(parse_year(st.query_params.get_all(lo_key), lo, hi, lo,
+                                 label=_("first of the {label}").format(label=_(label))))
+        end = _note(parse_year(st.query_params.get_all(hi_key), lo, hi, hi,
+                               label=_("last of the {label}").format(label=_(label))))
         if start > end:
-            _note(Reading(None, f"The {label} in the link end before they start; showing {lo} to {hi}."))
+            _note(Reading(None, _("The {label} in the link end before they start; showing {lo} to {hi}.").format(
+                label=_(label), lo=lo, hi=hi)))
             start, end = lo, hi
         st.session_state[lo_key], st.session_state[hi_key] = start, end
 

@@ -6,7 +6,9 @@ into pages here, from the page list of ui/navigation.py, so a moved page is chan
 
 import streamlit as st
 
+import locales
 from analytics import cycle
+from locales import _
 from services.permissions import Actor
 from ui.navigation import visible_specs
 
@@ -33,12 +35,12 @@ def show(work: list[cycle.WorkItem], actor: Actor) -> None:
         items = [w for w in work if w.stage == stage]
         if not items:
             continue
-        st.markdown(f"**{cycle.STAGE_TITLES[stage]}**")
+        st.markdown(f"**{_(cycle.STAGE_TITLES[stage])}**")
         for item in items:
             row = st.columns([1, 8, 2], vertical_alignment="center")
-            row[0].markdown(f"### {item.count:,}")
+            row[0].markdown(f"### {locales.format_number(item.count)}")
             row[1].markdown(item.label)
             page = page_of(item, actor)
             if page:
                 with row[2]:
-                    st.page_link(page, label="Open", icon=":material/arrow_forward:", query_params=item.query)
+                    st.page_link(page, label=_("Open"), icon=":material/arrow_forward:", query_params=item.query)

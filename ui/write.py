@@ -31,8 +31,9 @@ from typing import Any
 import streamlit as st
 
 from db.engine import transaction
+from locales import _, ngettext
 from services.errors import ConflictError, FieldError, NotFound, ServiceError, ValidationFailed
-from ui import mail_worker
+from ui import language, mail_worker
 from ui.data import engine
 from ui.format import escape_md
 from ui.import_problems import show_import_problems
@@ -71,6 +72,7 @@ def call(service: Callable, /, **kwargs) -> Any:
     """Run `service(session=..., **kwargs)` in one transaction (committed on success, rolled back on any
     error) and return its result. For services that answer refusals in their result, not by raising (the
     sign-in); everything else goes through `Feedback.run`, which shows the errors."""
+    language.restore()  # a callback's write speaks the user's language too (its messages)
     with transaction(engine()) as session:
         return service(session=session, **kwargs)
 
@@ -87,12 +89,17 @@ class Feedback:
     """The feedback of one form or one action button, under `key` (unique on the page; add the record's id
     when a page shows one form per record). `fields`: the field names the form shows messages for with
     `field()`; messages on any other field go into the summary. `not_done` heads those messages
-    ("Not saved", "Not returned")."""
+    ("Not saved", "Not returned"): English marked with N_, translated when shown (a Feedback is often made at
+    import time)."""
 
-    def __init__(self, key: str, *, fields: Iterable[str] = (), not_done: str = "Not saved") -> None:
+    def __init__(self, key: str, *, fields: Iterable[str] = (), not_done: str | None = None) -> None:
         self.key = key
         self.fields = frozenset(fields)
-        self.not_done = not_done
+        self._not_done = not_done
+
+    @property
+    def not_done(self) -> str:
+        return _(self._not_done) if self._not_done else _("Not saved")
 
     # -- writing ------------------------------------------------------------------------------------
     def run(self, service: Callable, /, **kwargs) -> Any:
@@ -103,6 +110,7 @@ class Feedback:
     def run_import(self, service: Callable, /, **kwargs) -> Any:
         """A file import, which is all-or-nothing in transactions of its own: `service(engine=..., **kwargs)`;
         its refusal lists every problem with its line."""
+        language.restore()
         return self._attempt(lambda: service(engine=engine(), **kwargs), file_import=True)
 
     def _attempt(self, write: Callable[[], Any], *, file_import: bool) -> Any:
@@ -130,7 +138,7 @@ class Feedback:
     def messages(self, name: str) -> list[str]:
         """The messages on field `name`, as shown."""
         outcome = self.outcome
-        return [escape_md(e.message) for e in outcome.errors if e.field == name] if outcome else []
+        return [escape_md(_(e.message)) for e in outcome.errors if e.field == name] if outcome else []
 
     def field(self, name: str, where=None) -> None:
         """Draw the messages on field `name` here (call it right after the widget), or in `where`."""
@@ -158,7 +166,8 @@ class Feedback:
         where = where or st
         where.error(self._summary_text(outcome), icon=ICONS[outcome.kind])
         if toast:
-            st.toast(f"{self.not_done}: see the message at the top of the form.", icon=":material/warning:")
+            st.toast(_("{not_done}: see the message at the top of the form.").format(not_done=self.not_done),
+                     icon=":material/warning:")
         if reload and outcome.kind == "conflict":
             label, callback = reload
             where.button(label, key=f"{self.key}_reload", icon=":material/refresh:",
@@ -166,12 +175,14 @@ class Feedback:
 
     def _summary_text(self, outcome: Outcome) -> str:
         if outcome.kind != "invalid":
-            return escape_md(outcome.message)
+            return escape_md(_(outcome.message))
         shown = sum(1 for e in outcome.errors if e.field in self.fields)
-        lines = [f"Please correct {'this problem' if shown == 1 else f'these {shown} problems'} (shown next to "
-                 f"{'the field' if shown == 1 else 'each field'}). Nothing you typed was lost."] if shown else []
-        lines += [f"{self.not_done}: {escape_md(e.message)}" for e in outcome.errors if e.field not in self.fields]
-        return "  \n".join(lines) or f"{self.not_done}."
+        lines = [ngettext("Please correct this problem (shown next to the field). Nothing you typed was lost.",
+                          "Please correct these {n} problems (shown next to each field). Nothing you typed was "
+                          "lost.", shown).format(n=shown)] if shown else []
+        lines += [_("{not_done}: {message}").format(not_done=self.not_done, message=escape_md(_(e.message)))
+                  for e in outcome.errors if e.field not in self.fields]
+        return "  \n".join(lines) or _("{not_done}.").format(not_done=self.not_done)
 
     def _reload(self, callback: Callable[[], None]) -> None:
         self.clear()

@@ -19,13 +19,13 @@ Activity Reports (received):
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from analytics import progress
 from analytics.filters import ProgressFilter, data_years, resolve
 from analytics.progress import NO_REGION
 from db import vocab
-from db.models import ActivityReportActionType
+from db.models import ActivityReport, ActivityReportActionType, Component
 from db.vocab import IN_PREPARATION, NO_PROGRESS_REPORT, NOTHING_TO_REPORT, PUBLISHED
 from tests import factories as f
 
@@ -219,6 +219,23 @@ def test_activities(data):
     water = ProgressFilter(themes=("Water",), component_kinds=("Commission",))
     assert _labels(progress.activities_by_action_type(session=data, flt=water)) == {
         "Capacity-building": 1, "Policy influencing/advocacy": 1}
+
+
+def test_activities_by_the_language_they_were_written_in(data):
+    """The Overview's language filter (issue 14): Activity Report figures count the reports written in the
+    chosen languages; the statuses are not narrowed."""
+    commission = data.exec(select(ActivityReport).join(Component).where(Component.kind == "Commission")
+                           .order_by(ActivityReport.id)).first()
+    commission.language = "fr"
+    data.commit()
+    french, spanish = ProgressFilter(languages=("fr",)), ProgressFilter(languages=("es",))
+    assert _labels(progress.activities_by_component_kind(session=data, flt=french)) == {"Commission": 1}
+    assert _labels(progress.activities_by_component_kind(session=data, flt=spanish)) == {}
+    both = ProgressFilter(languages=("en", "fr"))
+    assert (_labels(progress.activities_by_component_kind(session=data, flt=both))
+            == _labels(progress.activities_by_component_kind(session=data, flt=ProgressFilter())))
+    assert (progress.status_counts(session=data, flt=french).equals(
+        progress.status_counts(session=data, flt=ProgressFilter())))
 
 
 def test_top_challenges(data):

@@ -53,8 +53,8 @@ def test_each_role_sees_exactly_the_reports_of_its_components(app_db, user):
     shown = table(at) if at.dataframe else pd.DataFrame({"Report": []})
     assert set(shown["Report"]) == set(expected)
     if expected:
-        assert list(shown.columns[:7]) == ["Report", "Title", "State", "Resolutions", "Period", "Last change",
-                                           "Cited in Progress Reports"]
+        assert list(shown.columns[:8]) == ["Report", "Title", "State", "Resolutions", "Period", "Last change",
+                                           "Language", "Cited in Progress Reports"]
 
 
 def test_admin_sees_the_page_and_leader_cannot_reach_it(app_db):

@@ -102,7 +102,7 @@ def test_the_daily_digest_gathers_each_users_waiting_notifications_once(world):
     assert counts == {"daily_digests": 1, "daily_notifications": 2, "weekly_digests": 0}
     digest = outbox(w["engine"])[-1]
     assert digest.to_address == "fay@example.org"
-    assert digest.subject == "Your daily digest: 2 notification(s)"
+    assert digest.subject == "Your daily digest: 2 notifications"
     assert f"The Progress Report on {CODE1} (2026) is published" in digest.body
     assert f"The Progress Report on {CODE2} (2026) was returned" in digest.body
     assert f"{URL}/progress_report?code={CODE1}&year=2026" in digest.body
@@ -122,7 +122,7 @@ def test_the_daily_digest_gathers_each_users_waiting_notifications_once(world):
     counts = digests.run(w["engine"], today=date(2026, 6, 10), settings=SETTINGS)
     assert (counts["daily_digests"], counts["daily_notifications"]) == (1, 1)
     last = outbox(w["engine"])[-1]
-    assert last.subject == "Your daily digest: 1 notification(s)" and CODE2 in last.body
+    assert last.subject == "Your daily digest: 1 notification" and CODE2 in last.body
     # one kind: the mail's own footer and List-Unsubscribe header name it
     assert last.unsubscribe_url == mail_preferences.unsubscribe_link(SETTINGS, w["fay_id"], "progress_published")
     assert digests.run(w["engine"], today=date(2026, 6, 11), settings=SETTINGS)["daily_digests"] == 0
@@ -138,7 +138,7 @@ def test_the_daily_digest_is_in_the_users_language_and_escapes_user_text(world):
         ar.return_report(session=s, actor=w["sam"], report_id=report.id, comment="<script>x</script>", version=1)
     digests.run(w["engine"], today=date(2026, 6, 9), settings=SETTINGS)
     (digest,) = outbox(w["engine"])
-    assert digest.subject == "Votre résumé du jour : 1 notification(s)"
+    assert digest.subject == "Votre résumé du jour : 1 notification"
     assert digest.body.startswith("Bonjour Lea,") and "Votre rapport d’activité a été renvoyé" in digest.body
     assert "<script>x</script>" in digest.body  # plain text, as typed
     assert "<script>" not in digest.html_body and "&lt;script&gt;x&lt;/script&gt;" in digest.html_body

@@ -56,7 +56,7 @@ def test_set_delivery_own_account_or_the_administrator_with_an_audit_event(engin
         mail_preferences.set_delivery(s, ana, people["ana"], "reminders", "digest")
     assert delivery(engine, people["ana"], "reminders") == "digest"
     with Session(engine) as s:
-        events = s.exec(select(AuditEvent).where(AuditEvent.entity == "mail_preference")).all()
+        events = s.exec(select(AuditEvent).where(AuditEvent.entity == "mail_preference").order_by(AuditEvent.id)).all()
         assert [(e.action, e.before, e.after) for e in events] == [
             ("mail_preference.set", {"delivery": "immediate"}, {"delivery": "off"}),
             ("mail_preference.set", {"delivery": "off"}, {"delivery": "digest"})]
