@@ -3,6 +3,9 @@ serves it on its usual port and options) or `uvicorn asgi:app`. It is app.py, pl
 
 - security headers on every HTTP response (`streamlit run app.py` has no way to add headers);
 - the error screen of ui/errors.py for an error in any widget callback too, not only in the page;
+- the database prepared when the server starts, before its first request (a fresh demo database too), so
+  `/api/health` is 200 from the start and a load balancer sends traffic: it is not left waiting for a page
+  view that would prepare it;
 - `/api/health` for the load balancer: 200 when the database answers and has the schema this code expects,
   503 otherwise, with a JSON body (status, database, schema_revision, expected_revision, app_version);
 - the read-only open-data API (api/, issue 16) under `/api`: `/api/v1/...`, `/api/openapi.json`, `/api/docs`,
@@ -10,6 +13,9 @@ serves it on its usual port and options) or `uvicorn asgi:app`. It is app.py, pl
 - the app's logs as JSON lines on standard error from the start (services/logs.py; level RT_LOG_LEVEL).
 """
 
+import asyncio
+import logging
+from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +33,7 @@ from ui.data import engine
 from ui.errors import on_script_error
 
 logs.configure()
+log = logging.getLogger(logs.APP_LOGGER)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -73,7 +80,19 @@ def health(_request: Request) -> JSONResponse:
                         headers={"Cache-Control": "no-store"})
 
 
+@asynccontextmanager
+async def prepare_at_start(_app):
+    """The process's engine made and its database prepared (ui/data.engine: migrations, reference data, the
+    demo data in demo mode) off the event loop, before the server answers. A database that cannot be prepared
+    does not stop the server: /api/health says 503 and why, pages show the error screen."""
+    try:
+        await asyncio.to_thread(engine)
+    except Exception:
+        log.exception("The database could not be prepared at start")
+    yield
+
+
 # /api/health first: the API's mount would otherwise answer it.
 app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(SecurityHeaders)],
              routes=[Route("/api/health", health, methods=["GET"]), Mount("/api", app=create_api(engine))],
-             on_script_error=on_script_error)
+             on_script_error=on_script_error, lifespan=prepare_at_start)

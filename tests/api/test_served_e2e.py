@@ -84,3 +84,13 @@ def test_uvicorn_serves_it_too_and_the_switch_turns_the_api_off(demo_copy):
         status, headers, body = get(f"{url}/api/v1/congresses")
         assert status == 404 and json.loads(body)["error"] == "not_found"
         assert get(f"{url}/api/health")[0] == 200
+
+
+def test_a_fresh_demo_database_is_ready_before_the_first_request(tmp_path):
+    """The load balancer's first question is the health check: the database is prepared when the server starts,
+    not at the first page view (which a load balancer waiting for 200 would never send)."""
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with uvicorn_app({"DATABASE_URL": fresh, "RT_DEMO": "1"}) as url:
+        status, _, body = get(f"{url}/api/health")
+        assert status == 200, body
+        assert json.loads(body)["schema_revision"] == json.loads(body)["expected_revision"]
