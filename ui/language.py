@@ -68,7 +68,8 @@ def _switched(actor: Actor | None) -> None:
 
 def switch(actor: Actor | None = None, where=None) -> None:
     """The language switch (English / Français / Español), in the sidebar unless `where` says otherwise."""
-    st.session_state[_SWITCH] = locales.current()
+    if st.session_state.get(_SWITCH) != locales.current():  # another choice won (a preference, ?lang=): show it
+        st.session_state[_SWITCH] = locales.current()
     (where or st.sidebar).segmented_control(
         _("Language"), options=list(locales.LANGUAGES), format_func=locales.LANGUAGE_NAMES.get, key=_SWITCH,
         required=True, on_change=_switched, args=(actor,), label_visibility="collapsed", width="stretch")
