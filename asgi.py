@@ -6,6 +6,8 @@ serves it on its usual port and options) or `uvicorn asgi:app`. It is app.py, pl
 - the database prepared when the server starts, before its first request (a fresh demo database too), so
   `/api/health` is 200 from the start and a load balancer sends traffic: it is not left waiting for a page
   view that would prepare it;
+- `/mail/unsubscribe`, the one-click unsubscribe of the mails' List-Unsubscribe header (RFC 8058: a POST turns
+  the mail off; a GET is sent on to the page that asks, as mail scanners open links);
 - `/api/health` for the load balancer: 200 when the database answers and has the schema this code expects,
   503 otherwise, with a JSON body (status, database, schema_revision, expected_revision, app_version);
 - the read-only open-data API (api/, issue 16) under `/api`: `/api/v1/...`, `/api/openapi.json`, `/api/docs`,
@@ -18,17 +20,19 @@ import logging
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from api import create_app as create_api
 from db import status
 from db.settings import load_settings
-from services import logs
+from services import logs, mail_preferences
+from services.errors import ValidationFailed
 from ui.data import engine
 from ui.errors import on_script_error
 
@@ -92,7 +96,23 @@ async def prepare_at_start(_app):
     yield
 
 
+def one_click_unsubscribe(request: Request) -> Response:
+    """RFC 8058: the mail client POSTs List-Unsubscribe=One-Click; anything else is a person or a scanner, who
+    is sent to the page that asks (ui/unsubscribe.py). A plain function: run in a worker thread."""
+    token = request.query_params.get("token", "")
+    if request.method != "POST":
+        # Relative: the app may be served under a path prefix (/mail/unsubscribe -> /).
+        return RedirectResponse(f"../?{mail_preferences.QUERY_PARAM}={quote(token)}", status_code=303)
+    try:
+        mail_preferences.unsubscribe(engine(), token)
+    except ValidationFailed:
+        return PlainTextResponse("This unsubscribe link does not work.", status_code=400)
+    return PlainTextResponse("Unsubscribed.")
+
+
 # /api/health first: the API's mount would otherwise answer it.
 app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(SecurityHeaders)],
-             routes=[Route("/api/health", health, methods=["GET"]), Mount("/api", app=create_api(engine))],
+             routes=[Route("/api/health", health, methods=["GET"]),
+                     Route(mail_preferences.ONE_CLICK_PATH, one_click_unsubscribe, methods=["GET", "POST"]),
+                     Mount("/api", app=create_api(engine))],
              on_script_error=on_script_error, lifespan=prepare_at_start)

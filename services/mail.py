@@ -137,8 +137,9 @@ def _message(row: OutboxMail, smtp: Smtp) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     domain = parseaddr(smtp.sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
-    if row.unsubscribe_url:
-        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+    if row.unsubscribe_url:  # one click for mail clients (RFC 8058); the text's link asks first
+        message["List-Unsubscribe"] = f"<{mail_preferences.one_click_link(row.unsubscribe_url)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body)  # text/plain, utf-8
     if row.html_body:  # rows queued before the HTML part existed have none
         message.add_alternative(row.html_body, subtype="html")

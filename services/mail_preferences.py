@@ -12,6 +12,7 @@
 import base64
 import hashlib
 import hmac
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -121,8 +122,22 @@ def unsubscribe_token(settings: Settings, user_id: int, kind: str) -> str:
 
 
 def unsubscribe_link(settings: Settings, user_id: int, kind: str) -> str:
-    """The link that turns mail of `kind` off for `user_id`, at once and without signing in."""
+    """The link in the mail's text: it opens the app's page that asks, without signing in, whether to turn mail
+    of `kind` off for `user_id` (ui/unsubscribe.py). It asks rather than acts: mail scanners open links."""
     return f"{settings.public_url.rstrip('/')}/?{QUERY_PARAM}={unsubscribe_token(settings, user_id, kind)}"
+
+
+ONE_CLICK_PATH = "/mail/unsubscribe"  # served by asgi.py
+
+
+def one_click_link(page_link: str) -> str:
+    """The List-Unsubscribe address of a mail whose text carries `page_link` (RFC 8058): a mail client POSTs
+    "List-Unsubscribe=One-Click" to it and the mail is turned off at once; a GET (a person, a scanner) is sent
+    on to the asking page. Derived from the stored page link, so mails already queued get it too."""
+    parts = urlsplit(page_link)
+    token = parse_qs(parts.query).get(QUERY_PARAM, [""])[0]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + ONE_CLICK_PATH,
+                       urlencode({"token": token}), ""))
 
 
 def read_token(settings: Settings, token: str) -> tuple[int, str]:

@@ -92,13 +92,14 @@ class MailApp:
 
 @pytest.fixture
 def mail_app(demo_file, tmp_path, smtp_server) -> Iterator[MailApp]:
-    """The app on a private copy of the demo database, its mail going to `smtp_server` (tests/e2e/smtp.py)."""
+    """The app on a private copy of the demo database, its mail going to `smtp_server` (tests/e2e/smtp.py),
+    started as in production (asgi.py): its mails' one-click unsubscribe address is served there."""
     copy = tmp_path / "e2e.db"
     shutil.copy(demo_file, copy)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {"DATABASE_URL": f"sqlite:///{copy}", "RT_DEMO": "1", "RT_PUBLIC_URL": url, **smtp_server.env()}
-    with running_app(env, port=port) as started:
+    with running_app(env, port=port, script="asgi.py") as started:
         assert started == url
         yield MailApp(url, env, env["DATABASE_URL"])
 

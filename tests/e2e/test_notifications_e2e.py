@@ -78,7 +78,8 @@ def test_a_returned_report_reaches_its_author_by_bell_and_by_mail(mail_app, brow
     link = re.search(r"Open it: (\S+)", plain).group(1)
     assert link == f"{base}/report_activity?id={report_id}"
     assert f'href="{link}"' in html
-    assert mail["List-Unsubscribe"].startswith(f"<{base}/?unsubscribe=")
+    assert mail["List-Unsubscribe"].startswith(f"<{base}/mail/unsubscribe?token=")  # one click (RFC 8058)
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     # the author opens the link in a browser of their own: sign in, then the report itself
     author = new_page(browser)

@@ -123,11 +123,19 @@ def test_an_unsubscribe_link_works_signed_out_and_a_forged_one_is_refused(app_db
     at = signed_in_app(None)
     at.query_params["unsubscribe"] = token
     at.run()
+    assert not at.exception and not at.success
+    assert "“Reminders of reporting deadlines”" in at.markdown[0].value  # it asks first: scanners open links
+    with Session(make_engine(app_db)) as s:
+        assert mail_preferences.delivery(s, focal.id, "reminders") != "off"
+    [stop] = [b for b in at.button if b.label == "Stop these mails"]
+    stop.click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["You will no longer receive “Reminders of reporting deadlines” mails."]
+    assert not [b for b in at.button if b.label == "Stop these mails"]
     with Session(make_engine(app_db)) as s:
         assert mail_preferences.delivery(s, focal.id, "reminders") == "off"
-    at.button[0].click().run()  # back to the app: the sign-in screen
+    [back] = [b for b in at.button if b.label == "Back to the Resolutions Tracker"]
+    back.click().run()  # back to the app: the sign-in screen
     assert not at.exception and "unsubscribe" not in at.query_params
 
     forged = signed_in_app(None)

@@ -126,7 +126,9 @@ def test_an_optional_mail_has_both_parts_an_unsubscribe_link_in_the_recipients_l
     received = {m["To"]: m for m in smtp_server.wait_for(2)}
     message = received["ana@example.org"]
     link = mail_preferences.unsubscribe_link(SETTINGS, people["ana"], "reminders")
-    assert message["List-Unsubscribe"] == f"<{link}>"
+    one_click = "https://tracker.example.org/mail/unsubscribe?token=" + link.split("=", 1)[1]
+    assert message["List-Unsubscribe"] == f"<{one_click}>" and link.startswith("https://tracker.example.org/?")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert text.startswith("Bonjour <Ana>,") and link in text
@@ -144,3 +146,11 @@ def test_html_from_text_escapes_everything():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<a href="https://a.example/?x=">' in html
     assert html.count("<p>") == 2
+
+
+def test_the_one_click_address_sits_beside_the_app_under_any_path():
+    page = mail_preferences.unsubscribe_link(SETTINGS, 7, "reminders")
+    token = page.split("=", 1)[1]
+    assert mail_preferences.one_click_link(page) == f"https://tracker.example.org/mail/unsubscribe?token={token}"
+    under = f"https://iucn.example/tracker/?unsubscribe={token}"
+    assert mail_preferences.one_click_link(under) == f"https://iucn.example/tracker/mail/unsubscribe?token={token}"
