@@ -6,7 +6,7 @@ import streamlit as st
 from db.settings import ConfigurationError, load_settings
 from db.vocab import ROLE_LABELS
 from locales import _
-from ui import bell, errors, language, look, mail_worker, unsubscribe
+from ui import bell, errors, language, look, mail_worker, unsaved, unsubscribe
 from ui.auth import (
     gate,
     leave_pages_folder_mode,
@@ -55,6 +55,7 @@ if actor is None:  # a visitor: the public pages (published content only), else 
     st.stop()
 
 st.session_state["actor"] = actor
+unsaved.carry()  # what the page being left sent (typed text included), before Streamlit drops its widgets
 page = build_navigation(actor)
 with st.sidebar:
     bell.show(actor)  # unread notifications, linking to their list

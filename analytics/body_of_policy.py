@@ -301,8 +301,8 @@ def per_congress_chart(long: pd.DataFrame):
 
 
 def by_theme_chart(frame: pd.DataFrame):
-    """Horizontal stacked bars from by_theme (themes in reference order, first on top), one segment per
-    kind x lifecycle in the colours of the per-Congress chart."""
+    """Horizontal stacked bars from by_theme (themes in reference order, first on top, named in the reader's
+    language), one segment per kind x lifecycle in the colours of the per-Congress chart."""
     themes = list(dict.fromkeys(frame["theme"]))
     fig = go.Figure()
     for kind, status, series in (("Resolution", "active", RESOLUTIONS_ACTIVE),
@@ -311,7 +311,8 @@ def by_theme_chart(frame: pd.DataFrame):
                                  ("Recommendation", "archived", RECOMMENDATIONS_ARCHIVED)):
         part = frame[frame["kind"] == kind].set_index("theme").reindex(themes)
         counts = part[status].fillna(0).astype(int)
-        fig.add_trace(go.Bar(y=themes, x=counts, name=_(series), orientation="h", showlegend=bool(counts.sum()),
+        fig.add_trace(go.Bar(y=[_(t) for t in themes], x=counts, name=_(series), orientation="h",
+                             showlegend=bool(counts.sum()),
                              marker_color=SERIES_COLOURS[series],
                              hovertemplate="<b>%{y}</b><br>" + _(series) + ": %{x}<extra></extra>"))
     return _layout(fig, height=90 + 30 * len(themes), xaxis=dict(title_text=_("Texts adopted")),

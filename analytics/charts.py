@@ -32,6 +32,7 @@ def percent_axis() -> dict:
                 ticktext=[format_percent(t / 100) for t in PERCENT_TICKS])
 
 
+TARGET_LABEL_MAX = 56  # characters of a target's name on the axis of "Resolutions by target"
 PERCENT_END_MARGIN = 28  # px right of a horizontal share axis: room for half of "100%"
 
 # The keys each chart's customdata carries, in order: what resolutions_behind() is called with.
@@ -39,6 +40,7 @@ DRILL_KEYS = {
     "status": ("_scope", "status"),  # the chosen Congress and year: keys starting with "_" only label
     "congress": ("congress", "status"),
     "theme": ("theme", "status"),
+    "target": ("target", "status"),
     "years": ("year", "status"),
     "coverage": ("year", "category"),
     "component_kind": ("component_kind",),
@@ -114,7 +116,16 @@ def status_by_congress_chart(frame: pd.DataFrame, congress_labels: dict[str, str
 
 
 def status_by_theme_chart(frame: pd.DataFrame) -> go.Figure:
-    return status_bars(frame, "theme", chart="theme")
+    """The themes named in the reader's language (vocab.THEME_NAMES); a click still carries the stored name."""
+    return status_bars(frame, "theme", chart="theme", labels={t: _(t) for t in frame["theme"].unique()})
+
+
+def status_by_target_chart(frame: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """status_by_target: one bar per target, labelled as `labels` names them (the reader's language), cut short
+    so that the bars keep their width; a click carries the target's code."""
+    def short(label: str) -> str:
+        return label if len(label) <= TARGET_LABEL_MAX else label[:TARGET_LABEL_MAX - 1].rstrip() + "…"
+    return status_bars(frame, "target", chart="target", labels={t: short(labels.get(t, t)) for t in labels})
 
 
 def status_over_years_chart(frame: pd.DataFrame) -> go.Figure:
@@ -186,9 +197,9 @@ def segment_from_point(chart: str, point: dict) -> dict:
 
 def describe_segment(segment: dict) -> str:
     """A short heading for the Resolutions behind a segment: 'Underway · Land · 2024', vocabulary values
-    translated (Congress codes, themes and years as they are)."""
-    order = ("status", "category", "congress", "theme", "year", "component_kind", "action_type", "region",
-             "challenge")
-    translated = {"status", "category", "component_kind", "action_type", "region", "challenge"}
+    translated (Congress codes and years as they are)."""
+    order = ("status", "category", "congress", "theme", "target", "year", "component_kind", "action_type",
+             "region", "challenge")
+    translated = {"status", "category", "theme", "component_kind", "action_type", "region", "challenge"}
     return " · ".join(_(str(segment[k])) if k in translated else str(segment[k])
                       for k in order if segment.get(k) is not None)

@@ -265,9 +265,10 @@ def cycle_dot(counts: StageCounts, highlight: set[str] = frozenset(), deadline: 
         fill, font = (accent, "white") if mine else ("#f4f6f8", "#1f2933")
         out.append(f'  {stage} [label="{label}", fillcolor="{fill}", fontcolor="{font}", '
                    f'color="{accent if mine else plain}", penwidth={2 if mine else 1}];')
+    synthesised, published = _("synthesised"), _("published")  # outside the f-strings: Babel reads only these
     out += [
-        f'  activity -> progress [label="{_dot_text(_("synthesised"))}"];',
-        f'  progress -> analysis [label="{_dot_text(_("published"))}"];',
+        f'  activity -> progress [label="{_dot_text(synthesised)}"];',
+        f'  progress -> analysis [label="{_dot_text(published)}"];',
         "}",
     ]
     return "\n".join(out)

@@ -28,7 +28,7 @@ from analytics.charts import COVERAGE_COLOURS
 from analytics.progress import COVERAGE_CATEGORIES  # noqa: E402
 from analytics.yearly_analysis import CHANGE_COLOURS, CHANGES, Sections, transition_matrix  # noqa: E402
 from db import vocab  # noqa: E402
-from locales import N_, _  # noqa: E402
+from locales import N_, _, ngettext  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 INK = (33, 37, 41)
@@ -378,3 +378,21 @@ def _section_tables(pdf: _Document, key: str, s: Sections) -> None:
         pdf.data_table(bullets.rename(columns={"challenge": _("Challenge"), "reports": _("Reports"),
                                                "solutions": _("Solutions proposed")}),
                        widths=(28, 10, 62), size=7.5)
+        _reporters_words(pdf, s)
+
+
+def _reporters_words(pdf: _Document, s: Sections) -> None:
+    """The largest groups of the reporters' texts, each quote with its report and Resolution(s)."""
+    pdf.heading(_("What slowed implementation, in the reporters' words"), level=2)
+    if s.reporters_words.empty:
+        pdf.paragraph(_("No report of {year} describes its challenges yet.").format(year=s.year), italic=True, size=9)
+        return
+    for row in s.reporters_words.itertuples():
+        label = row.name or ", ".join(row.terms[:4])
+        pdf.paragraph(f"{label} · " + ngettext("{n} text", "{n} texts", row.texts).format(
+            n=locales.format_number(row.texts)), size=9.5)
+        for quote in row.quotes:
+            kind = _("Progress Report") if quote["kind"] == "progress" else _("Activity Report")
+            source = _("{kind} {id}, {year}").format(kind=kind, id=quote["report_id"], year=quote["year"])
+            codes = ", ".join(quote["codes"])
+            pdf.paragraph(f"“{quote['text']}” ({source}; {codes})", italic=True, size=8.5)

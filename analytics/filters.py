@@ -1,6 +1,6 @@
 """The filter every progress figure takes, and how its open choices (Congress, year) are settled.
 
-A filter combines: Congress AND year AND theme AND kind AND region AND component kind. Within one
+A filter combines: Congress AND year AND theme AND global-goal target AND kind AND region AND component kind. Within one
 field the values are alternatives (themes=("Land", "Water") means tagged Land OR Water).
 """
 
@@ -26,6 +26,7 @@ class ProgressFilter:
     congress: str | None = None  # Congress code such as "WCC-2020"; None = latest Congress with Resolutions
     year: int | None = None  # reporting year; None = latest year with data for that Congress
     themes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # goal target codes (issue 18); an SDG goal takes its targets too
     kinds: tuple[str, ...] = ()  # Resolution / Recommendation
     regions: tuple[str, ...] = ()  # IUCN region of the reporting components
     component_kinds: tuple[str, ...] = ()  # kind of the reporting components

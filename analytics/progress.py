@@ -32,6 +32,7 @@ from db.counting import (
     reporting_state,
     status_in_year,
     tagged_with,
+    tagged_with_targets,
     written_in,
     year_bounds,
 )
@@ -41,8 +42,11 @@ from db.models import (
     ActivityReportResolution,
     Component,
     Congress,
+    GoalTarget,
     ProgressReport,
+    ProgressReportRevision,
     Resolution,
+    ResolutionTarget,
     ResolutionTheme,
     Theme,
 )
@@ -75,6 +79,8 @@ def _resolution_conditions(flt: ProgressFilter, *, year=None, congress: bool = T
         conditions.append(Resolution.kind.in_(flt.kinds))
     if flt.themes:
         conditions.append(tagged_with(flt.themes))
+    if flt.targets:
+        conditions.append(tagged_with_targets(flt.targets))
     if reported_by_components and (flt.regions or flt.component_kinds):
         # Correlated EXISTS: walks each candidate Resolution's own reports (resolution_id index), not
         # every report of every year.
@@ -106,7 +112,7 @@ def _activities(flt: ProgressFilter, *columns, year: int | None = None):
         .join(ActivityReport, ActivityReport.id == ActivityReportResolution.activity_report_id)
         .join(Component, Component.id == ActivityReport.component_id)
         .where(*_resolution_conditions(flt, year=year, reported_by_components=False),
-               counted_activity_in(year, public=flt.public), *_component_conditions(flt),
+               counted_activity_in(year, state_index="postgresql", public=flt.public), *_component_conditions(flt),
                written_in(flt.languages))
     )
 
@@ -243,6 +249,32 @@ def status_by_theme(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     return _statuses(frame[["theme", "status", "count"]], ["theme"], order)
 
 
+def status_by_target(*, session: Session, flt: ProgressFilter, framework: str = "KMGBF") -> pd.DataFrame:
+    """(target, status, count, share) in the chosen year for the targets of a framework (issue 18: the KMGBF's
+    23 by default) that the filter's Resolutions are tagged with; a Resolution counts under each of its
+    targets (only the chosen ones when the target filter names some of this framework). Reference order."""
+    flt = resolve(session=session, flt=flt)
+    status = status_in_year(public=flt.public)
+    query = (
+        select(GoalTarget.code, GoalTarget.position, status, func.count())
+        .select_from(Resolution)
+        .join(ResolutionTarget, ResolutionTarget.resolution_id == Resolution.id)
+        .join(GoalTarget, GoalTarget.code == ResolutionTarget.target_code)
+        .outerjoin(ProgressReport, _report_in(flt.year))
+        .where(*_resolution_conditions(flt), GoalTarget.framework == framework, GoalTarget.level == "target")
+        .group_by(GoalTarget.code, GoalTarget.position, status)
+        .order_by(GoalTarget.position)
+    )
+    chosen = session.exec(select(GoalTarget.code).where(
+        GoalTarget.code.in_(flt.targets), GoalTarget.framework == framework, GoalTarget.level == "target")
+    ).all() if flt.targets else []
+    if chosen:
+        query = query.where(GoalTarget.code.in_(chosen))
+    frame = pd.DataFrame(session.exec(query).all(), columns=["target", "position", "status", "count"])
+    order = {"target": list(dict.fromkeys(frame["target"]))}
+    return _statuses(frame[["target", "status", "count"]], ["target"], order)
+
+
 def status_over_years(*, session: Session, flt: ProgressFilter) -> pd.DataFrame:
     """(year, status, count, share) for the chosen Congress, from its first year with data to the chosen
     year; each year counts the Resolutions in force that year."""
@@ -326,20 +358,19 @@ def activities_by_region(*, session: Session, flt: ProgressFilter) -> pd.DataFra
 # -- challenges -------------------------------------------------------------------------------------
 def top_challenges(*, session: Session, flt: ProgressFilter, limit: int | None = None) -> pd.DataFrame:
     """(challenge, count, share): how many published Progress Reports of the year name each kind of
-    challenge (ProgressReport.challenge_categories, unnested in SQL), most frequent first; share is of
-    the published reports of the year. Categories nobody named are left out."""
+    challenge, most frequent first; share is of the published reports of the year. Categories nobody named
+    are left out. The categories are those of the latest published version (its revision, unnested in SQL):
+    a correction under way is not published yet, signed in or not."""
     flt = resolve(session=session, flt=flt)
     dialect = session.get_bind().dialect.name
-    values = json_array_values(dialect, ProgressReport.challenge_categories)
+    values = json_array_values(dialect, ProgressReportRevision.content, "challenge_categories")
     of_set = [ProgressReport.year == flt.year, published(),
               ProgressReport.resolution_id.in_(select(Resolution.id).where(*_resolution_conditions(flt)))]
-    if flt.public:
-        # The categories are read from the working copy, which a correction under way may have changed:
-        # the public ranking leaves such reports out rather than show a draft's categories.
-        of_set.append(ProgressReport.state == "published")
+    latest = and_(ProgressReportRevision.progress_report_id == ProgressReport.id,
+                  ProgressReportRevision.revision == ProgressReport.revision)
     rows = session.exec(
         select(values.c.value, func.count())
-        .select_from(ProgressReport).join(values, true())
+        .select_from(ProgressReport).join(ProgressReportRevision, latest).join(values, true())
         .where(*of_set).group_by(values.c.value)
     ).all()
     reports = session.exec(select(func.count(ProgressReport.id)).where(*of_set)).one()
@@ -355,7 +386,8 @@ BEHIND_COLUMNS = ["code", "title", "congress", "year", "status"]
 
 
 def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | None = None,
-                       theme: str | None = None, congress: str | None = None, year: int | None = None,
+                       theme: str | None = None, target: str | None = None, congress: str | None = None,
+                       year: int | None = None,
                        category: str | None = None, component_kind: str | None = None,
                        action_type: str | None = None, region: str | None = None,
                        challenge: str | None = None) -> pd.DataFrame:
@@ -363,8 +395,8 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
     filter, narrowed by the segment's keys:
     - congress: that Congress instead of the filter's, in its latest reporting year (as status_by_congress);
     - year: that year instead of the filter's (status_over_years, coverage_by_year);
-    - status (status_in_year) / theme / category (a reporting state's label) / challenge: as the charts
-      define them in that year;
+    - status (status_in_year) / theme / target (a goal target's code; a goal takes its targets) / category
+      (a reporting state's label) / challenge: as the charts define them in that year;
     - component_kind / action_type / region: Resolutions with an Activity Report counted in that year
       from such a component / naming that action type."""
     flt = resolve(session=session, flt=flt)
@@ -392,6 +424,8 @@ def resolutions_behind(*, session: Session, flt: ProgressFilter, status: str | N
         query = query.where(Resolution.id.in_(
             select(ResolutionTheme.resolution_id).join(Theme, Theme.id == ResolutionTheme.theme_id)
             .where(Theme.name == theme)))
+    if target is not None:
+        query = query.where(tagged_with_targets((target,)))
     if category is not None:
         query = query.where(reporting_state(public=flt.public) == _STATE_OF_LABEL.get(category, category))
     if component_kind is not None or action_type is not None or region is not None:

@@ -60,6 +60,10 @@ class Sections:
     solutions_by_challenge: pd.DataFrame  # challenge, reports, solutions
     reports_text: pd.DataFrame  # code, title, status, challenge_categories, challenges, solutions
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # What slowed implementation, in the reporters' words (issue 18): the largest groups of the year's texts
+    # (analytics/report_themes.py): name (the Secretariat's, else None), terms, texts, reports, quotes (dicts
+    # with the report: kind, report_id, codes).
+    reporters_words: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def ordinal(n: int) -> str:
@@ -221,7 +225,22 @@ def sections(*, session: Session, congress: str, year: int) -> Sections:
         reports_text=texts,
     )
     result.tables = analysis_tables(result)
+    result.reporters_words = reporters_words(session=session, congress=congress, year=year)
     return result
+
+
+REPORTERS_GROUPS = 5
+
+
+def reporters_words(*, session: Session, congress: str, year: int, top: int = REPORTERS_GROUPS) -> pd.DataFrame:
+    """(name, terms, texts, reports, quotes): the `top` largest groups of the year's challenges, solutions and support
+    needed (published Progress Reports, counted Activity Reports), with the Secretariat's names."""
+    from analytics import report_themes  # scikit-learn loads only when the analysis is computed
+
+    groups = report_themes.mined(session=session, flt=ProgressFilter(congress=congress, year=year)).groups
+    rows = [(row["name"], list(row["terms"]), int(row["texts"]), int(row["reports"]), list(row["quotes"]))
+            for _i, row in groups.head(top).iterrows()]
+    return pd.DataFrame(rows, columns=["name", "terms", "texts", "reports", "quotes"])
 
 
 def analysis_tables(s: Sections) -> dict[str, pd.DataFrame]:

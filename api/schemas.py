@@ -2,6 +2,7 @@
 against. The values come from services/public.py, the one place that says what the public may see."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -113,6 +114,15 @@ class YearStatus(BaseModel):
     status: str
 
 
+class Paragraph(BaseModel):
+    number: str = Field(description="As the Resolution numbers it: 1, 4b.")
+    addressee: str = Field(description="Whom it addresses (Director General, Members, States...); may be empty.")
+    text: str
+    activity_reports: int = Field(description="How many of the Activity Reports shown publicly address it.")
+    status_timeline: list[YearStatus] = Field(description="Its status in the published Progress Reports, oldest "
+                                                          "year first, where the focal point gave one.")
+
+
 class ResolutionDetail(BaseModel):
     code: str
     number: int
@@ -120,6 +130,8 @@ class ResolutionDetail(BaseModel):
     title: str
     congress: CongressRef
     themes: list[str]
+    targets: list[str] = Field([], description="The codes of the global goals and targets it is tagged with "
+                                               "(see /v1/targets).")
     status: str = Field(description="Lifecycle: active or archived.")
     archived_on: date | None
     summary: str | None
@@ -127,6 +139,19 @@ class ResolutionDetail(BaseModel):
     progress_reports: list[PublishedReport] = Field(description="Published Progress Reports, newest year first.")
     status_timeline: list[YearStatus] = Field(description="The published status of each year, oldest first.")
     activity_reports: list[ActivityReport]
+    paragraphs: list[Paragraph] = Field([], description="Its operative paragraphs, in order.")
+
+
+class GoalTarget(BaseModel):
+    code: str = Field(description="e.g. KMGBF-T3, SDG-14, SDG-14.a, N2030-OCEANS: what the target filters take.")
+    framework: str = Field(description="KMGBF (Kunming-Montreal Global Biodiversity Framework), SDG (Sustainable "
+                                       "Development Goals) or NATURE2030 (IUCN Programme Nature 2030).")
+    level: str = Field(description="goal, target or area (a Nature 2030 programme area).")
+    parent: str | None = Field(description="An SDG target's goal (SDG-14 for SDG-14.a).")
+    number: str | None = Field(description="As the framework numbers it: 3, 14.a, A.")
+    name: str = Field(description="The official English short name (an SDG target: its official text).")
+    name_fr: str | None
+    name_es: str | None
 
 
 class StatusCount(BaseModel):
@@ -140,6 +165,38 @@ class StatusStats(BaseModel):
     year: int = Field(description="The reporting year counted (the latest with data when none was asked for).")
     total: int = Field(description="Resolutions of the Congress in force that year.")
     statuses: list[StatusCount]
+
+
+class ChallengeQuote(BaseModel):
+    kind: Literal["progress", "activity"] = Field(description="A published Progress Report or a public Activity "
+                                                              "Report.")
+    report_id: int
+    field: str = Field(description="challenges, solutions or support_needed.")
+    codes: list[str] = Field(description="The Resolution(s) the report is on.")
+    year: int = Field(description="The reporting year (an Activity Report: the year it was received).")
+    language: str
+    text: str = Field(description="As written (at most 400 characters).")
+
+
+class ChallengeGroup(BaseModel):
+    name: str | None = Field(description="The Secretariat's name for the group, if it gave one.")
+    terms: list[str] = Field(description="Its characteristic words.")
+    language: str = Field(description="The language of its texts, or 'all' when grouped across languages.")
+    texts: int
+    reports: int
+    pinned: bool
+    quotes: list[ChallengeQuote] = Field(description="Its most typical texts, with their reports.")
+
+
+class ChallengeStats(BaseModel):
+    congress: str | None
+    year: int | None
+    region: str | None
+    theme: str | None
+    language: str | None
+    across_languages: bool
+    texts: int = Field(description="Texts mined under the filters.")
+    groups: list[ChallengeGroup] = Field(description="The largest groups first.")
 
 
 class Download(BaseModel):

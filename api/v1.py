@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api import schemas
 from db import vocab
-from services import open_data, public
+from services import open_data, public, report_themes
 from services.errors import NotFound
 
 router = APIRouter(prefix="/v1")
@@ -30,6 +30,10 @@ MAX_OFFSET = 1_000_000
 Kind = Literal[vocab.RESOLUTION_KINDS]
 ResolutionStatus = Literal[public.RESOLUTION_STATUS_FILTERS]
 ImplementationStatus = Literal[vocab.IMPLEMENTATION_STATUSES]
+GoalFramework = Literal[vocab.GOAL_FRAMEWORKS]
+Targets = Annotated[list[str] | None, Query(description="Global goal or target code(s), e.g. KMGBF-T3 or SDG-14 "
+                                                        "(a goal takes its targets); repeat for several; the "
+                                                        "codes: /v1/targets.")]
 
 
 def read_session(request: Request) -> Iterator[Session]:
@@ -65,12 +69,13 @@ def resolutions(
                     f"Progress Report ({', '.join(vocab.IMPLEMENTATION_STATUSES)}, {vocab.NEVER_PUBLISHED}); "
                     "a lifecycle and an implementation status given together must both hold.")] = None,
     theme: Annotated[list[str] | None, Query(description="Theme name(s), e.g. Oceans.")] = None,
+    target: Targets = None,
     q: Annotated[str | None, Query(max_length=200, description="Words to find in the code or title.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    total, rows = public.resolutions(session, congress=congress, kind=kind, status=status, theme=theme, q=q,
-                                     limit=limit, offset=offset)
+    total, rows = public.resolutions(session, congress=congress, kind=kind, status=status, theme=theme,
+                                     target=target, q=q, limit=limit, offset=offset)
     return _page(total, limit, offset, rows)
 
 
@@ -81,7 +86,11 @@ def resolution(session: SessionDep, code: Annotated[str, Path(max_length=64, des
     if found is None:
         raise NotFound(f"No Resolution with code {code!r}.")
     timeline = [{"year": year, "status": status} for year, status in found["status_timeline"].items()]
-    return found | {"status_timeline": timeline}
+    paragraphs = [{"number": p["number"], "addressee": p["addressee"], "text": p["text"],
+                   "activity_reports": len(p["activities"]),
+                   "status_timeline": [{"year": y, "status": s} for y, s in sorted(p["statuses"].items())]}
+                  for p in found["paragraphs"]]
+    return found | {"status_timeline": timeline, "paragraphs": paragraphs}
 
 
 @router.get("/progress-reports", response_model=schemas.ProgressReportPage, responses=ERRORS,
@@ -106,8 +115,38 @@ def status_stats(
     session: SessionDep,
     congress: Annotated[str | None, Query(max_length=16, description="The latest Congress when not given.")] = None,
     year: Annotated[int | None, Query(**YEAR, description="The latest year with data when not given.")] = None,
+    target: Targets = None,
 ):
-    return public.status_figures(session, congress=congress, year=year)
+    return public.status_figures(session, congress=congress, year=year, target=target)
+
+
+@router.get("/targets", response_model=list[schemas.GoalTarget], responses=ERRORS,
+            summary="The global goals and targets Resolutions are tagged with: KMGBF, SDGs, Nature 2030")
+def targets(
+    session: SessionDep,
+    framework: Annotated[GoalFramework | None, Query(description="One framework only.")] = None,
+):
+    return public.goal_targets(session, framework=framework)
+
+
+@router.get("/stats/challenges", response_model=schemas.ChallengeStats, responses=ERRORS,
+            summary="What slowed implementation, in the reporters' words: their texts grouped into themes")
+def challenge_stats(
+    session: SessionDep,
+    congress: Annotated[str | None, Query(max_length=16, description="Congress code; every Congress when not "
+                                                                     "given.")] = None,
+    year: Annotated[int | None, Query(**YEAR, description="The reporting year; every year when not given.")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="IUCN region of the reporting components.")] = None,
+    theme: Annotated[str | None, Query(max_length=80, description="Theme name, e.g. Oceans.")] = None,
+    language: Annotated[Literal[vocab.LANGUAGES] | None, Query(description="Language of the reports.")] = None,
+    across_languages: Annotated[bool, Query(description="Group all languages together (default: per "
+                                                        "language).")] = False,
+):
+    """Grouped from public data only: published Progress Reports' challenges and solutions, and the challenges
+    and support needed of the Activity Reports their components chose to show publicly (TF-IDF and k-means,
+    analytics/report_themes.py)."""
+    return report_themes.public_groups(session, congress=congress, year=year, region=region, theme=theme,
+                                       language=language, across_languages=across_languages)
 
 
 def _bundle(request: Request, session: Session) -> open_data.Bundle:

@@ -95,8 +95,9 @@ class Sql:
     def ts(self, year: int) -> str:
         return f"TIMESTAMPTZ '{year}-01-01 00:00:00+00'" if self.pg else f"'{year}-01-01 00:00:00.000000'"
 
-    def json_values(self, column: str) -> str:
-        return (f"json_array_elements_text({column}) AS v(value)" if self.pg else f"json_each({column}) AS v")
+    def json_values(self, column: str, key: str) -> str:
+        return (f"json_array_elements_text({column} -> '{key}') AS v(value)" if self.pg
+                else f"json_each({column}, '$.{key}') AS v")
 
     def congress(self, code: str | None = None) -> str:
         return f"r.congress_id = (SELECT id FROM congress WHERE code = '{code or self.flt.congress}')"
@@ -206,7 +207,8 @@ def progress_queries(session: Session, flt, variant: str) -> list[Query]:
             f"GROUP BY t.action_type"],
         "activities_by_region": [f"SELECT c.region, COUNT(*) {q.activities()} GROUP BY c.region"],
         "top_challenges": [
-            f"SELECT v.value, COUNT(*) FROM progress_report p, {q.json_values('p.challenge_categories')} WHERE "
+            f"SELECT v.value, COUNT(*) FROM progress_report p JOIN progress_report_revision pr ON "
+            f"pr.progress_report_id = p.id AND pr.revision = p.revision, {q.json_values('pr.content', 'challenge_categories')} WHERE "
             f"p.year = {y} AND p.published_status IS NOT NULL AND p.resolution_id IN (SELECT r.id FROM resolution r "
             f"WHERE {q.resolution(str(y))}) GROUP BY v.value",
             f"SELECT COUNT(*) FROM progress_report p WHERE p.year = {y} AND p.published_status IS NOT NULL AND "
@@ -362,8 +364,9 @@ def write_as_another_user(url: str) -> str:
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as s:
         actor = actor_for(session=s, username=ADMIN_USER)
+        congress = os.environ.get("RT_BENCH_WRITE_CONGRESS", "WCC-2020")  # --write-congress
         resolution = s.scalar(select(Resolution.id).join(Congress, Congress.id == Resolution.congress_id)
-                              .where(Congress.code == "WCC-2020", Resolution.status == "active")
+                              .where(Congress.code == congress, Resolution.status == "active")
                               .order_by(Resolution.number))
         component = s.scalar(select(Component.id).order_by(Component.id))
         data = activity_reports.ActivityInput(
@@ -533,12 +536,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--page-timeout", type=float, default=600, help="seconds for one page's process")
     parser.add_argument("--json", type=Path, help="also write the results as JSON records to this file")
+    parser.add_argument("--write-congress", default="WCC-2020",
+                        help="the Congress of the Resolution the after-write step reports on (issue 13: a write on "
+                             "another Congress than the page's leaves its figures cached)")
     parser.add_argument("--page", help=argparse.SUPPRESS)  # internal: run one page in this process
     parser.add_argument("--query", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.page:
         print(json.dumps(page_worker(args.url, args.page, args.runs, json.loads(args.query))))
         return
+    os.environ["RT_BENCH_WRITE_CONGRESS"] = args.write_congress  # read by the page processes' write step
 
     from db.engine import make_engine
 

@@ -18,17 +18,21 @@ from db.engine import transaction
 from db.models import (
     ActivityReport,
     ActivityReportActionType,
+    ActivityReportParagraph,
     ActivityReportResolution,
     Component,
     Congress,
     FocalPointAssignment,
+    OperativeParagraph,
     ProgressReport,
     ProgressReportComponent,
+    ProgressReportParagraph,
     ProgressReportRevision,
     ProgressReportSource,
     ReminderRule,
     ReportingDeadline,
     Resolution,
+    ResolutionTarget,
     ResolutionTheme,
     ReviewComment,
     Theme,
@@ -127,6 +131,31 @@ TOPICS = (
     ("People", "IUCN governance", "National and Regional Committees"),
     ("People", None, "environmental education for young people"),
 )
+# The global goals a demo Resolution is tagged with (issue 18), by its words (title or placeholder phrase) and
+# its topic; every one also gets its Nature 2030 area. Rules, not chance, so the rest of the data set is unchanged.
+GOALS_BY_WORD = (
+    ("protected area", ("KMGBF-T3", "SDG-15.1")), ("high seas", ("KMGBF-T3", "SDG-14.5")),
+    ("conserved area", ("KMGBF-T3",)), ("restor", ("KMGBF-T2", "SDG-15.3")),
+    ("species", ("KMGBF-T4", "SDG-15.5")), ("birds", ("KMGBF-T4", "SDG-15.5")),
+    ("great apes", ("KMGBF-T4", "SDG-15.5")), ("trade", ("KMGBF-T5", "SDG-15.7")),
+    ("invasive", ("KMGBF-T6", "SDG-15.8")), ("pollution", ("KMGBF-T7", "SDG-14.1")),
+    ("plastic", ("KMGBF-T7", "SDG-14.1")), ("climate", ("KMGBF-T8", "SDG-13.1")),
+    ("carbon", ("KMGBF-T8", "SDG-13.2")), ("fisher", ("KMGBF-T10", "SDG-14.4")),
+    ("forest", ("KMGBF-T10", "SDG-15.2")), ("coral", ("KMGBF-T8", "SDG-14.2")),
+    ("mangrove", ("KMGBF-T2", "SDG-14.2")), ("ocean", ("SDG-14",)), ("marine", ("SDG-14.2",)),
+    ("deep-sea", ("KMGBF-T1", "SDG-14.2")), ("mining", ("KMGBF-T15",)), ("river", ("KMGBF-T11", "SDG-6.6")),
+    ("wetland", ("KMGBF-T2", "SDG-6.6")), ("peatland", ("KMGBF-T8", "SDG-15.1")),
+    ("freshwater", ("KMGBF-T11", "SDG-6.6")), ("nature-based", ("KMGBF-T11", "SDG-13.1")),
+    ("indigenous", ("KMGBF-T22",)), ("gender", ("KMGBF-T23", "SDG-5.5")), ("education", ("KMGBF-T21", "SDG-4.7")),
+    ("young people", ("KMGBF-T22",)), ("urban", ("KMGBF-T12", "SDG-11.7")), ("cities", ("KMGBF-T12", "SDG-11.7")),
+    ("finance", ("KMGBF-T19", "SDG-15.a")), ("business", ("KMGBF-T15", "SDG-12.6")),
+)
+GOALS_BY_TOPIC = {
+    "Protected and conserved areas": ("KMGBF-T3", "SDG-15.1"), "Species conservation": ("KMGBF-T4", "SDG-15"),
+    "Forests": ("SDG-15.2",), "Marine and coastal ecosystems": ("SDG-14",), "Fisheries": ("SDG-14.4",),
+    "Freshwater and wetlands": ("SDG-6.6",), "Nature-based solutions": ("KMGBF-T8", "SDG-13"),
+    "Rights and equity": ("KMGBF-T22",), "IUCN governance": ("SDG-17.17",),
+}
 VERBS = ("Strengthening the conservation of", "Protecting", "Restoring", "Halting the loss of",
          "Securing long-term funding for", "Improving the governance of", "Monitoring")
 KEYWORDS = {  # real titles -> Nature 2030 area
@@ -161,6 +190,65 @@ SOLUTION_TEXT = {  # what a focal point proposes for each kind of obstacle (the 
     "Security and access": "Work through local partners and remote sensing where sites cannot be reached.",
     "Pandemic disruption": "Move meetings online and reschedule field work.",
 }
+# Operative paragraphs of a few demo Resolutions (issue 18), in our own words (not the official texts): number,
+# addressee, text. Marseille's Resolution 122 first, so "which of its paragraphs has nobody acted on" has an
+# answer; the others get the generic set.
+PARAGRAPHS_122 = (
+    ("1", "Members", "Calls on Members to support a moratorium on deep-seabed mining until its environmental, "
+                     "social and economic risks are understood and the marine environment is effectively "
+                     "protected."),
+    ("2", "States", "Urges States to adopt rules for the deep ocean founded on the precautionary principle."),
+    ("3", "Third parties", "Calls on companies and financial institutions not to fund or undertake deep-seabed "
+                           "mining while the moratorium lasts."),
+    ("4a", "Director General", "Asks the Director General to share IUCN's science on deep-sea ecosystems with "
+                               "the International Seabed Authority and its members."),
+    ("4b", "Commissions", "Asks the Commissions to assess what is not yet known about deep-sea biodiversity and "
+                          "how mining would affect it."),
+)
+PARAGRAPHS_GENERIC = (
+    ("1", "Director General", "Requests the Director General to lead IUCN's work under this Resolution and to "
+                              "report on it to each Congress."),
+    ("2", "Commissions", "Asks the Commissions to bring together the best available science on the subject of "
+                         "this Resolution."),
+    ("3", "Members", "Calls on Members to take part in this work in their own countries and regions."),
+    ("4", "States", "Urges States to reflect this Resolution in their national policies and plans."),
+)
+PARAGRAPH_RESOLUTIONS = ("WCC-2020-Res-122", "WCC-2020-Res-001", "WCC-2020-Res-002", "WCC-2020-Res-010",
+                         "WCC-2025-Res-001", "WCC-2016-Res-001")
+# Of each set, the paragraphs the demo's Activity Reports address in turn (the others: nobody is working on them).
+ADDRESSED = {"WCC-2020-Res-122": ("1", "4a")}
+ADDRESSED_GENERIC = ("1", "2", "3")
+
+# Other wordings of each obstacle, as different reporters write it, so "What the reports say" (issue 18) finds
+# groups of varied texts rather than nine repeated sentences.
+CHALLENGE_VARIANTS = {
+    "Funding": ("Our grant ended mid-year and no donor has yet committed funding to continue.",
+                "The budget for field work was cut; we relied on volunteers and small donations."),
+    "Staff capacity": ("The project officer left and the post stayed vacant for six months.",
+                       "Our small team could not cover the workload alongside its other projects."),
+    "Political will": ("After the elections the new government put the issue aside.",
+                       "Ministries showed little interest and the policy dialogue stalled."),
+    "Data and knowledge gaps": ("There is no monitoring system, so we cannot show what changed.",
+                                "Species and habitat data are out of date in most of the region."),
+    "Coordination between components": ("Several partners ran similar activities without knowing of each other.",
+                                        "We had no forum to share plans with the Commission and regional offices."),
+    "Legal and policy framework": ("The draft law has been waiting for parliament's approval for two years.",
+                                   "Regulations are weakly enforced, so protected areas exist mostly on paper."),
+    "Conflicting economic interests": ("Mining and agriculture concessions overlap the areas to be protected.",
+                                       "Fishing companies opposed the proposed closures."),
+    "Security and access": ("Armed conflict made the field sites unsafe for our teams.",
+                            "Road access to the sites was cut during the rainy season."),
+    "Pandemic disruption": ("Lockdowns stopped community meetings for most of the year.",
+                            "Field missions were cancelled because of the pandemic restrictions."),
+}
+
+
+def challenge_wording(category: str, turn: int) -> str:
+    """One of the wordings of an obstacle (CHALLENGE_TEXT's, then its variants), chosen by `turn`."""
+    wordings = (CHALLENGE_TEXT[category], *CHALLENGE_VARIANTS[category])
+    return wordings[turn % len(wordings)]
+
+
 ACTION_TITLES = {
     "Capacity-building": "Training workshop for {who} on {topic}",
     "Convene stakeholders/Networking": "Stakeholder dialogue on {topic}",
@@ -221,10 +309,12 @@ class _Demo:
         self.components = self._components()
         self.users, self.reporters_by_component = self._users()
         self.resolutions = self._resolutions()
+        self._goal_tags()
         self._assignments()
         self._deadlines()
         self._reports()
         self._returned_example()
+        self._paragraphs()
 
     # -- components and people -----------------------------------------------------------------
     def _components(self) -> dict[str, Component]:
@@ -313,6 +403,16 @@ class _Demo:
                 self.s.add(ResolutionTheme(resolution_id=r.id, theme_id=self.themes[name].id))
         return resolutions
 
+    def _goal_tags(self) -> None:
+        for r in self.resolutions:
+            m = self.meta[r.code]
+            words = r.title.lower()  # a placeholder title holds its phrase
+            codes = {f"N2030-{m.area.upper()}", *GOALS_BY_TOPIC.get(m.topic or "", ())}
+            for word, targets in GOALS_BY_WORD:
+                if word in words:
+                    codes.update(targets)
+            self.s.add_all(ResolutionTarget(resolution_id=r.id, target_code=c) for c in sorted(codes))
+
     def _assignments(self) -> None:
         focal_users = [self.users["focal"]] + [self.users[u] for u, _ in FOCAL_POINTS]
         self.focal_of: dict[int, User] = {}
@@ -388,6 +488,45 @@ class _Demo:
             body="Thank you. Could you add the number of people trained and the partner organisations?",
         ))
 
+    def _paragraphs(self) -> None:
+        """A few Resolutions' operative paragraphs; their submitted Activity Reports address some of them in
+        turn, and their published Progress Reports give the addressed ones the report's status (no random draw:
+        the rest of the data set stays as it was)."""
+        by_code = {r.code: r for r in self.resolutions}
+        for code in PARAGRAPH_RESOLUTIONS:
+            r = by_code.get(code)
+            if r is None:
+                continue
+            texts = PARAGRAPHS_122 if code == "WCC-2020-Res-122" else PARAGRAPHS_GENERIC
+            rows = {number: OperativeParagraph(resolution_id=r.id, number=number, position=i, addressee=addressee,
+                                               text=text, updated_at=r.updated_at)
+                    for i, (number, addressee, text) in enumerate(texts, start=1)}
+            self.s.add_all(rows.values())
+            self.s.flush()
+            addressed = ADDRESSED.get(code, ADDRESSED_GENERIC)
+            reports = self.s.exec(
+                select(ActivityReport.id).join(ActivityReportResolution)
+                .where(ActivityReportResolution.resolution_id == r.id, ActivityReport.state == "submitted")
+                .order_by(ActivityReport.id)).all()
+            for i, report_id in enumerate(reports):
+                self.s.add(ActivityReportParagraph(activity_report_id=report_id,
+                                                   paragraph_id=rows[addressed[i % len(addressed)]].id))
+            if not reports:
+                continue
+            published = self.s.exec(select(ProgressReport).where(ProgressReport.resolution_id == r.id,
+                                                                 ProgressReport.state == "published")).all()
+            for report in published:
+                statuses = {rows[n].id: report.published_status for n in addressed}
+                self.s.add_all(ProgressReportParagraph(progress_report_id=report.id, paragraph_id=pid, status=st)
+                               for pid, st in statuses.items())
+                revision = self.s.exec(select(ProgressReportRevision).where(
+                    ProgressReportRevision.progress_report_id == report.id,
+                    ProgressReportRevision.revision == report.revision)).one()
+                revision.content = {**revision.content,
+                                    "paragraph_statuses": {str(pid): st for pid, st in sorted(statuses.items())}}
+                self.s.add(revision)
+        self.s.flush()
+
     def _weight(self, component_id: int) -> float:
         kind = next(c.kind for c in self.components.values() if c.id == component_id)
         return {"Commission": 4, "Secretariat": 3, "Member": 2}.get(kind, 1)
@@ -419,7 +558,9 @@ class _Demo:
                 scope_countries=[component.country] if component.country else [],
                 partners="Local communities; national agencies" if self.rng.random() < 0.6 else None,
                 results=f"Work on {self.meta[r.code].phrase} moved forward in {year}.",
-                challenges=self.rng.choice(list(CHALLENGE_TEXT.values())) if self.rng.random() < 0.5 else None,
+                # the same draw as one of CHALLENGE_TEXT, worded as one of its variants (no extra draw: the data stay)
+                challenges=challenge_wording(self.rng.choice(list(CHALLENGE_TEXT)), r.number + year)
+                if self.rng.random() < 0.5 else None,
                 links=[f"https://example.org/reports/{r.code.lower()}-{year}"] if self.rng.random() < 0.3 else [],
                 state=state,
                 # the Commissions agree to show their reports on the public site (no draw: the data stay the same)

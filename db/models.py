@@ -203,6 +203,34 @@ class ActivityReportResolution(SQLModel, table=True):
     resolution_id: int = Field(foreign_key="resolution.id", primary_key=True, index=True)
 
 
+class OperativeParagraph(SQLModel, table=True):
+    """An operative paragraph of a Resolution (issue 18): its number as printed ("1", "4b"), its place in the
+    text, whom it addresses (free text; db/vocab.PARAGRAPH_ADDRESSEES the usual ones) and its text."""
+
+    __tablename__ = "operative_paragraph"
+    __table_args__ = (UniqueConstraint("resolution_id", "number", name="uq_operative_paragraph_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = Field(foreign_key="resolution.id", index=True, ondelete="CASCADE")
+    number: str = Field(max_length=12)
+    position: int  # display order within the Resolution
+    addressee: str | None = Field(default=None, max_length=120)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    version: int = 1  # optimistic lock
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ActivityReportParagraph(SQLModel, table=True):
+    """The operative paragraphs an Activity Report addresses (each of one of its Resolutions)."""
+
+    __tablename__ = "activity_report_paragraph"
+
+    activity_report_id: int = Field(
+        foreign_key="activity_report.id", primary_key=True, ondelete="CASCADE"
+    )
+    paragraph_id: int = Field(foreign_key="operative_paragraph.id", primary_key=True, index=True)
+
+
 class ActivityReportActionType(SQLModel, table=True):
     __tablename__ = "activity_report_action_type"
     __table_args__ = (one_of("action_type", vocab.ACTION_TYPES, "ck_action_type"),)
@@ -278,6 +306,20 @@ class ProgressReportSource(SQLModel, table=True):
     activity_report_id: int = Field(foreign_key="activity_report.id", primary_key=True, index=True)
 
 
+class ProgressReportParagraph(SQLModel, table=True):
+    """An optional implementation status per operative paragraph in a Progress Report (the Resolution's own
+    status stays the report's status)."""
+
+    __tablename__ = "progress_report_paragraph"
+    __table_args__ = (one_of("status", vocab.IMPLEMENTATION_STATUSES, "ck_progress_report_paragraph_status"),)
+
+    progress_report_id: int = Field(
+        foreign_key="progress_report.id", primary_key=True, ondelete="CASCADE"
+    )
+    paragraph_id: int = Field(foreign_key="operative_paragraph.id", primary_key=True, index=True)
+    status: str = Field(max_length=20)
+
+
 class ProgressReportComponent(SQLModel, table=True):
     """The components involved, as the focal point confirmed them."""
 
@@ -348,11 +390,32 @@ class YearlyAnalysisText(SQLModel, table=True):
     published_at: datetime | None = None
 
 
+class ReportThemeGroup(SQLModel, table=True):
+    """A group of the reports' texts the Secretariat curated (issue 18, analytics/report_themes.py): named,
+    pinned or merged into another. The mining recognises it in every later run by its terms (term -> weight,
+    the centroid of its texts when it was curated); a pinned group takes the texts resembling it before the
+    clustering runs, so it keeps its name and identity when the data change."""
+
+    __tablename__ = "report_theme_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=5)  # the language its texts are in, or "all" (grouped across languages)
+    name: str | None = Field(default=None, max_length=120)
+    pinned: bool = False
+    terms: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    merged_into_id: int | None = Field(default=None, foreign_key="report_theme_group.id")
+    version: int = 1  # optimistic lock
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class AuditEvent(SQLModel, table=True):
     """Who changed what, when, before and after."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    # (scope, congress_id, id): a scope's data version is one index seek (services/audit.scoped_version).
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),
+                      Index("ix_audit_event_scope", "scope", "congress_id", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
@@ -362,6 +425,11 @@ class AuditEvent(SQLModel, table=True):
     entity_id: str | None = Field(default=None, max_length=40)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # What the write changed (issue 13, db/scopes.py), set by services/audit.record from the entity; NULL (a
+    # bulk insert, an unknown entity) = every scoped read depends on it. congress_id: the one Congress it
+    # touched, NULL = any or every Congress.
+    scope: str | None = Field(default=None, max_length=20)
+    congress_id: int | None = None
 
 
 class SignInSession(SQLModel, table=True):
@@ -451,6 +519,8 @@ class AccessRequest(SQLModel, table=True):
     decided_at: datetime | None = None
     decision_note: str | None = Field(default=None, sa_column=Column(Text))
     user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the account it created
+    # The interface language the request was made in (issue 14): the decision's mail and the new account speak it.
+    language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})
 
 
 class MailPreference(SQLModel, table=True):
@@ -578,3 +648,33 @@ class DigestSent(SQLModel, table=True):
     period_start: date
     outbox_mail_id: int | None = Field(default=None, foreign_key="outbox_mail.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class GoalTarget(SQLModel, table=True):
+    """A goal, target or programme area of a global framework (issue 18): reference data from
+    db/reference/global_goals.csv, keyed by its code (KMGBF-T3, SDG-14, SDG-14.a, N2030-OCEANS)."""
+
+    __tablename__ = "goal_target"
+    __table_args__ = (
+        one_of("framework", vocab.GOAL_FRAMEWORKS, "ck_goal_target_framework"),
+        one_of("level", vocab.GOAL_LEVELS, "ck_goal_target_level"),
+    )
+
+    code: str = Field(max_length=20, primary_key=True)
+    framework: str = Field(max_length=12)
+    level: str = Field(max_length=8)
+    parent_code: str | None = Field(default=None, max_length=20, foreign_key="goal_target.code")  # SDG target -> goal
+    number: str | None = Field(default=None, max_length=8)  # as the framework numbers it: 3, 14.a, A
+    name: str = Field(sa_column=Column(Text, nullable=False))  # official short name; SDG targets: the text
+    name_fr: str | None = Field(default=None, sa_column=Column(Text))
+    name_es: str | None = Field(default=None, sa_column=Column(Text))
+    position: int  # reference order
+
+
+class ResolutionTarget(SQLModel, table=True):
+    """A Resolution tagged with a goal target (issue 18)."""
+
+    __tablename__ = "resolution_target"
+
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True, ondelete="CASCADE")
+    target_code: str = Field(max_length=20, foreign_key="goal_target.code", primary_key=True, index=True)

@@ -1,4 +1,5 @@
-"""Reference data every installation has: Congresses, themes, the Commissions, Secretariat units."""
+"""Reference data every installation has: Congresses, themes, the Commissions, Secretariat units, and the
+global goals Resolutions are tagged with (issue 18)."""
 
 import csv
 from datetime import date
@@ -8,14 +9,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.engine import transaction
-from db.models import Component, Congress, Theme
+from db.models import Component, Congress, GoalTarget, Theme
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
     with open(REFERENCE / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))  # "#": a comment
 
 
 def _date(text: str) -> date | None:
@@ -28,6 +29,7 @@ def load_reference_data(engine: Engine) -> None:
         _load_congresses(session)
         _load_themes(session)
         _load_components(session)
+        _load_goal_targets(session)
 
 
 def _upsert(session: Session, model, key: str, values: dict) -> None:
@@ -79,3 +81,23 @@ def _load_components(session: Session) -> None:
             "region": r["region"] or None,
             "country": r["country"] or None,
         })
+
+
+def _load_goal_targets(session: Session) -> None:
+    """One read of the table, then inserts and updates in file order (a goal before its targets)."""
+    existing = {row.code: row for row in session.exec(select(GoalTarget)).all()}
+    for r in _rows("global_goals.csv"):
+        values = {
+            "code": r["code"], "framework": r["framework"], "level": r["level"],
+            "parent_code": r["parent"] or None, "number": r["number"] or None, "name": r["name"],
+            "name_fr": r["name_fr"] or None, "name_es": r["name_es"] or None, "position": int(r["position"]),
+        }
+        row = existing.get(r["code"])
+        if row is None:
+            session.add(GoalTarget(**values))
+            session.flush()  # the goal is in before its targets point at it
+        else:
+            for field, value in values.items():
+                if getattr(row, field) != value:
+                    setattr(row, field, value)
+    session.flush()

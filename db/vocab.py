@@ -68,6 +68,18 @@ ACTION_TYPES = (
 )
 ACTION_STATUSES = (N_("Planned"), N_("On-going"), N_("Completed"))
 
+# Whom an operative paragraph usually addresses (issue 18): offered on the Resolution page; any other
+# addressee is accepted as written.
+PARAGRAPH_ADDRESSEES = (
+    N_("Director General"),
+    N_("Council"),
+    N_("Commissions"),
+    N_("Members"),
+    N_("States"),
+    N_("Government agencies"),
+    N_("Third parties"),
+)
+
 COMPONENT_KINDS = (
     N_("Member"),
     N_("Commission"),
@@ -89,6 +101,18 @@ IUCN_REGIONS = (
     N_("West Europe"),
     N_("East Europe, North and Central Asia"),
 )
+
+# The themes of db/reference/themes.csv (stored by these English names in table theme, kept so in filters, URLs,
+# the register file and the open-data API): marked here so each is shown translated, _(name), wherever a theme
+# is shown. A theme added to the CSV needs its line here (tests/i18n/test_themes.py checks).
+THEME_NAMES = (
+    N_("People"), N_("Land"), N_("Water"), N_("Oceans"), N_("Climate"),  # IUCN's Nature 2030 areas
+    N_("IUCN governance"), N_("Rights and equity"), N_("Species conservation"), N_("Protected and conserved areas"),
+    N_("Forests"), N_("Freshwater and wetlands"), N_("Marine and coastal ecosystems"), N_("Fisheries"),
+    N_("Nature-based solutions"),
+)
+# The theme classifications (themes.csv's framework column)
+THEME_FRAMEWORKS = (N_("Nature 2030"), N_("Topic"))
 
 ACTIVITY_REPORT_STATES = ("draft", "submitted", "returned")
 ACTIVITY_REPORT_STATE_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "returned": N_("Returned")}
@@ -158,3 +182,12 @@ SIGN_IN_METHODS = ("password", "sso")
 TOKEN_PURPOSES = ("activate", "reset")
 ACCESS_REQUEST_STATES = ("pending", "approved", "declined")
 ACCESS_REQUEST_STATE_LABELS = {"pending": N_("Pending"), "approved": N_("Approved"), "declined": N_("Declined")}
+
+# The global goals a Resolution can be tagged with (issue 18; the list: db/reference/global_goals.csv).
+GOAL_FRAMEWORKS = ("KMGBF", "SDG", "NATURE2030")
+GOAL_FRAMEWORK_LABELS = {
+    "KMGBF": N_("Kunming-Montreal Global Biodiversity Framework"),
+    "SDG": N_("Sustainable Development Goals"),
+    "NATURE2030": N_("IUCN Programme Nature 2030"),
+}
+GOAL_LEVELS = ("goal", "target", "area")

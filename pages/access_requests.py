@@ -35,6 +35,7 @@ TABLE_COLUMNS = {
     "message": st.column_config.TextColumn(_("Message"), width="large"),
     "state": _("Decision"), "decided_at": st.column_config.DatetimeColumn(_("Decided"), format="DD MMM YYYY"),
     "decided_by": _("By"), "decision_note": st.column_config.TextColumn(_("Note"), width="large"),
+    "language_name": _("Language"),  # the request's: its decision is mailed in it
 }
 
 
@@ -46,14 +47,15 @@ ROLE_NAMES = {r: role_label(r) for r in ROLES}  # made in this run: a format_fun
 
 
 def table(frame, columns: list[str]) -> None:
-    shown = frame.assign(role_label=frame["role"].map(role_label))
+    shown = frame.assign(role_label=frame["role"].map(role_label),
+                         language_name=frame["language"].map(locales.LANGUAGE_NAMES.get))
     st.dataframe(shown[columns], hide_index=True, width="stretch",
                  column_config={c: TABLE_COLUMNS[c] for c in columns})
 
 
 pending_tab, decided_tab = st.tabs([
     ":material/pending_actions: " + _("Pending ({n})").format(n=locales.format_number(len(pending))),
-    ":material/task_alt: " + _("Decided")])
+    ":material/task_alt: " + _("Decided requests")])
 
 # -- pending ----------------------------------------------------------------------------------------------
 with pending_tab:
@@ -62,7 +64,7 @@ with pending_tab:
     else:
         st.caption(ngettext("{n} request waiting, oldest first.", "{n} requests waiting, oldest first.",
                             len(pending)).format(n=locales.format_number(len(pending))))
-        table(pending, ["created_at", "name", "email", "component", "role_label", "message"])
+        table(pending, ["created_at", "name", "email", "component", "role_label", "language_name", "message"])
         rows = {int(r.id): r for r in pending.itertuples()}
         request_labels = {i: f"{r.name} · {r.email} · {fmt_date(r.created_at)}" for i, r in rows.items()}
         request_id = st.selectbox(
@@ -98,7 +100,7 @@ with pending_tab:
                                              max_chars=60, help=rule[:1].upper() + rule[1:] + ".")
                     approving.field("username")
                     roles = st.multiselect(_("Roles"), list(ROLES), default=[chosen.role], format_func=ROLE_NAMES.get,
-                                           key=f"approve_roles_{request_id}")
+                                           key=f"approve_roles_{request_id}", placeholder=_("Choose one or more roles"))
                     approving.field("roles")
                     components = st.multiselect(
                         _("Organisations"), list(org_labels), format_func=org_labels.get,

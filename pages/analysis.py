@@ -202,6 +202,27 @@ def _figures(key: str) -> None:
             solutions = data_tables["Solutions by challenge"]
             st.dataframe(tables.shown(solutions), hide_index=True, width="stretch",
                          column_config=tables.column_config(solutions))
+        _reporters_words()
+
+
+def _reporters_words() -> None:
+    """The largest groups of what the reporters wrote (analytics/report_themes.py), quotes linked to their
+    Resolutions; the page "What the reports say" has every group and the filters."""
+    words = sections.reporters_words
+    st.markdown("**" + _("What slowed implementation, in the reporters' words") + "**")
+    if words.empty:
+        st.caption(_("No report of {year} describes its challenges yet.").format(year=year))
+        return
+    for row in words.itertuples():
+        label = escape_md(row.name) if row.name else ", ".join(f"`{w}`" for w in row.terms[:4])  # report words
+        st.markdown(f"*{label}* · " + ngettext("{n} text", "{n} texts", row.texts).format(
+            n=locales.format_number(row.texts)))
+        for quote in row.quotes:
+            st.markdown("> " + escape_md(quote["text"]))
+            links = st.columns(max(4, len(quote["codes"])))
+            for col, code in zip(links, quote["codes"]):
+                col.page_link("pages/resolution.py", label=code, icon=":material/description:",
+                              query_params={"code": code})
 
 
 def _document() -> None:

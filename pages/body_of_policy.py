@@ -31,7 +31,8 @@ st.caption(_("Resolutions (addressed to IUCN) and Recommendations (addressed to 
 with st.sidebar:
     st.header(_("Filters"))
     st.multiselect(_("Kind"), list(vocab.RESOLUTION_KINDS), key="kind", format_func=_, placeholder=_("Both kinds"))
-    st.multiselect(_("Theme"), themes, key="theme", placeholder=_("All themes"))
+    theme_labels = {t: _(t) for t in themes}  # stored names in the URL, shown translated
+    st.multiselect(_("Theme"), themes, key="theme", format_func=theme_labels.get, placeholder=_("All themes"))
     st.session_state.setdefault("bop_years", (st.session_state["from"], st.session_state["to"]))
     st.slider(_("Congresses held between"), YEAR_MIN, YEAR_MAX, key="bop_years")
     st.session_state["from"], st.session_state["to"] = st.session_state["bop_years"]
@@ -116,7 +117,7 @@ st.plotly_chart(bp.by_theme_chart(areas if not areas.empty else by_theme), width
                 key="chart_by_theme", config={"displayModeBar": False})
 with st.expander(_("Finer topics")):
     topics = downloads[1].only("theme", "parent", "kind", "active", "archived", "total")
-    topics = Table(topics.name, topics.frame[topics.frame["framework"] != "Nature 2030"], topics.columns)
+    topics = Table(topics.name, topics.frame[by_theme["framework"] != "Nature 2030"], topics.columns)  # stored
     st.dataframe(tables.shown(topics), hide_index=True, width="stretch", column_config=tables.column_config(topics))
 
 st.subheader(_("Congress by Congress"))

@@ -13,7 +13,7 @@ from services import export_tables, reminders
 from services.permissions import can, duties
 from services.tabular import csv_bytes
 from ui import coverage_readers as readers
-from ui import tables, url_state
+from ui import operative_paragraphs, paragraph_readers, tables, url_state
 from ui.auth import signed_in_actor
 from ui.flash import flash, show_flash
 from ui.format import escape_md, fmt_date
@@ -89,7 +89,9 @@ left_out_note = (ngettext("{n} archived Resolution archived in {year} or before 
                           "{n} archived Resolutions archived in {year} or before owe nothing and are left out.",
                           left_out).format(n=n(left_out), year=year) if left_out
                  else _("Archived Resolutions owe no report from the year they were archived."))
-m = st.columns(2 + len(coverage.COVERAGE_STATES))
+# Two rows of three: six cards in one row cut the French and Spanish labels short ("Aucun Rapport d'av…").
+m = [*st.columns(3), *st.columns(3)]
+assert len(m) == 2 + len(coverage.COVERAGE_STATES)
 m[0].metric(_("Resolutions"), n(len(table)), border=True, help=f"{owe} {left_out_note}")
 for col, state in zip(m[1:-1], coverage.COVERAGE_STATES):
     share = (_("{share} of them").format(share=format_percent(counts[state] / len(table))) if len(table)
@@ -135,7 +137,8 @@ with tab_state:
     shown = table[table["state"].isin(chosen)] if chosen else table
     view = shown.assign(state=shown["state"].map(state_label),
                         implementation_status=shown["implementation_status"].map(
-                            lambda s: _(s) if isinstance(s, str) else s))[
+                            lambda s: _(s) if isinstance(s, str) else s),
+                        components=shown["components"].map(tables.first_names))[
         ["code", "title", "state", "implementation_status", "focal_points", "activity_reports", "components"]]
     styled = view.style.map(state_style, subset=["state"])
     st.caption(ngettext("{n} Resolution. Select a row to open the Resolution.",
@@ -261,7 +264,9 @@ with tab_components:
                 "reports": st.column_config.NumberColumn(_("Activity Reports"), format="%d"),
             },
         )
-        with st.expander(_("Component × Resolution matrix"), icon=":material/grid_on:"):
+        # Drawn only when asked for: a component x Resolution grid is most of what the page would send
+        # (565 kB of 1 MB at 100,000 Activity Reports, issue 13), and an expander sends its content closed too.
+        if st.toggle(_("Component × Resolution matrix"), key="coverage_matrix"):
             st.caption(_("Number of Activity Reports each component submitted on each Resolution in {year}; only "
                          "Resolutions with reports have a column. Scroll sideways to see them all.").format(year=year))
             grid = coverage.matrix_table(readers.component_matrix(actor=actor, year=year, congress_code=congress,
@@ -269,3 +274,24 @@ with tab_components:
             grid = grid.astype("string").fillna("")  # blank, not "None", where a component did not report
             st.dataframe(grid, hide_index=True, height=min(40 + 35 * len(grid), 600),
                          column_config={"component": st.column_config.TextColumn(_("Component"), pinned=True)})
+
+# -- operative paragraphs nobody is working on (issue 18) ---------------------------------------------------
+st.subheader(_("Paragraphs nobody is working on"), anchor=False)
+in_year = st.toggle(_("Only Activity Reports received in {year}").format(year=year), key="idle_in_year",
+                    help=_("Off: a paragraph counts as worked on if any Activity Report ever addressed it."))
+idle = paragraph_readers.unaddressed(actor=actor, congress=congress, year=year if in_year else None)
+if idle.empty:
+    st.caption(_("Every operative paragraph entered for this Congress' Resolutions is addressed by at least one "
+                 "Activity Report (or no paragraph has been entered yet)."))
+else:
+    st.caption(ngettext("{n} operative paragraph that no Activity Report addresses.",
+                        "{n} operative paragraphs that no Activity Report addresses.", len(idle)).format(
+        n=format_number(len(idle))))
+    st.dataframe(idle.assign(addressee=idle["addressee"].map(operative_paragraphs.addressee_label)),
+                 hide_index=True, width="stretch", height=min(38 + 35 * len(idle), 420), column_config={
+        "code": st.column_config.TextColumn(_("Resolution"), width=170),
+        "title": st.column_config.TextColumn(_("Title"), width="medium"),
+        "number": st.column_config.TextColumn(_("Paragraph"), width=80),
+        "addressee": st.column_config.TextColumn(_("Addressee"), width=150),
+        "text": st.column_config.TextColumn(_("Text"), width="large"),
+    })

@@ -42,18 +42,19 @@ else:
     when = _("Progress Reports on {year} are due on **{date}**").format(year=year, date=fmt_date(due))
     if days < 0 and to_write.any():
         missing = int(to_write.sum())
-        st.error(when + ": " + ngettext("{n} day ago.", "{n} days ago.", -days).format(n=locales.format_number(-days))
-                 + " " + ngettext("{n} report still to write.", "{n} reports still to write.", missing).format(
-                     n=locales.format_number(missing)), icon=":material/alarm:")
+        st.error(_("{when}: {rest}").format(when=when, rest=ngettext("{n} day ago.", "{n} days ago.", -days).format(
+            n=locales.format_number(-days)) + " " + ngettext(
+            "{n} report still to write.", "{n} reports still to write.", missing).format(
+            n=locales.format_number(missing))), icon=":material/alarm:")
     elif days < 0:
         st.success(_("{when}: the deadline has passed and none of yours is missing.").format(when=when),
                    icon=":material/event_available:")
     elif days <= 30:
-        st.warning(when + ": **" + ngettext("{n} day left", "{n} days left", days).format(
-            n=locales.format_number(days)) + "**.", icon=":material/alarm:")
+        st.warning(_("{when}: {rest}").format(when=when, rest="**" + ngettext("{n} day left", "{n} days left", days)
+                                              .format(n=locales.format_number(days)) + "**."), icon=":material/alarm:")
     else:
-        st.info(when + ": " + ngettext("{n} day left", "{n} days left", days).format(
-            n=locales.format_number(days)) + ".", icon=":material/event:")
+        st.info(_("{when}: {rest}").format(when=when, rest=ngettext("{n} day left", "{n} days left", days).format(
+            n=locales.format_number(days)) + "."), icon=":material/event:")
 
 if mine.empty:
     st.info(_("No Resolution is assigned to you. The Secretariat assigns focal points "
@@ -75,13 +76,14 @@ rows = mine[FILTERS[shown_filter]] if shown_filter in FILTERS else mine
 if rows.empty:
     st.caption(_("Nothing here."))
 
-header = st.columns([4, 1.4, 1.6, 1.6, 1.3])
+WIDTHS = [1.8, 2.3, 2.3, 1.3, 2.1]  # room for the French and Spanish badges and buttons ("Aucun Rapport d'avancement")
+header = st.columns(WIDTHS)
 for col, label in zip(header, [_("Resolution"), _("Status {year}").format(year=year - 1),
                                _("Report {year}").format(year=year), _("Activity Reports"), ""]):
     col.caption(f"**{label}**" if label else " ")
 for row in rows.itertuples():
     with st.container(border=True):
-        cols = st.columns([4, 1.4, 1.6, 1.6, 1.3], vertical_alignment="center")
+        cols = st.columns(WIDTHS, vertical_alignment="center")
         cols[0].markdown(f"**{escape_md(row.code)}**  \n{escape_md(row.title)}")
         with cols[1]:
             status_badge(row.last_year_status)

@@ -43,7 +43,8 @@ for item in items:
     with st.container(border=True):
         text, actions = st.columns([5, 1])
         title = escape_md(item["title"])
-        text.markdown(f":blue-badge[{_('New')}] **{title}**" if not item["read"] else title)
+        new = _("New")  # outside the f-string: Babel does not read inside one
+        text.markdown(f":blue-badge[{new}] **{title}**" if not item["read"] else title)
         text.caption(fmt_date(item["created_at"]))
         # user text (a comment, a title): every character literal, line breaks kept
         text.markdown("  \n".join(escape_md(line) for line in item["body"].splitlines()))

@@ -8,12 +8,11 @@ Every text in the reader's language (issue 14); filters, the URL and chart click
 
 import streamlit as st
 
-from analytics import charts
 from analytics.filters import ProgressFilter
 from db import vocab
 from locales import N_, _, format_number, format_percent, ngettext
 from ui import analytics_readers as ar
-from ui import public_readers, readers, url_state
+from ui import charts, goal_readers, readers, url_state  # ui.charts: each chart built once, shared (issue 13)
 from ui.auth import viewer
 from ui.format import escape_md
 
@@ -25,6 +24,7 @@ if congresses.empty:
     st.info(_("The register holds no Resolutions yet."), icon=":material/info:")
     st.stop()
 themes = readers.theme_names()
+target_labels = goal_readers.target_labels()  # {code: label in the reader's language} (issue 18)
 codes = list(congresses["code"])
 labels = dict(zip(congresses["code"], congresses["label"]))
 short = {r.code: f"{r.city} {r.year}" for r in congresses.itertuples()}
@@ -37,6 +37,7 @@ url_state.init_year("year", default_year, years, label=N_("reporting year"))
 if st.session_state["year"] not in years:  # the Congress changed: show its latest year
     st.session_state["year"] = default_year
 url_state.init_list("theme", themes)
+url_state.init_list("target", list(target_labels))
 url_state.init_list("kind", list(vocab.RESOLUTION_KINDS))
 url_state.init_list("region", list(vocab.IUCN_REGIONS))
 url_state.init_list("component_kind", list(vocab.COMPONENT_KINDS))
@@ -56,7 +57,12 @@ with st.sidebar:
     st.header(_("Filters"))
     st.selectbox(_("Congress"), codes, key="congress", format_func=labels.get)
     st.selectbox(_("Reporting year"), years, key="year")
-    st.multiselect(_("Theme"), themes, key="theme", placeholder=_("All themes"))
+    theme_labels = {t: _(t) for t in themes}  # stored names in the URL, shown translated
+    st.multiselect(_("Theme"), themes, key="theme", format_func=theme_labels.get, placeholder=_("All themes"))
+    st.multiselect(_("Global goal or target"), list(target_labels), key="target", format_func=target_labels.get,
+                   placeholder=_("All goals and targets"),
+                   help=_("Resolutions tagged with any of these targets of the Kunming-Montreal Global Biodiversity "
+                          "Framework, the Sustainable Development Goals or Nature 2030; a goal takes its targets."))
     st.multiselect(_("Kind"), list(vocab.RESOLUTION_KINDS), key="kind", format_func=_,
                    placeholder=_("Resolutions and Recommendations"))
     st.multiselect(_("Region of the reporting component"), list(vocab.IUCN_REGIONS), key="region", format_func=_,
@@ -70,12 +76,13 @@ with st.sidebar:
                    help=_("Activity Report figures count the reports written in these languages (each report "
                           "records the language it was written in); statuses are not narrowed."))
 
-url_state.write_back({"congress": codes[0], "year": default_year, "theme": [], "kind": [], "region": [],
+url_state.write_back({"congress": codes[0], "year": default_year, "theme": [], "target": [], "kind": [], "region": [],
                       "component_kind": [], "language": []})
 
 flt = ProgressFilter(
     congress=st.session_state["congress"], year=int(st.session_state["year"]),
-    themes=tuple(st.session_state["theme"]), kinds=tuple(st.session_state["kind"]),
+    themes=tuple(st.session_state["theme"]), targets=tuple(st.session_state["target"]),
+    kinds=tuple(st.session_state["kind"]),
     regions=tuple(st.session_state["region"]), component_kinds=tuple(st.session_state["component_kind"]),
     languages=tuple(st.session_state["language"]), public=public,
 )
@@ -90,12 +97,14 @@ advanced = sum(counts[s] for s in ("Underway", "On-going", "Completed"))
 
 st.title(":material/monitoring: " + _("Overview"))
 scope = _("{congress}, reporting year {year}").format(congress=labels[flt.congress], year=flt.year)
-FILTER_NAMES = {"theme": N_("theme: {values}"), "kind": N_("kind: {values}"), "region": N_("region: {values}"),
+FILTER_NAMES = {"theme": N_("theme: {values}"), "target": N_("global goals: {values}"),
+                "kind": N_("kind: {values}"), "region": N_("region: {values}"),
                 "component": N_("component: {values}"), "language": N_("language of the reports: {values}")}
 chosen = [_(FILTER_NAMES[name]).format(values=", ".join(
-              values if name == "theme" else [vocab.LANGUAGE_LABELS[v] for v in values] if name == "language"
-              else map(_, values)))
-          for name, values in (("theme", flt.themes), ("kind", flt.kinds), ("region", flt.regions),
+              [vocab.LANGUAGE_LABELS[v] for v in values] if name == "language"
+              else values if name == "target" else map(_, values)))
+          for name, values in (("theme", flt.themes), ("target", flt.targets), ("kind", flt.kinds),
+                               ("region", flt.regions),
                                ("component", flt.component_kinds), ("language", flt.languages)) if values]
 n, year = format_number, flt.year
 if in_force:
@@ -139,7 +148,7 @@ if public:
 
 def _plot(chart: str, fig) -> None:
     if public:
-        fig = public_readers.without_work_in_preparation(fig)
+        fig = charts.without_work_in_preparation(fig)
     st.plotly_chart(fig, key=f"chart_{chart}", on_select=lambda: _drill(chart), selection_mode=("points",),
                     config={"displayModeBar": False})
 
@@ -188,6 +197,16 @@ with right:
     st.caption(_("A Resolution counts under each of its themes."))
     _plot("theme", charts.status_by_theme_chart(ar.figure("status_by_theme", flt)))
 _behind(("congress", "theme"))
+
+st.markdown("**" + _("Resolutions by target of the Global Biodiversity Framework, {year}").format(year=year) + "**")
+by_target = ar.figure("status_by_target", flt)
+if by_target.empty:
+    st.caption(_("No Resolution under these filters is tagged with a target of the Kunming-Montreal Global "
+                 "Biodiversity Framework."))
+else:
+    st.caption(_("A Resolution counts under each target it is tagged with."))
+    _plot("target", charts.status_by_target_chart(by_target, target_labels))
+    _behind(("target",))
 
 st.subheader(_("Over the years: {congress}").format(congress=short[flt.congress]))
 left, right = st.columns(2)

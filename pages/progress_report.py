@@ -13,8 +13,8 @@ from services import progress_reports as pr
 from services.errors import NotFound, PermissionDenied
 from services.form_fields import Kind
 from services.permissions import can
+from ui import paragraph_readers, report_form, return_report, unsaved, url_state
 from ui import progress_readers as readers
-from ui import report_form, return_report, url_state
 from ui.auth import signed_in_actor
 from ui.data import session
 from ui.flash import flash, show_flash
@@ -59,13 +59,15 @@ component_names = dict(zip(components["id"], components["name"]))
 component_of_source = dict(zip(candidates["id"], candidates["component_id"]))
 P = f"pr_{code}_{year}_"  # widget keys of this report
 # the fields drawn below (the editor's, the return comment's); a message on any other goes into the summary
-feedback = Feedback(P, fields=(tuple(f.name for f in pr.FIELDS)
+feedback = Feedback(P, fields=((*(f.name for f in pr.FIELDS), "paragraph_statuses")
                                if view.editable else ()) + (("comment",) if view.may_review else ()))
 
 
 F = {f.name: f for f in pr.FIELDS}  # the fields, declared once in services/report_fields.py
 KEYS = report_form.keys(pr.FIELDS, P)  # field -> widget key; the sources are one checkbox each (src_<id>)
 HEIGHTS = {"summary": 140, "results": 110}  # of the text areas; the others 100
+paragraph_list = paragraph_readers.paragraphs_of(code=code)
+STATUS_NAMES = {s: _(s) for s in vocab.IMPLEMENTATION_STATUSES}  # a dict's .get as format_func (AppTest)
 
 
 def key(name: str) -> str:
@@ -83,16 +85,23 @@ def load_form() -> None:
     ss[key("computed")] = sorted({int(component_of_source[i]) for i in data.source_ids if i in component_of_source})
     for source_id in candidates["id"]:
         ss[key(f"src_{source_id}")] = int(source_id) in data.source_ids
+    for paragraph in paragraph_list:  # the optional status per operative paragraph (issue 18)
+        ss[key(f"para_{paragraph['id']}")] = view.paragraph_statuses.get(paragraph["id"])
     ss[key("version")] = view.version
     ss[key("loaded")] = True
 
 
 def reset_form() -> None:
+    unsaved.forget(P)
     for name in [k for k in ss if isinstance(k, str) and k.startswith(P)]:
         del ss[name]
 
 
-if not ss.get(key("loaded")):
+# The editor's widgets: Streamlit forgets them on another page; ui/unsaved.py brings back what was typed.
+WIDGETS = ([w for name, w in KEYS.items() if name != "source_ids"] + [key(f"src_{i}") for i in candidates["id"]]
+           + [key(f"para_{p['id']}") for p in paragraph_list])
+restored = view.editable and unsaved.restore(P, actor.id, (code, year), WIDGETS)
+if not restored and (not ss.get(key("loaded")) or not all(w in ss for w in WIDGETS)):
     load_form()
 
 
@@ -121,10 +130,19 @@ def act(fn, success: str, reload: bool = True, **kwargs) -> None:
         flash(success)
 
 
+def paragraph_statuses() -> dict[int, str] | None:
+    """The statuses picked per paragraph (None when the Resolution has no paragraphs: nothing to change)."""
+    if not paragraph_list:
+        return None
+    picked = {p["id"]: ss.get(key(f"para_{p['id']}")) for p in paragraph_list}
+    return {pid: status for pid, status in picked.items() if status}
+
+
 def save(submit: bool) -> None:
     fn = pr.submit_for_review if submit else pr.save_draft
     act(fn, _("Submitted for review: it is now in the Secretariat's review queue.") if submit
-        else _("Draft saved."), code=code, year=year, data=form_input(), version=ss.get(key("version")))
+        else _("Draft saved."), code=code, year=year, data=form_input(), version=ss.get(key("version")),
+        paragraph_statuses=paragraph_statuses())
 
 
 def field_errors(name: str) -> None:
@@ -136,9 +154,10 @@ returned = [c for c in view.comments if c["action"] == "returned"]
 returned_note = returned[0] if view.state == "draft" and returned and (
     view.published_at is None or returned[0]["at"] > view.published_at) else None
 st.title(":material/edit_document: " + _("Progress Report {year}").format(year=year))
-st.markdown(f"**{escape_md(view.code)}** · {escape_md(view.title)} · "
-            + _("written in {language}").format(language=vocab.LANGUAGE_LABELS.get(view.data.language or "en")))
-info = st.columns([1.2, 1.6, 1.6, 3], vertical_alignment="center")
+written = ("" if view.id is None else  # a report not started yet has no language: the form chooses it
+           " · " + _("written in {language}").format(language=vocab.LANGUAGE_LABELS.get(view.data.language or "en")))
+st.markdown(f"**{escape_md(view.code)}** · {escape_md(view.title)}" + written)
+info = st.columns([1.8, 1.6, 1.6, 2.4], vertical_alignment="center")  # "Aucun Rapport d'avancement" fits
 with info[0]:
     state_badge(view.state, returned_note is not None)
 with info[1]:
@@ -187,6 +206,11 @@ def show_content() -> None:
     st.text(vocab.LANGUAGE_LABELS.get(data.language or "en"))
     st.markdown(f"**{_(F['component_ids'].label)}**")
     st.text(", ".join(component_names.get(c, str(c)) for c in data.component_ids) or "—")
+    rated = [(p["number"], view.paragraph_statuses[p["id"]]) for p in paragraph_list
+             if p["id"] in view.paragraph_statuses]
+    if rated:
+        st.markdown("**" + _("Status per operative paragraph") + "**")
+        st.text("\n".join(f"{number}: {_(status)}" for number, status in rated))
 
 
 def show_sources(selectable: bool) -> None:
@@ -228,6 +252,7 @@ if view.editable:
     with right:
         show_sources(selectable=True)
     with left, st.form(key("form"), border=True):
+        unsaved.note(restored)
         for f in pr.FIELDS:  # in the spec's order; the sources are ticked on the right
             if f.name == "source_ids":
                 continue
@@ -243,17 +268,29 @@ if view.editable:
                 st.radio(label, f.options, key=KEYS[f.name], help=help_text, horizontal=True,
                          format_func=vocab.LANGUAGE_LABELS.get)
             elif f.name == "component_ids":
-                st.multiselect(label, list(components["id"]), key=KEYS[f.name],
+                st.multiselect(label, list(components["id"]), key=KEYS[f.name], placeholder=_("Choose one or more"),
                                format_func=lambda c: component_names.get(c, str(c)), help=help_text)
             elif f.kind is Kind.CHOICES:
-                st.multiselect(label, f.options, key=KEYS[f.name], help=help_text, format_func=locales.translate)
+                st.multiselect(label, f.options, key=KEYS[f.name], help=help_text, format_func=locales.translate,
+                               placeholder=_("Choose one or more"))  # not Streamlit's English "Choose options"
             field_errors(f.name)
         field_errors("source_ids")
+        if paragraph_list:
+            st.markdown("**" + _("Status per operative paragraph (optional)") + "**")
+            st.caption(_("The Resolution's status is the one chosen above; give a paragraph a status only "
+                         "where you can tell it apart."))
+            for paragraph in paragraph_list:
+                st.selectbox(_("Paragraph {number}").format(number=paragraph["number"]),
+                             list(vocab.IMPLEMENTATION_STATUSES), key=key(f"para_{paragraph['id']}"),
+                             index=None, placeholder=_("No status for this paragraph"),
+                             format_func=STATUS_NAMES.get, help=paragraph["text"][:300])
+            field_errors("paragraph_statuses")
         buttons = st.columns(2)
         buttons[0].form_submit_button(_("Save draft"), icon=":material/save:", on_click=save, args=(False,),
                                       width="stretch")
         buttons[1].form_submit_button(_("Submit for review"), type="primary", icon=":material/send:", on_click=save,
                                       args=(True,), width="stretch")
+    unsaved.track(P, actor.id, (code, year), WIDGETS)
 else:
     left, right = st.columns([3, 2], gap="large")
     with left:

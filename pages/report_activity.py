@@ -1,6 +1,7 @@
 """Report an activity: one form for a new Activity Report, a draft or a returned one (?id=N), or a new
-report started from an earlier one (?from=N). Nothing typed is lost: the fields live in session state,
-and errors, conflicts and refusals are shown above or next to the fields, never by clearing them."""
+report started from an earlier one (?from=N). The fields live in session state (kept while the user visits other
+pages: ui/unsaved.py), and errors, conflicts and refusals are shown above or next to the fields, never by
+clearing them."""
 
 from datetime import date
 
@@ -13,7 +14,7 @@ from services import activity_reports as ar
 from services.errors import NotFound, PermissionDenied
 from services.form_fields import Kind, draft_rule
 from ui import activity_readers as readers
-from ui import report_form, url_state
+from ui import operative_paragraphs, paragraph_readers, report_form, unsaved, url_state
 from ui.auth import signed_in_actor
 from ui.chosen import list_chosen
 from ui.format import escape_md, fmt_date
@@ -27,6 +28,7 @@ KEYS = report_form.keys(ar.FIELDS, "ar_")  # form field -> session-state key of 
 NEEDS = [f for f in ar.FIELDS if f.kind is Kind.TEXT and f.name != "description"]
 DATE_RANGE = (date(1990, 1, 1), date(date.today().year + 10, 12, 31))
 feedback = Feedback("activity_report", fields=(*KEYS, "scope"))  # every field has its messages under it
+FORM = "activity_report"  # its unsaved input, kept across pages (ui/unsaved.py)
 
 
 def _param_int(name: str) -> int | None:
@@ -60,6 +62,7 @@ def _save(submit: bool) -> None:
     if saved is FAILED:
         return
     saved_id, saved_version = saved.id, saved.version
+    unsaved.forget(FORM)
     if submit:
         st.session_state["ar_flash"] = ("submitted", saved_id, data.title, data.resolution_ids)
         st.query_params.clear()
@@ -74,6 +77,7 @@ def _save(submit: bool) -> None:
 
 
 def _reload() -> None:
+    unsaved.forget(FORM)
     st.session_state["ar_source"] = None
 
 
@@ -107,6 +111,7 @@ DRAFT_NEEDS = draft_rule(ar.FIELDS, filled=("component_id",) if len(components) 
 edit_id, from_id = _param_int("id"), _param_int("from")
 url_state.show_notices()
 source = ("id", edit_id) if edit_id else ("from", from_id) if from_id else ("new",)
+restored = st.session_state.get("ar_source") == source and unsaved.restore(FORM, actor.id, source, KEYS.values())
 if st.session_state.get("ar_source") != source or KEYS["title"] not in st.session_state:
     feedback.clear()
     try:
@@ -227,12 +232,28 @@ with main:
                          help=_help("resolution_ids"))
         list_chosen(st.session_state.get(KEYS["resolution_ids"]), lambda rid: full_labels.get(rid, rid))
         _field_errors("resolution_ids")
+        # The operative paragraphs of the chosen Resolutions (issue 18); picks of a Resolution no longer chosen
+        # are dropped before the box is drawn, so it never holds a paragraph it does not offer.
+        paragraph_rows = paragraph_readers.options(
+            resolution_ids=tuple(st.session_state.get(KEYS["resolution_ids"]) or ()))
+        to_whom = operative_paragraphs.addressee_label
+        paragraph_labels = {int(r.id): f"{r.code} ¶ {r.number}" + (f" ({to_whom(r.addressee)})" if r.addressee else "")
+                            + f" · {r.text if len(r.text) <= 80 else r.text[:78] + '…'}"
+                            for r in paragraph_rows.itertuples()}
+        st.session_state[KEYS["paragraph_ids"]] = [
+            pid for pid in st.session_state.get(KEYS["paragraph_ids"]) or [] if pid in paragraph_labels]
+        st.multiselect(_label("paragraph_ids"), list(paragraph_labels), key=KEYS["paragraph_ids"],
+                       format_func=paragraph_labels.get, disabled=not paragraph_labels, help=_help("paragraph_ids"),
+                       placeholder=_placeholder("paragraph_ids") if paragraph_labels else _(
+                           "No operative paragraph entered for the chosen Resolutions"))
+        _field_errors("paragraph_ids")
         st.multiselect(_label("action_types"), list(F["action_types"].options), key=KEYS["action_types"],
                        placeholder=_placeholder("action_types"), format_func=locales.translate)
         list_chosen(st.session_state.get(KEYS["action_types"]), locales.translate)
         _field_errors("action_types")
 
     with st.form("activity_report", enter_to_submit=False):
+        unsaved.note(restored)
         st.subheader(_("The activity"), anchor=False)
         st.text_input(_label("title"), key=KEYS["title"], placeholder=_placeholder("title"), help=_help("title"))
         _field_errors("title")
@@ -280,8 +301,9 @@ with main:
                  format_func=vocab.LANGUAGE_LABELS.get, help=_help("language"))
         _field_errors("language")
 
-        left, right, _rest = st.columns([1, 1, 2])
+        left, right, _rest = st.columns([1, 1.4, 1.6])  # "Enregistrer le brouillon" / "Guardar borrador" fit
         left.form_submit_button(_("Submit"), type="primary", icon=":material/send:", on_click=_save, args=(True,),
                                 width="stretch")
         right.form_submit_button(_("Save draft"), icon=":material/save:", on_click=_save, args=(False,),
                                  width="stretch")
+unsaved.track(FORM, actor.id, source, KEYS.values())

@@ -13,7 +13,16 @@ from locales import N_, _, ngettext
 from services import form_fields
 from services.errors import NotFound
 from services.report_fields import PROGRESS
-from ui import activity_readers, progress_readers, public_readers, readers, return_report, url_state
+from ui import (
+    activity_readers,
+    goal_tags,
+    operative_paragraphs,
+    progress_readers,
+    public_readers,
+    readers,
+    return_report,
+    url_state,
+)
 from ui.auth import viewer
 from ui.flash import show_flash
 from ui.format import escape_md, fmt_date
@@ -62,7 +71,8 @@ with cols[0]:
     st.markdown("**" + _("Adopted by") + "**")
     st.text(where)
     st.markdown("**" + _("Themes") + "**")
-    st.text(", ".join(detail["themes"]) or _("No theme assigned"))
+    st.text(", ".join(_(t) for t in detail["themes"]) or _("No theme assigned"))
+    goal_tags.show_targets(detail["code"])
 with cols[1]:
     st.markdown("**" + _("Status") + "**")
     if detail["status"] == "archived":
@@ -87,11 +97,15 @@ if not public:
         for fp in focal.itertuples():
             st.text(f"{fp.name}\n{fp.email}")
 
+goal_tags.offer_tagging(actor, detail["code"])  # the Secretariat's: the targets above
+
 if detail["summary"]:
     st.subheader(_("Summary"), anchor=False)
     st.text(detail["summary"])
 if detail["text_url"]:  # an http(s) address (the service hands out no other), shown as a button, not Markdown
     st.link_button(_("Read the official text"), detail["text_url"], icon=":material/open_in_new:")
+
+operative_paragraphs.show(actor, code, detail.get("paragraphs"))  # issue 18: who reported what, per paragraph
 
 st.subheader(_("Progress Reports by year"), anchor=False)
 reports = detail["progress_reports"]

@@ -93,7 +93,7 @@ users_tab, new_tab, file_tab = st.tabs([":material/group: " + _("Accounts"), ":m
 
 # -- search, table and the selected account ------------------------------------------------------------
 with users_tab:
-    text_col, role_col, comp_col, status_col, seen_col = st.columns([3, 2, 2, 1.3, 1.7])
+    text_col, role_col, comp_col, status_col, seen_col = st.columns([2.6, 2, 2, 1.7, 1.7])  # "Tous les états"
     text = text_col.text_input(_("Search"), key="users_q", placeholder=_("Words of the username, name or email"))
     roles = role_col.multiselect(_("Role"), vocab.ROLES, key="users_roles", format_func=ROLE_NAMES.get,
                                  placeholder=_("Every role"))

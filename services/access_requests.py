@@ -32,7 +32,7 @@ ASKABLE_ROLES = tuple(r for r in vocab.ROLES if r != "admin")  # nobody asks to 
 # Shown as _(USERNAME_RULE).format(min=accounts.USERNAME_MIN, max=accounts.USERNAME_MAX)
 USERNAME_RULE = N_("{min} to {max} characters: letters, digits and . _ - (no spaces or accents)")
 LIST_COLUMNS = ["id", "created_at", "name", "email", "component", "role", "message", "state",
-                "decided_at", "decided_by", "component_id", "decision_note"]
+                "decided_at", "decided_by", "component_id", "decision_note", "language"]
 
 
 # -- small checks ---------------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def list_requests(*, session: Session, actor: Actor | None, state: str | None = 
         "component": _component_label(components.get(r.component_id)) if r.component_id else None,
         "role": r.role, "message": r.message, "state": r.state, "decided_at": r.decided_at,
         "decided_by": deciders.get(r.decided_by), "component_id": r.component_id,
-        "decision_note": r.decision_note,
+        "decision_note": r.decision_note, "language": r.language,
     } for r in requests], columns=LIST_COLUMNS)
 
 
@@ -141,9 +141,12 @@ def suggest_username(*, session: Session, email: str) -> str:
 # -- the person asking ----------------------------------------------------------------------------------
 
 def submit_request(*, session: Session, email: str, name: str | None, component_id: int | None, role: str,
-                   message: str | None, settings: Settings | None = None) -> AccessRequest:
-    """Ask for access as `email` (vouched for by the identity provider; this person has no account).
-    Raises ValidationFailed listing every problem (fields "email", "role", "component_id", "message")."""
+                   message: str | None, settings: Settings | None = None,
+                   language: str | None = None) -> AccessRequest:
+    """Ask for access as `email` (vouched for by the identity provider; this person has no account), in
+    `language` (the interface language of the form; by default the run's): the decision is mailed in it and
+    an approved account starts in it. Raises ValidationFailed listing every problem (fields "email", "role",
+    "component_id", "message")."""
     errors: list[FieldError] = []
     address = (email or "").strip().lower()
     if not address or "@" not in address or len(address) > 200 or any(c.isspace() for c in address) \
@@ -171,13 +174,14 @@ def submit_request(*, session: Session, email: str, name: str | None, component_
         raise ValidationFailed(errors)
 
     request = AccessRequest(email=address, name=_clean_name(name, address), component_id=component_id,
-                            role=role, message=text)
+                            role=role, message=text, language=locales.valid(language) or locales.current())
     session.add(request)
     session.flush()
     audit.record(session, actor=None, action="request_access", entity="access_request", entity_id=request.id,
-                 after={"email": address, "name": request.name, "component_id": component_id, "role": role})
-    for admin_email, language in _admins(session):
-        with locales.use(language):  # each administrator in their own language
+                 after={"email": address, "name": request.name, "component_id": component_id, "role": role,
+                        "language": request.language})
+    for admin_email, admin_language in _admins(session):
+        with locales.use(admin_language):  # each administrator in their own language
             link = f"{settings.public_url}/access_requests" if settings else _("the Access requests page")
             body = _("{name} <{email}> signed in with IUCN Accounts and asks for access to the "
                      "Resolutions Tracker.\n\n"
@@ -237,7 +241,7 @@ def approve(*, session: Session, actor: Actor | None, request_id: int, username:
         raise ValidationFailed(errors)
 
     user = User(username=values.username, display_name=values.display_name, email=values.email,
-                password_hash=None)
+                password_hash=None, language=request.language)  # the language they asked in
     session.add(user)
     session.flush()
     for role in values.roles:
@@ -249,11 +253,11 @@ def approve(*, session: Session, actor: Actor | None, request_id: int, username:
     audit.record(session, actor=actor, action="create", entity="user", entity_id=user.username,
                  after={"username": user.username, "display_name": user.display_name, "email": user.email,
                         "roles": values.roles, "component_ids": values.component_ids,
-                        "access_request_id": request.id})
+                        "language": user.language, "access_request_id": request.id})
     audit.record(session, actor=actor, action="approve", entity="access_request", entity_id=request.id,
                  before={"state": "pending"},
                  after={"state": "approved", "user": user.username, "note": text})
-    with locales.use(user.language):  # the new account's language (English unless set)
+    with locales.use(request.language):  # the language the request was made in (the new account's)
         labels = ", ".join(_(vocab.ROLE_LABELS[r]) for r in values.roles)
         subject = _("Your access to the Resolutions Tracker is approved")
         body = _("Hello {name},\n\nYour access to the Resolutions Tracker is approved (role: {roles}).\n"
@@ -279,13 +283,13 @@ def decline(*, session: Session, actor: Actor | None, request_id: int, note: str
     _decide(session, request, actor, "declined", text)
     audit.record(session, actor=actor, action="decline", entity="access_request", entity_id=request.id,
                  before={"state": "pending"}, after={"state": "declined", "note": text})
-    # The person has no account, so no language of their own: the deciding administrator's language.
-    subject = _("Your request for access to the Resolutions Tracker")
-    body = _("Hello {name},\n\nAn administrator has declined your request for access to the Resolutions "
-             "Tracker ({link}).\n").format(name=request.name, link=settings.public_url)
-    if text:
-        body += "\n" + _("Their note:\n{note}").format(note=text) + "\n"
-    body += "\n" + _("If you think this is a mistake, reply to the person who invited you or ask the "
-                     "IUCN Secretariat.") + "\n"
+    with locales.use(request.language):  # the person has no account: the language they asked in
+        subject = _("Your request for access to the Resolutions Tracker")
+        body = _("Hello {name},\n\nAn administrator has declined your request for access to the Resolutions "
+                 "Tracker ({link}).\n").format(name=request.name, link=settings.public_url)
+        if text:
+            body += "\n" + _("Their note:\n{note}").format(note=text) + "\n"
+        body += "\n" + _("If you think this is a mistake, reply to the person who invited you or ask the "
+                         "IUCN Secretariat.") + "\n"
     mail.queue(session, to=request.email, subject=subject, body=body)
     return request

@@ -40,7 +40,7 @@ from db.models import (
 )
 from db.sql import string_agg
 from locales import N_, _, ngettext
-from services import audit, form_fields, notifications, report_fields, text_rules
+from services import audit, form_fields, notifications, paragraphs, report_fields, text_rules
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from services.locking import claim
 from services.permissions import Actor, can, require
@@ -181,6 +181,8 @@ def _problems(session: Session, data: ActivityInput, *, full: bool, today: date)
         known = set(session.exec(select(Resolution.id).where(Resolution.id.in_(data.resolution_ids))))
         if set(data.resolution_ids) - known:
             add("resolution_ids", _("One of the chosen Resolutions no longer exists; choose again."))
+    if paragraphs.foreign_paragraphs(session, data.paragraph_ids, data.resolution_ids):  # issue 18
+        add("paragraph_ids", _(form_fields.by_name(FIELDS)["paragraph_ids"].invalid))
     if data.period_start and data.period_end and data.period_end < data.period_start:
         add("period_end", _("The end date is before the start date."))
     if not full:
@@ -382,6 +384,8 @@ def prefill_from(*, session: Session, actor: Actor, report_id: int) -> ActivityI
     active = set(session.exec(
         select(Resolution.id).where(Resolution.id.in_(data.resolution_ids), Resolution.status == "active")))
     data.resolution_ids = [rid for rid in data.resolution_ids if rid in active]
+    dropped = paragraphs.foreign_paragraphs(session, data.paragraph_ids, data.resolution_ids)
+    data.paragraph_ids = [pid for pid in data.paragraph_ids if pid not in dropped]  # of the Resolutions kept
     return data
 
 

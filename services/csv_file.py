@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterator
 
 import locales
 from locales import _
+from services import text_rules
 from services.errors import FieldError, ValidationFailed
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -33,17 +34,14 @@ if csv.field_size_limit() < READER_LIMIT:
 # Unicode Cc (C0, DEL, C1) and the line and paragraph separators; line breaks and tabs allowed or not.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return", "\x0b": "vertical tab",
-          "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete", "\u2028": "line separator",
-          "\u2029": "paragraph separator"}
 
 
 def size_text(size: int) -> str:
-    """A byte count as people read it: 5 MB, 6.2 MB, 800 KB."""
+    """A byte count as people read it, in the run's language: 5 MB, 6.2 MB, 800 KB (6,2 Mo in French)."""
     if size >= 1024 * 1024:
         mb = size / (1024 * 1024)
-        return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
+        return _("{size} MB").format(size=locales.format_decimal(mb, digits=0 if mb == int(mb) else 1))
+    return _("{size} KB").format(size=locales.format_number(max(1, round(size / 1024))))
 
 
 def shown(value: str, limit: int = 60, *, quoted: bool = True) -> str:
@@ -64,7 +62,8 @@ def check_size(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> None:
 def control_character(value: str, *, multiline: bool = False) -> str | None:
     """The first control character in the value, described ("NUL (U+0000) at position 7"), or None."""
     found = _first_control(value, multiline)
-    return None if found is None else f"{_describe(found[1])} at position {found[0] + 1}"
+    return None if found is None else _("{char} at position {position}").format(char=_describe(found[1]),
+                                                                                 position=found[0] + 1)
 
 
 def _first_control(value: str, multiline: bool) -> tuple[int, str] | None:
@@ -73,7 +72,9 @@ def _first_control(value: str, multiline: bool) -> tuple[int, str] | None:
 
 
 def _describe(char: str) -> str:
-    return f"{_NAMES.get(char) or unicodedata.name(char, 'control character')} (U+{ord(char):04X})"
+    """'tab (U+0009)' in the run's language; a character without a usual name by its Unicode name."""
+    name = text_rules.character_name(char) or unicodedata.name(char, None) or _("control character")
+    return f"{name} (U+{ord(char):04X})"
 
 
 def cell_problem(column: str, cell: str, *, cell_max: int = CELL_MAX, multiline: bool = False) -> str | None:

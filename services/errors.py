@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from locales import _
+
 
 class ServiceError(Exception):
     """Base of every error a user can be shown."""
@@ -31,9 +33,10 @@ class ValidationFailed(ServiceError):
     errors: list[FieldError] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return "; ".join(
-            (f"line {e.line}: " if e.line else "") + f"{e.field}: {e.message}" for e in self.errors
-        )
+        """Every message in the run's language, for a reader (a page, a mail). A file's problem says its line and
+        column (the file's own header, as written); a form's field names are code, left out."""
+        return "; ".join(_("line {line}: {column}: {message}").format(line=e.line, column=e.field, message=e.message)
+                         if e.line else e.message for e in self.errors)
 
     def for_field(self, name: str) -> list[str]:
         return [e.message for e in self.errors if e.field == name]

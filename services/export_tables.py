@@ -55,7 +55,7 @@ ANALYSIS_COLUMNS: dict[str, tuple[Column, ...]] = {
 
 
 # The columns of the analysis' tables that hold a vocabulary's English label: shown in the reader's language.
-_VOCABULARY = ("status", "change", "category", "component_kind", "action_type", "region", "challenge")
+_VOCABULARY = ("status", "change", "category", "theme", "component_kind", "action_type", "region", "challenge")
 # Sheet names as translated (Excel: 31 characters at most; services.tabular cuts a longer one).
 ANALYSIS_SHEETS = (N_("Headline"), N_("Status"), N_("Status change"), N_("Change since last year"),
                    N_("Status over the years"), N_("Reporting coverage"), N_("Status by theme"),
@@ -64,9 +64,11 @@ ANALYSIS_SHEETS = (N_("Headline"), N_("Status"), N_("Status change"), N_("Change
 
 
 def _translated(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its vocabulary values in the reader's language (the status matrix: its first column)."""
-    if name == "Status change":
-        return frame.assign(**{frame.columns[0]: frame.iloc[:, 0].map(_)})
+    """The frame with its vocabulary values in the reader's language (the status matrix: its first column and
+    its headers)."""
+    if name == "Status change":  # statuses down the first column and across the headers
+        frame = frame.assign(**{frame.columns[0]: frame.iloc[:, 0].map(_)})
+        return frame.rename(columns={c: _(c) for c in frame.columns[1:]})
     changes = {key: frame[key].map(lambda v: _(v) if isinstance(v, str) else v)
                for key in _VOCABULARY if key in frame.columns}
     if "challenge_categories" in frame.columns:
@@ -132,7 +134,10 @@ def per_congress_table(per_congress: pd.DataFrame) -> Table:
 def body_tables(*, per_congress: pd.DataFrame, by_theme: pd.DataFrame) -> list[Table]:
     """The page's tables for downloads (bp.tables' names), with their headers."""
     names = list(bp.tables(per_congress=per_congress, by_theme=by_theme))
-    return [per_congress_table(per_congress), Table(_(names[1]), by_theme, BY_THEME_COLUMNS)]
+    # Themes, their parent, classification and kind in the reader's language, as on the page.
+    shown = by_theme.assign(**{c: by_theme[c].map(lambda v: _(v) if isinstance(v, str) and v else v)
+                               for c in ("theme", "parent", "framework", "kind")})
+    return [per_congress_table(per_congress), Table(_(names[1]), shown, BY_THEME_COLUMNS)]
 
 
 def body_filters(flt: bp.BodyFilter, *, first_year: int, last_year: int) -> list[str]:

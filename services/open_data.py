@@ -62,6 +62,12 @@ TABLES = (
         ("theme", TEXT, "theme name"),
         ("framework", TEXT, "the classification the theme belongs to"),
     )),
+    TableSpec("resolution_targets", "The global goals and targets each Resolution is tagged with", (
+        ("resolution", TEXT, "resolutions.code"),
+        ("target", TEXT, "code of the goal or target: KMGBF-T3, SDG-14, SDG-14.5, N2030-OCEANS"),
+        ("framework", TEXT, "KMGBF, SDG or NATURE2030"),
+        ("name", TEXT, "its official English short name (an SDG target: its text)"),
+    )),
     TableSpec("progress_reports", "Published Progress Reports (each its latest published version)", (
         ("resolution", TEXT, "resolutions.code"),
         ("congress", TEXT, "congresses.code"),
@@ -117,6 +123,7 @@ def _records(session: Session) -> dict[str, list[dict]]:
         "congresses": public.congresses,
         "resolutions": public.all_resolutions,
         "resolution_themes": public.resolution_themes,
+        "resolution_targets": public.resolution_targets,
         "progress_reports": public.all_published_reports,
         "activity_reports": public.public_activity_reports,
     }

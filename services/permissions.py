@@ -44,6 +44,7 @@ RULES: dict[str, frozenset[str]] = {
     "register.import": frozenset({"secretariat"}),
     "register.edit": frozenset({"secretariat"}),
     "register.export": EVERYONE,
+    "paragraphs.edit": frozenset({"secretariat"}),  # a Resolution's operative paragraphs: edit, import (issue 18)
     # Accounts and organisations: the administrator only
     "users.manage": frozenset(),
     "components.manage": frozenset(),
@@ -68,6 +69,9 @@ RULES: dict[str, frozenset[str]] = {
     "coverage.view": frozenset({"secretariat", "focal_point"}),
     "analysis.write": frozenset({"secretariat"}),
     "analysis.read": frozenset({"secretariat", "leadership", "focal_point"}),
+    # What the reports say (issue 18): the mined groups of challenges; the Secretariat curates them
+    "themes.read": frozenset({"secretariat", "leadership"}),
+    "themes.curate": frozenset({"secretariat"}),
 }
 assert all(roles <= EVERYONE for roles in RULES.values())
 

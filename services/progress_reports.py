@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+import locales
 from db.counting import counted_activity, counted_activity_in, status_in_year, year_bounds
 from db.engine import transaction
 from db.models import (
@@ -41,7 +42,7 @@ from db.models import (
     utcnow,
 )
 from locales import N_, _
-from services import audit, form_fields, notifications, report_fields, text_rules
+from services import audit, form_fields, notifications, paragraphs, report_fields, text_rules
 from services.assignments import resolution_by_code
 from services.errors import ConflictError, FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from services.locking import claim
@@ -107,6 +108,7 @@ class ProgressView:
     prefilled_from: int | None  # the year whose published report filled a new one
     comments: list[dict] = field(default_factory=list)  # newest first: body, by, at, action
     participant: bool = False  # may read the working copy, its comments and history (may_read_working_copy)
+    paragraph_statuses: dict[int, str] = field(default_factory=dict)  # optional, per operative paragraph (issue 18)
 
 
 # -- permissions ------------------------------------------------------------------------------------------
@@ -306,7 +308,8 @@ def open_report(*, session: Session, actor: Actor, code: str, year: int) -> Prog
         published_status=report.published_status, published_at=report.published_at,
         author=author.display_name if author else None, updated_at=report.updated_at, may_write=writer,
         editable=writer and report.state == "draft", may_review=reviewer and report.state == "in_review",
-        prefilled_from=None, comments=_comments(session, report.id) if participant else [], participant=participant)
+        prefilled_from=None, comments=_comments(session, report.id) if participant else [], participant=participant,
+        paragraph_statuses=paragraphs.progress_statuses(session, report.id))
 
 
 # -- validation and writing -------------------------------------------------------------------------------
@@ -333,7 +336,8 @@ def _problems(session: Session, resolution_id: int, data: ProgressInput, *, full
 def _snapshot(session: Session, report: ProgressReport) -> dict:
     """The content as audit events and revisions record it."""
     data = _input_of(session, report) if report.id else ProgressInput()
-    return asdict(data) | {"state": report.state}
+    statuses = {str(k): v for k, v in sorted(paragraphs.progress_statuses(session, report.id).items())}
+    return asdict(data) | {"state": report.state, paragraphs.REVISION_KEY: statuses}
 
 
 def _write(session: Session, report: ProgressReport, data: ProgressInput) -> None:
@@ -342,7 +346,7 @@ def _write(session: Session, report: ProgressReport, data: ProgressInput) -> Non
 
 
 def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressInput, version: int | None,
-          *, submit: bool) -> ProgressReport:
+          *, submit: bool, paragraph_statuses: dict[int, str] | None = None) -> ProgressReport:
     resolution = resolution_by_code(session, code)
     _require_write(session, actor, resolution)
     data = form_fields.clean(data, FIELDS)
@@ -361,6 +365,8 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
         if version != report.version:
             raise ConflictError(_(CONFLICT))
     errors = _problems(session, resolution.id, data, full=submit)
+    if paragraph_statuses:
+        errors += paragraphs.progress_status_problems(session, resolution.id, paragraph_statuses)
     if errors:
         raise ValidationFailed(errors)
     if report is None:
@@ -377,6 +383,8 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
         claim(session, report, version, _(CONFLICT))
         action = "update"
     _write(session, report, data)
+    if paragraph_statuses is not None:  # None: left as they are (a caller that does not show them)
+        paragraphs.write_progress_statuses(session, report.id, paragraph_statuses)
     if submit:
         report.state = "in_review"
         action = "submit"
@@ -390,15 +398,16 @@ def _save(session: Session, actor: Actor, code: str, year: int, data: ProgressIn
 
 
 def save_draft(*, session: Session, actor: Actor, code: str, year: int, data: ProgressInput,
-               version: int | None = None) -> ProgressReport:
-    """Create this year's report (version None) or save the draft (version = the one read)."""
-    return _save(session, actor, code, year, data, version, submit=False)
+               version: int | None = None, paragraph_statuses: dict[int, str] | None = None) -> ProgressReport:
+    """Create this year's report (version None) or save the draft (version = the one read). `paragraph_statuses`:
+    an optional status per operative paragraph (paragraph id -> status; None leaves them as they are)."""
+    return _save(session, actor, code, year, data, version, submit=False, paragraph_statuses=paragraph_statuses)
 
 
 def submit_for_review(*, session: Session, actor: Actor, code: str, year: int, data: ProgressInput,
-                      version: int | None = None) -> ProgressReport:
+                      version: int | None = None, paragraph_statuses: dict[int, str] | None = None) -> ProgressReport:
     """Save and send to the Secretariat for review (status and summary required)."""
-    return _save(session, actor, code, year, data, version, submit=True)
+    return _save(session, actor, code, year, data, version, submit=True, paragraph_statuses=paragraph_statuses)
 
 
 def _load(session: Session, report_id: int) -> ProgressReport:
@@ -563,20 +572,26 @@ def review_queue(*, session: Session, actor: Actor) -> pd.DataFrame:
                                        "revision", "submitted_at", "sources", "version"])
 
 
-ACTION_LABELS = {"create": "Started", "update": "Saved draft", "submit": "Submitted for review",
-                 "publish": "Published", "return": "Returned with a comment", "new_version": "Started a correction"}
-FIELD_LABELS = {f.name: f.short for f in FIELDS}  # "Changed: status, summary"
+ACTION_LABELS = {"create": N_("Started"), "update": N_("Saved draft"), "submit": N_("Submitted for review"),
+                 "publish": N_("Published"), "return": N_("Returned with a comment"),
+                 "new_version": N_("Started a correction")}  # shown _(label)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}  # "Changed: status, summary": f.short, translated when read
+
+
+def _changed(names) -> str:
+    return _("Changed: {fields}").format(fields=", ".join(FIELD_BY_NAME[k].short for k in names))
 
 
 def _describe(action: str, before: dict | None, after: dict | None) -> str:
     after = after or {}
     if action == "publish":
-        return f"Revision {after.get('revision')}: {after.get('published_status')}"
+        return _("Revision {revision}: {status}").format(revision=after.get("revision"),
+                                                        status=locales.translate(after.get("published_status")))
     if action == "return":
         return after.get("comment", "")
-    changed = [FIELD_LABELS[k] for k in after if k in FIELD_LABELS]
+    changed = [k for k in after if k in FIELD_BY_NAME]
     if action in ("create", "update", "submit") and changed:
-        return "Changed: " + ", ".join(changed)
+        return _changed(changed)
     return ""
 
 
@@ -593,7 +608,7 @@ def history(*, session: Session, actor: Actor, report_id: int) -> pd.DataFrame:
         .where(AuditEvent.entity == ENTITY, AuditEvent.entity_id == str(report_id))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).all()
-    return pd.DataFrame([{"at": at, "who": who or "—", "what": ACTION_LABELS.get(action, action),
+    return pd.DataFrame([{"at": at, "who": who or "—", "what": _(ACTION_LABELS.get(action, action)),
                           "details": _describe(action, before, after)} for at, who, action, before, after in rows],
                         columns=["at", "who", "what", "details"])
 
@@ -610,10 +625,10 @@ def revisions(*, session: Session, report_id: int) -> pd.DataFrame:
     for rev, who in rows:
         content = rev.content | {"status": rev.status}
         if previous is None:
-            changed = "First publication"
+            changed = _("First publication")
         else:
-            keys = [FIELD_LABELS[k] for k in FIELD_LABELS if content.get(k) != previous.get(k)]
-            changed = "Changed: " + ", ".join(keys) if keys else "No change"
+            keys = [k for k in FIELD_BY_NAME if content.get(k) != previous.get(k)]
+            changed = _changed(keys) if keys else _("No change")
         out.append({"revision": rev.revision, "status": rev.status, "published_at": rev.published_at,
                     "published_by": who, "changes": changed})
         previous = content

@@ -34,15 +34,17 @@ from db.models import (
     ActivityReportResolution,
     Component,
     Congress,
+    GoalTarget,
     ProgressReport,
     ProgressReportComponent,
     ProgressReportRevision,
     Resolution,
+    ResolutionTarget,
     ResolutionTheme,
     Theme,
     as_utc,
 )
-from services import text_rules
+from services import paragraphs, text_rules
 from services.errors import FieldError, ValidationFailed
 from services.register import RegisterFilter, search_resolutions, theme_names
 from services.register_file import web_address
@@ -114,24 +116,45 @@ def themes(session: Session) -> list[str]:
     return theme_names(session=session)
 
 
-def resolutions(session: Session, *, congress=None, kind=None, status=None, theme=None, q: str | None = None,
-                limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+def goal_targets(session: Session, *, framework: str | None = None) -> list[dict]:
+    """The global goals and targets Resolutions are tagged with (issue 18), in reference order; one framework
+    (KMGBF, SDG, NATURE2030) when named."""
+    errors: list[FieldError] = []
+    _check("framework", _values(framework), vocab.GOAL_FRAMEWORKS, "framework", errors)
+    _raise(errors)
+    query = select(GoalTarget).order_by(GoalTarget.position)
+    if framework is not None:
+        query = query.where(GoalTarget.framework == framework)
+    return [{"code": t.code, "framework": t.framework, "level": t.level, "parent": t.parent_code,
+             "number": t.number, "name": t.name, "name_fr": t.name_fr, "name_es": t.name_es}
+            for t in session.exec(query).all()]
+
+
+def _target_codes(session: Session) -> list[str]:
+    return list(session.exec(select(GoalTarget.code).order_by(GoalTarget.position)))
+
+
+def resolutions(session: Session, *, congress=None, kind=None, status=None, theme=None, target=None,
+                q: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
     """(total, one page of rows) of the register under the filters, the register's own search
     (services/register.search_resolutions): newest Congress first, then by number. congress, kind, theme and
     status each take one value or several (alternatives); status is a lifecycle (active, archived) or a
-    latest published implementation status (RESOLUTION_STATUS_FILTERS); given both, both must hold."""
+    latest published implementation status (RESOLUTION_STATUS_FILTERS); given both, both must hold. target:
+    goal target codes (a Resolution tagged with any; an SDG goal takes its targets)."""
     congress, kind, theme, status = _values(congress), _values(kind), _values(theme), _values(status)
+    target = _values(target)
     errors: list[FieldError] = []
     _check("congress", congress, _congress_codes(session), "Congress", errors)
     _check("kind", kind, vocab.RESOLUTION_KINDS, "kind", errors)
     _check("theme", theme, theme_names(session=session), "theme", errors)
+    _check("target", target, _target_codes(session), "target", errors)
     _check("status", status, RESOLUTION_STATUS_FILTERS, "status", errors)
     _page(limit, offset, errors)
     _raise(errors)
     lifecycle = [s for s in status if s in vocab.RESOLUTION_STATUSES]
     implementation = [s for s in status if s not in vocab.RESOLUTION_STATUSES]
     flt = RegisterFilter(q=q or "", congresses=list(congress), kinds=list(kind), themes=list(theme),
-                         status=lifecycle[0] if len(lifecycle) == 1 else None)
+                         targets=list(target), status=lifecycle[0] if len(lifecycle) == 1 else None)
     frame = search_resolutions(session=session, flt=flt)
     if implementation:
         latest = frame["latest_status"].where(frame["latest_status"].notna(), vocab.NEVER_PUBLISHED)
@@ -160,6 +183,9 @@ def resolution(session: Session, code: str) -> dict | None:
     names = list(session.exec(
         select(Theme.name).join(ResolutionTheme, ResolutionTheme.theme_id == Theme.id)
         .where(ResolutionTheme.resolution_id == res.id).order_by(Theme.sort_order)))
+    targets = list(session.exec(
+        select(ResolutionTarget.target_code).join(GoalTarget, GoalTarget.code == ResolutionTarget.target_code)
+        .where(ResolutionTarget.resolution_id == res.id).order_by(GoalTarget.position)))
     reports = _published(session, Resolution.id == res.id, order=(ProgressReport.year.desc(),))
     return {
         "code": res.code, "number": res.number, "kind": res.kind, "title": res.title,
@@ -167,12 +193,17 @@ def resolution(session: Session, code: str) -> dict | None:
                      "city": congress.city, "country": congress.country, "year": congress.year,
                      "start_date": congress.start_date, "end_date": congress.end_date},
         "themes": names,
+        "targets": targets,
         "status": res.status, "archived_on": res.archived_on,
         "summary": res.summary,
         "text_url": web_address(res.text_url),  # only an http(s) link, never javascript: and the like
         "progress_reports": [_without_resolution(r) for r in reports],
         "status_timeline": {r["year"]: r["status"] for r in sorted(reports, key=lambda r: r["year"])},
         "activity_reports": public_activity_reports(session, resolution_ids=[res.id]),
+        # its operative paragraphs (public text), each with the Activity Reports shown publicly that name it
+        # and its status in the published Progress Reports by year (issue 18)
+        "paragraphs": [{k: p[k] for k in ("number", "addressee", "text", "activities", "statuses")}
+                       for p in paragraphs.paragraph_view(session=session, code=res.code, public=True)],
     }
 
 
@@ -197,6 +228,19 @@ def resolution_themes(session: Session) -> list[dict]:
         .order_by(Resolution.code, Theme.sort_order)
     ).all()
     return [{"resolution": code, "theme": name, "framework": framework} for code, name, framework in rows]
+
+
+def resolution_targets(session: Session) -> list[dict]:
+    """Which Resolution is tagged with which global goal or target (one row per pair, issue 18), for the bulk
+    downloads; the target's English name with it."""
+    rows = session.exec(
+        select(Resolution.code, GoalTarget.code, GoalTarget.framework, GoalTarget.name)
+        .join(ResolutionTarget, ResolutionTarget.resolution_id == Resolution.id)
+        .join(GoalTarget, GoalTarget.code == ResolutionTarget.target_code)
+        .order_by(Resolution.code, GoalTarget.position)
+    ).all()
+    return [{"resolution": code, "target": target, "framework": framework, "name": name}
+            for code, target, framework, name in rows]
 
 
 def _without_resolution(report: dict) -> dict:
@@ -328,10 +372,16 @@ def progress_filter(session: Session, *, congress: str | None = None, year: int 
     return ProgressFilter(congress=congress or None, year=year, public=True, **choices)
 
 
-def status_figures(session: Session, *, congress: str | None = None, year: int | None = None) -> dict:
+def status_figures(session: Session, *, congress: str | None = None, year: int | None = None, target=None) -> dict:
     """The Overview's status counts for the public (analytics.progress.status_counts, public=True), with the
-    Congress and year they were computed for (the latest when not given, as the Overview picks them)."""
-    flt = progress.resolve(session=session, flt=progress_filter(session, congress=congress, year=year))
+    Congress and year they were computed for (the latest when not given, as the Overview picks them); target:
+    only the Resolutions tagged with any of these goal targets, as the Overview's filter."""
+    target = _values(target)
+    errors: list[FieldError] = []
+    _check("target", target, _target_codes(session), "target", errors)
+    _raise(errors)
+    flt = progress.resolve(session=session, flt=progress_filter(session, congress=congress, year=year,
+                                                                targets=target))
     counts = progress.status_counts(session=session, flt=flt)
     # In preparation is always 0 here (public=True folds it into No Progress Report): not named at all
     rows = [{"status": r.status, "count": int(r.count), "share": float(r.share)} for r in counts.itertuples()

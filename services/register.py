@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from db.counting import counted_activity, reporting_state, tagged_with
+from db.counting import counted_activity, reporting_state, tagged_with, tagged_with_targets
 from db.models import (
     ActivityReport,
     ActivityReportResolution,
@@ -38,6 +38,7 @@ class RegisterFilter:
     congresses: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)  # goal target codes (issue 18); an SDG goal takes its targets
     status: str | None = None  # active, archived, or None for both
     year_from: int | None = None
     year_to: int | None = None
@@ -75,6 +76,8 @@ def _filtered(query, flt: RegisterFilter):
         query = query.where(Congress.year <= flt.year_to)
     if flt.themes:
         query = query.where(tagged_with(flt.themes))
+    if flt.targets:
+        query = query.where(tagged_with_targets(flt.targets))
     return query
 
 

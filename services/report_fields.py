@@ -10,6 +10,7 @@ from db import vocab
 from db.countries import COUNTRIES
 from db.models import (
     ActivityReportActionType,
+    ActivityReportParagraph,
     ActivityReportResolution,
     ProgressReportComponent,
     ProgressReportSource,
@@ -58,6 +59,19 @@ ACTIVITY = (
             label=Resolution.code,
             audited_as="resolutions",
         ),
+    ),
+    # Which operative paragraphs of its Resolutions it answers (issue 18): optional; each must be a paragraph of
+    # one of the report's Resolutions (services/activity_reports.py checks it).
+    Field(
+        "paragraph_ids",
+        Kind.REFS,
+        N_("Operative paragraphs addressed"),
+        key="paragraphs",
+        brief=N_("paragraphs"),
+        invalid=N_("Choose paragraphs of the Resolutions chosen above."),
+        help=N_("Optional: the paragraphs of the chosen Resolutions this activity answers, such as 4b."),
+        placeholder=N_("Choose paragraphs (optional)"),
+        link=Link(ActivityReportParagraph, "activity_report_id", "paragraph_id"),
     ),
     Field(
         "title",

@@ -29,10 +29,10 @@ LONG_TEXT = 20_000  # a long free text (a Text column): about eight pages
 COMMENT = 2_000  # a review, return or decision comment
 SEARCH_MAX = 200  # the most characters of a search box sent to the database
 
-_NAMES = {
-    "\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return", "\x07": "bell",
-    "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\x7f": "delete",
-    "\u2028": "line separator", "\u2029": "paragraph separator",
+_NAMES = {  # shown translated: character_name()
+    "\x00": N_("NUL"), "\t": N_("tab"), "\n": N_("line break"), "\r": N_("carriage return"), "\x07": N_("bell"),
+    "\x08": N_("backspace"), "\x0b": N_("vertical tab"), "\x0c": N_("form feed"), "\x1b": N_("escape"),
+    "\x7f": N_("delete"), "\u2028": N_("line separator"), "\u2029": N_("paragraph separator"),
 }
 # Unicode categories Cc (C0 and C1 controls), Cs (surrogates), Zl and Zp (U+2028, U+2029), as character
 # classes: a regular expression scans a 1 MB text in milliseconds.
@@ -54,9 +54,15 @@ def has_control(text: str, *, multiline: bool = False) -> bool:
     return _pattern(multiline).search(text) is not None
 
 
+def character_name(char: str) -> str | None:
+    """The name a user knows a control character by ("tab", "NUL"), in the run's language; None if it has none."""
+    name = _NAMES.get(char)
+    return _(name) if name else None
+
+
 def describe(chars: list[str]) -> str:
     """'NUL, vertical tab' / 'U+0085': the refused characters as a user can look for them (three at most)."""
-    named = [_NAMES.get(c, f"U+{ord(c):04X}") for c in chars[:3]]
+    named = [character_name(c) or f"U+{ord(c):04X}" for c in chars[:3]]
     return ", ".join(named) + (", ..." if len(chars) > 3 else "")
 
 

@@ -4,9 +4,11 @@ and the arguments)."""
 import pandas as pd
 
 from analytics import body_of_policy, yearly_analysis
+from db.scopes import REGISTER
 from locales import N_
 from services import export_tables
 from services import yearly_analysis as narrative_service
+from ui.analytics_readers import FIGURE_SCOPES
 from ui.cached import cached
 
 
@@ -16,8 +18,10 @@ def _body_tables(*, session, flt: body_of_policy.BodyFilter) -> dict[str, pd.Dat
             "by_theme": body_of_policy.by_theme(session=session, flt=flt)}
 
 
-body_tables = cached(_body_tables, max_entries=64)
-analysis_sections = cached(yearly_analysis.sections, max_entries=128, spinner=N_("Computing the analysis…"))
+body_tables = cached(_body_tables, max_entries=64, scopes=(REGISTER,))  # the register alone
+# One Congress' figures (analytics/progress.py) and its published texts (Progress Reports): FIGURE_SCOPES.
+analysis_sections = cached(yearly_analysis.sections, max_entries=128, spinner=N_("Computing the analysis…"),
+                           scopes=FIGURE_SCOPES, by_congress=True)
 narrative = cached(narrative_service.read_analysis, max_entries=128)
 default_view = cached(narrative_service.default_view, max_entries=64)  # which analysis the page opens on
 

@@ -30,6 +30,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", N_("Overview"), ":material/monitoring:", "overview.view", N_("Progress"),
              public=True),
     PageSpec("pages/analysis.py", N_("Yearly analysis"), ":material/summarize:", "analysis.read", N_("Progress")),
+    PageSpec("pages/report_themes.py", N_("What the reports say"), ":material/forum:", "themes.read",
+             N_("Progress")),
     PageSpec("pages/body_of_policy.py", N_("Body of policy"), ":material/account_balance:", "policy.view",
              N_("Progress"), public=True),
     PageSpec("pages/register.py", N_("Resolutions"), ":material/gavel:", "register.view", N_("Resolutions"),

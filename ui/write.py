@@ -34,7 +34,7 @@ from db.engine import transaction
 from locales import _, ngettext
 from services.errors import ConflictError, FieldError, NotFound, ServiceError, ValidationFailed
 from ui import language, mail_worker
-from ui.data import engine
+from ui.data import engine, forget_versions
 from ui.format import escape_md
 from ui.import_problems import show_import_problems
 
@@ -121,6 +121,7 @@ class Feedback:
             st.session_state[_STATE] = _outcome(self.key, error, file_import)
             return FAILED
         mail_worker.nudge()  # committed: any mail it queued (a notification, a link) goes now, not next round
+        forget_versions()  # this run's next reads see the write (an import commits without the ORM's event)
         return result
 
     def clear(self) -> None:

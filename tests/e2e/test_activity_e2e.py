@@ -72,3 +72,25 @@ def test_reporter_files_a_report_on_two_resolutions_and_sees_it_everywhere(page,
     page.get_by_role("heading", name="Activity Reports").wait_for()
     cell(page, TITLE).wait_for(state="attached")
     assert cell(page, "Species Survival Commission").count() >= 1
+
+
+@pytest.mark.e2e
+def test_a_refused_submit_is_there_again_after_another_page(page, live_app):
+    """Typed, sent with Submit, refused (the Resolutions and more are missing), then to another page by the
+    sidebar: back on the form, the text is as sent, with the note that it was kept (ui/unsaved.py)."""
+    sign_in(page, live_app, "reporter", "Demo-Reporter-2026")
+    page.get_by_role("link", name="Report an activity").first.click()
+    wait_idle(page)
+    form = page.get_by_test_id("stForm")
+    form.get_by_role("textbox", name="Title *").fill("Half a thought about mangroves")
+    form.get_by_role("textbox", name="Description *").fill("Not saved yet")
+    form.get_by_role("button", name="Submit").click()
+    page.get_by_text("Choose at least one Resolution").first.wait_for()
+    wait_idle(page)
+    page.get_by_role("link", name="My reports").first.click()
+    page.wait_for_function("!location.pathname.endsWith('/report_activity')")
+    wait_idle(page)
+    page.get_by_role("link", name="Report an activity").first.click()
+    page.get_by_text("Your unsaved changes are back, as you left them.").wait_for()
+    assert page.get_by_role("textbox", name="Title *").input_value() == "Half a thought about mangroves"
+    assert page.get_by_role("textbox", name="Description *").input_value() == "Not saved yet"

@@ -155,6 +155,9 @@ def test_components_that_reported(app_db):
                    ActivityReport.submitted_at < end)
         ).one()
     assert set(by_component["component"]) == names
+    tables = len(at.dataframe)  # the matrix is drawn only when asked for (issue 13: bytes per view)
+    at.toggle(key="coverage_matrix").set_value(True).run()
+    assert len(at.dataframe) == tables + 1
     matrix = at.dataframe[4].value  # component x Resolution: every cell sums to the reports per component
     assert set(matrix["component"]) == names
     assert (matrix.set_index("component") != "").sum(axis=1).to_dict() == dict(

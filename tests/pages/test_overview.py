@@ -72,7 +72,7 @@ def test_every_role_sees_the_overview_with_url_filters(app_db, user):
     assert (f"{head['in_preparation']:,} are in preparation and {head['no_progress_report']:,} have no Progress "
             "Report for 2023") in summary
     assert "Filtered by theme: Land." in [c.value for c in at.caption]
-    assert len(at.get("plotly_chart")) == 9
+    assert len(at.get("plotly_chart")) == 10  # with "Resolutions by target" (issue 18)
 
 
 def test_defaults_are_the_latest_congress_and_its_latest_year(app_db):

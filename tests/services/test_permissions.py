@@ -32,10 +32,12 @@ from services import (
     mail_preferences,
     my_account,
     notifications,
+    paragraphs,
     register,
     register_file,
     reminder_rules,
     reminders,
+    report_themes,
     yearly_analysis,
 )
 from services import activity_reports as ar
@@ -104,6 +106,11 @@ CALLS = {
     "register.edit": [lambda s, a, w: register.set_resolution_status(session=s, actor=a, code=OTHER, status="archived",
                                                                      archived_on=date(2025, 3, 1))],
     "register.export": [lambda s, a, w: register_file.export_register(session=s, actor=a)],
+    "paragraphs.edit": [lambda s, a, w: paragraphs.add_paragraph(session=s, actor=a, code=OWN, number=f"9{a.id}",
+                                                                 text="Requests the Director General to act."),
+                        lambda s, a, w: paragraphs.import_paragraphs(engine=w["engine"], actor=a, data=(
+                            "code,paragraph,addressee,text\nWCC-2020-Res-001,1,States,Calls on States.\n"
+                        ).encode())],
     "users.manage": [lambda s, a, w: accounts.create_user(session=s, actor=a, username="newbie", display_name="Newbie",
                                                           email="newbie@example.org", roles=["reporter"],
                                                           components=[w["own"]], settings=SETTINGS)],
@@ -143,11 +150,16 @@ CALLS = {
     "calendar.manage": [lambda s, a, w: assignments.set_deadline(session=s, actor=a, year=2026,
                                                                  due_on=date(2026, 12, 15))],
     "coverage.view": [_coverage(coverage.resolution_coverage), _coverage(coverage.components_reporting),
-                      _coverage(coverage.component_matrix), _coverage(coverage.archived_left_out)],
+                      _coverage(coverage.component_matrix), _coverage(coverage.archived_left_out),
+                      lambda s, a, w: paragraphs.unaddressed(session=s, actor=a, congress=CONGRESS, year=2026)],
     "analysis.write": [lambda s, a, w: yearly_analysis.save_draft(session=s, actor=a, congress=CONGRESS, year=2024,
                                                                   narrative={}, version=None)],
     "analysis.read": [lambda s, a, w: yearly_analysis.read_analysis(session=s, actor=a, congress=CONGRESS,
                                                                     year=2024)],
+    "themes.read": [lambda s, a, w: report_themes.read_groups(session=s, actor=a),
+                    lambda s, a, w: report_themes.near_duplicates(session=s, actor=a)],
+    "themes.curate": [lambda s, a, w: report_themes.rename(session=s, actor=a, name="Funding", group=(
+        report_themes.GroupRef(scope="en", terms=(("funding", 0.5),))))],
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import String
 from sqlmodel import Session
 
-from db.models import ActivityReport, ProgressReport
+from db.models import ActivityReport, OperativeParagraph, ProgressReport
 from services import activity_reports as ar
 from services import form_fields
 from services import progress_reports as pr
@@ -94,22 +94,27 @@ def world(engine):
         fay = f.user(s, "fay", ("focal_point",))
         f.assign(s, res1, fay)
         source = f.activity_report(s, andes, rosa, (res1,), submitted_at=datetime(2025, 5, 1, tzinfo=UTC))
+        paragraph = OperativeParagraph(resolution_id=res2.id, number="1", position=1, text="Calls on Members.")
+        s.add(paragraph)
+        s.flush()
         actors = {"rosa": f.actor(s, rosa), "fay": f.actor(s, fay)}
         s.commit()
-    return {"engine": engine, "andes": andes.id, "res": [res1.id, res2.id], "source": source.id, **actors}
+    return {"engine": engine, "andes": andes.id, "res": [res1.id, res2.id], "source": source.id,
+            "paragraph": paragraph.id, **actors}
 
 
 def test_every_activity_report_field_is_stored_and_read_back(world):
     w = world
-    data = ar.ActivityInput(**{x.name: sample(x, component_id=w["andes"], resolution_ids=w["res"])
-                               for x in ACTIVITY})
+    data = ar.ActivityInput(**{x.name: sample(x, component_id=w["andes"], resolution_ids=w["res"],
+                                              paragraph_ids=[w["paragraph"]]) for x in ACTIVITY})
     with Session(w["engine"], expire_on_commit=False) as s:
         report = ar.submit(session=s, actor=w["rosa"], data=data, today=TODAY)
         s.commit()
     with Session(w["engine"]) as s:
         view = ar.get_report(session=s, actor=w["rosa"], report_id=report.id)
     assert view.data == form_fields.clean(data, ACTIVITY)
-    assert view.data.action_types == list(ar.FIELDS[4].options[:2])  # kept in the list's order, not as picked
+    # kept in the list's order, not as picked
+    assert view.data.action_types == list(form_fields.by_name(ar.FIELDS)["action_types"].options[:2])
 
 
 def test_every_progress_report_field_is_stored_and_read_back(world):
